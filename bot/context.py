@@ -1,0 +1,100 @@
+"""A typed callback context: services and the user's translator, no string-keyed lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Config
+from bot.i18n import Catalogs, Translator
+from directory.db import Database
+from directory.users import Users
+
+if TYPE_CHECKING:
+    from telegram.ext import JobQueue
+
+
+@dataclass
+class Services:
+    """Everything a handler may call, built once at start by `main.py`."""
+
+    config: Config
+    db: Database
+    catalogs: Catalogs
+    users: Users = field(init=False)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.users = Users(self.db)
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.config.admins
+
+    async def load(self) -> None:
+        """Seed and warm the domain (the directory and policy features extend this)."""
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def is_editor(self, user_id: int) -> bool:
+        """Whether the user edits some listing (the listings feature replaces this)."""
+        checker = self.extras.get("is_editor")
+        return bool(await checker(user_id)) if checker is not None else False
+
+
+StartPayloadHandler = Callable[[Update, "BotContext", str], Awaitable[bool]]
+
+
+class BotData:
+    """`application.bot_data`: holds the services (PTB builds it with no arguments)."""
+
+    def __init__(self) -> None:
+        self._services: Services | None = None
+        # /start deep-link payloads: "org" for org_<id>, "claim" for claim_<token>, ...
+        self.start_payloads: dict[str, StartPayloadHandler] = {}
+        # filled once the handlers are registered; /help lists only what exists
+        self.registered_commands: frozenset[str] = frozenset()
+
+    def attach(self, services: Services) -> None:
+        self._services = services
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("services were not attached to the application")
+        return self._services
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """Carries the translator resolved for this update's user."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, JobQueue[Any]],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self._translator: Translator | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+    @property
+    def t(self) -> Translator:
+        """The translator for this update (the default locale before resolution)."""
+        if self._translator is None:
+            self._translator = self.services.catalogs.translator(None)
+        return self._translator
+
+    def use_locale(self, code: str) -> None:
+        self._translator = self.services.catalogs.translator(code)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.services.is_admin(self._user_id)

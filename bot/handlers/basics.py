@@ -1,0 +1,149 @@
+"""/start, /help, /language and /cancel, and the per-update locale resolution."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    TypeHandler,
+)
+
+from bot import callbacks
+from bot.commands import visible_to
+from bot.context import BotContext
+from bot.render import command_lines, h
+
+log = logging.getLogger(__name__)
+
+
+async def resolve_locale(update: Update, context: BotContext) -> None:
+    """Group -1, before every handler: the user's language for this update only."""
+    user = update.effective_user
+    if user is None:
+        return
+    services = context.services
+    saved = await services.users.chosen_locale(user.id)
+    context.use_locale(services.catalogs.resolve(saved, user.language_code))
+    if not user.is_bot:
+        await services.users.touch(user.id)
+
+
+def intro(context: BotContext) -> str:
+    t = context.t
+    return "\n".join(
+        [
+            t._("Hello! I tell you whether WIEGO can help with what you need, from its published policy."),
+            t._(
+                "WIEGO is not a funder and not a gatekeeper: when it can't help, I point you "
+                "straight to the informal workers' own organizations."
+            ),
+            "",
+            t._("Write your question in your own words, or use /search to find organizations. /help lists everything."),
+        ]
+    )
+
+
+async def start(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    payload = context.args[0] if context.args else ""
+    if payload:
+        prefix, _, rest = payload.partition("_")
+        handler = context.bot_data.start_payloads.get(prefix)
+        if handler is not None and await handler(update, context, rest):
+            return
+    await message.reply_html(intro(context), disable_web_page_preview=True)
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None or update.effective_user is None:
+        return
+    t = context.t
+    editor = await context.services.is_editor(update.effective_user.id)
+    commands = visible_to(
+        admin=context.is_admin, editor=editor, registered=context.bot_data.registered_commands
+    )
+    text = "\n".join(
+        [
+            f"<b>{h(t._('Commands'))}</b>",
+            command_lines(t, commands),
+            "",
+            h(t._("Or simply write your question: for example, “Can WIEGO fund our project?”")),
+        ]
+    )
+    await message.reply_html(text, disable_web_page_preview=True)
+
+
+def language_keyboard(context: BotContext) -> InlineKeyboardMarkup:
+    current = context.t.locale
+    buttons = [
+        InlineKeyboardButton(
+            ("✓ " if info.code == current else "") + info.native_name,
+            callback_data=callbacks.pack("lang", info.code),
+        )
+        for info in context.services.catalogs.ordered()
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return InlineKeyboardMarkup(rows)
+
+
+async def language(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    await message.reply_text(context.t._("Choose your language:"), reply_markup=language_keyboard(context))
+
+
+async def language_chosen(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    catalogs = context.services.catalogs
+    try:
+        code = callbacks.parse(query.data, kind="lang", arity=1).part(0)
+        if code not in catalogs.codes:
+            raise callbacks.CallbackDataError("unknown locale")
+    except callbacks.CallbackDataError:
+        await query.answer(context.t._("This button is no longer valid."), show_alert=True)
+        return
+    await context.services.users.set_locale(update.effective_user.id, code)
+    context.use_locale(code)
+    name = next(i.native_name for i in catalogs.ordered() if i.code == code)
+    await query.answer()
+    await query.edit_message_text(context.t._("Language set to %(language)s.", language=name))
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    pending = context.user_data.pop("pending", None) if context.user_data is not None else None
+    text = context.t._("Stopped. Nothing was changed.") if pending else context.t._("Nothing to cancel.")
+    await message.reply_text(text)
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """Last resort for callback data no handler claimed: forged, or from an old version."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(context.t._("This button is no longer valid."), show_alert=True)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, resolve_locale), group=-1)
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("help", help_command))
+    app.add_handler(CommandHandler("language", language))
+    app.add_handler(CommandHandler("cancel", cancel))
+    app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^lang:"))
+
+
+def register_fallbacks(app: Application) -> None:  # type: ignore[type-arg]
+    """Registered after every feature: callback data that no handler claimed."""
+    app.add_handler(CallbackQueryHandler(stale_button))
