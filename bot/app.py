@@ -14,6 +14,7 @@ from telegram.request import BaseRequest
 from bot.commands import visible_to
 from bot.context import BotContext, BotData, Services
 from bot.handlers import basics, errors
+from bot.instrument import instrument
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,10 @@ def register_handlers(app: WiegoApp) -> None:
         feature.register(app)
     basics.register_fallbacks(app)
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
+    for group, handlers in app.handlers.items():
+        if group >= 0:
+            for handler in handlers:
+                instrument(handler)
     app.bot_data.registered_commands = frozenset(
         command
         for handlers in app.handlers.values()
@@ -66,6 +71,18 @@ def _features() -> list[Any]:
     from bot.handlers import FEATURES
 
     return list(FEATURES)
+
+
+async def start_background(app: WiegoApp) -> None:
+    """After `app.start()`: whatever features registered to run beside the handlers."""
+    for hook in app.bot_data.on_start:
+        await hook(app)
+
+
+async def stop_background(app: WiegoApp) -> None:
+    """Before `app.stop()`, in reverse order of starting."""
+    for hook in reversed(app.bot_data.on_stop):
+        await hook(app)
 
 
 async def set_command_menus(app: WiegoApp) -> None:

@@ -35,8 +35,13 @@ class Config:
     webhook_url: str | None = None
     webhook_port: int = 8443
     webhook_secret: str | None = None
+    webhook_listen: str = "0.0.0.0"  # noqa: S104 - Telegram must reach the webhook
     health_port: int | None = None
     log_format: str = "text"
+    flood_per_minute: int = 20
+    flood_cooldown: int = 60
+    backup_dir: Path | None = None
+    backup_keep: int = 7
 
     @property
     def mode(self) -> str:
@@ -58,6 +63,12 @@ def _url(variable: str, value: str, *, schemes: tuple[str, ...] = ("http", "http
 def _port(variable: str, value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 65535:
         raise ConfigError(variable, f"expected a port number 1-65535, got {value!r}")
+    return int(value)
+
+
+def _count(variable: str, value: str, *, minimum: int) -> int:
+    if not value.isdigit() or int(value) < minimum:
+        raise ConfigError(variable, f"expected a whole number of at least {minimum}, got {value!r}")
     return int(value)
 
 
@@ -112,6 +123,13 @@ def load_config(env: Mapping[str, str], available_locales: frozenset[str]) -> Co
     if log_format not in {"text", "json"}:
         raise ConfigError("LOG_FORMAT", f"expected text or json, got {log_format!r}")
 
+    flood = _count("FLOOD_RATE", get("FLOOD_RATE") or "20", minimum=1)
+    cooldown = _count("FLOOD_COOLDOWN", get("FLOOD_COOLDOWN") or "60", minimum=1)
+    backup_keep = _count("BACKUP_KEEP", get("BACKUP_KEEP") or "7", minimum=0)
+    backup_dir = Path(get("BACKUP_DIR") or db_path.parent / "backups")
+    if backup_dir.exists() and not backup_dir.is_dir():
+        raise ConfigError("BACKUP_DIR", f"expected a folder, but {str(backup_dir)!r} is a file")
+
     return Config(
         token=token,
         api_base_url=base_url,
@@ -121,6 +139,11 @@ def load_config(env: Mapping[str, str], available_locales: frozenset[str]) -> Co
         webhook_url=webhook_url,
         webhook_port=webhook_port,
         webhook_secret=webhook_secret,
+        webhook_listen=get("WEBHOOK_LISTEN") or "0.0.0.0",  # noqa: S104
         health_port=_port("HEALTH_PORT", health) if health else None,
         log_format=log_format,
+        flood_per_minute=flood,
+        flood_cooldown=cooldown,
+        backup_dir=backup_dir,
+        backup_keep=backup_keep,
     )

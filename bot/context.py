@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Config
+from bot.flood import FloodControl
 from bot.i18n import Catalogs, Translator
 from directory.db import Database
 from directory.users import Users
@@ -26,16 +27,22 @@ class Services:
     db: Database
     catalogs: Catalogs
     users: Users = field(init=False)
+    flood: FloodControl = field(init=False)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.users = Users(self.db)
+        self.flood = FloodControl(self.config.flood_per_minute, float(self.config.flood_cooldown))
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.config.admins
 
     async def load(self) -> None:
         """Seed and warm the domain (the directory and policy features extend this)."""
+
+    async def directory_size(self) -> int:
+        """How many organizations the directory holds (for the startup line)."""
+        return int(await self.db.fetchval("SELECT count(*) FROM organizations") or 0)
 
     async def close(self) -> None:
         await self.db.close()
@@ -58,6 +65,11 @@ class BotData:
         self.start_payloads: dict[str, StartPayloadHandler] = {}
         # filled once the handlers are registered; /help lists only what exists
         self.registered_commands: frozenset[str] = frozenset()
+        # background services (e.g. the broadcast worker) started after the bot, stopped before
+        self.on_start: list[Callable[[Any], Awaitable[None]]] = []
+        self.on_stop: list[Callable[[Any], Awaitable[None]]] = []
+        # called after every processed update (the health endpoint watches it)
+        self.on_processed: Callable[[], None] = lambda: None
 
     def attach(self, services: Services) -> None:
         self._services = services

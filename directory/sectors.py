@@ -124,6 +124,7 @@ def _fuzzy_choices() -> list[str]:
     return [p for p in _phrases() if len(p) >= _FUZZY_MIN_LEN]
 
 
+@lru_cache(maxsize=16384)
 def _lookup(phrase: str) -> str | None:
     exact = _phrases().get(phrase)
     if exact is not None or len(phrase) < _FUZZY_MIN_LEN:

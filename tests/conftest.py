@@ -77,7 +77,7 @@ async def services(tmp_path: Path, standin: StandInServer, catalogs: Catalogs) -
 @pytest.fixture
 async def bot(services: Services, emulator: BotAPIEmulator) -> AsyncIterator[Any]:
     """The real Application, polling the stand-in server."""
-    from bot.app import build_application, set_command_menus
+    from bot.app import build_application, set_command_menus, start_background, stop_background
 
     app = build_application(services)
     async with app:
@@ -85,10 +85,12 @@ async def bot(services: Services, emulator: BotAPIEmulator) -> AsyncIterator[Any
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=1)
         await app.start()
+        await start_background(app)
         try:
             yield Conversation(emulator, app)
         finally:
             await app.updater.stop()
+            await stop_background(app)
             await app.stop()
 
 

@@ -95,7 +95,7 @@ async def test_an_unexpected_error_gets_an_apology_and_the_bot_goes_on(bot, cata
     async def boom(update, context) -> None:
         raise RuntimeError("secret message text must not be logged")
 
-    bot.app.add_handler(CommandHandler("boom", boom), group=-2)
+    bot.app.handlers[0].insert(0, CommandHandler("boom", boom))  # before the unknown-command fallback
     reply = await bot.send("/boom please", lang="es")
     assert reply.text == catalogs.translator("es")._("Sorry, something went wrong on our side. Please try again in a moment.")
     assert "/boom please" not in caplog.text

@@ -7,12 +7,16 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
+    MessageHandler,
     TypeHandler,
+    filters,
 )
 
 from bot import callbacks
+from bot.flood import Verdict
 from bot.commands import visible_to
 from bot.context import BotContext
 from bot.render import command_lines, h
@@ -21,15 +25,26 @@ log = logging.getLogger(__name__)
 
 
 async def resolve_locale(update: Update, context: BotContext) -> None:
-    """Group -1, before every handler: the user's language for this update only."""
+    """Group -1, before every handler: the user's language for this update, flood control."""
     user = update.effective_user
     if user is None:
         return
     services = context.services
     saved = await services.users.chosen_locale(user.id)
     context.use_locale(services.catalogs.resolve(saved, user.language_code))
-    if not user.is_bot:
-        await services.users.touch(user.id)
+    if user.is_bot:
+        return
+    await services.users.touch(user.id)
+    if update.inline_query is None and not context.is_admin:
+        verdict = services.flood.check(user.id)
+        if verdict is Verdict.NOTIFY and update.effective_chat is not None:
+            log.info("flood control: user %s muted", user.id, extra={"user_id": user.id, "action": "flood"})
+            await context.bot.send_message(
+                update.effective_chat.id,
+                context.t._("You are sending messages faster than I can answer. Please wait a minute, then try again."),
+            )
+        if verdict is not Verdict.OK:
+            raise ApplicationHandlerStop
 
 
 def intro(context: BotContext) -> str:
@@ -144,6 +159,23 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^lang:"))
 
 
+async def unknown_command(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(context.t._("I don’t know that command. /help lists what I can do."))
+
+
+async def not_text(update: Update, context: BotContext) -> None:
+    """Photos, stickers, voice, files... in a private chat: say what the bot reads."""
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(context.t._("I can only read text. Please write your question in words."))
+
+
 def register_fallbacks(app: Application) -> None:  # type: ignore[type-arg]
-    """Registered after every feature: callback data that no handler claimed."""
+    """Registered after every feature: what no handler claimed. Edited messages, channel posts
+    and group chatter match nothing and are ignored."""
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text))
     app.add_handler(CallbackQueryHandler(stale_button))

@@ -1,0 +1,42 @@
+"""`main.py` subcommands: each module has NAME, HELP, `add_arguments` and async `run`.
+
+A module's `run(config, catalogs, args)` returns the exit status; configuration and database
+errors it raises become one line on stderr and exit status 2 in `main.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable
+from importlib import import_module
+from typing import Protocol
+
+from bot.config import Config
+from bot.i18n import Catalogs
+
+# In the order `--help` lists them.
+MODULES = ("run", "chat", "ask", "db")
+
+
+class Subcommand(Protocol):
+    NAME: str
+    HELP: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    run: Callable[[Config, Catalogs, argparse.Namespace], Awaitable[int]]
+
+
+def subcommands() -> list[Subcommand]:
+    return [import_module(f"bot.cli.{name}") for name in MODULES]  # type: ignore[misc]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="main.py",
+        description="WIEGO referral bot. Without a subcommand: `run` when TELEGRAM_BOT_TOKEN is set, else `chat`.",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for module in subcommands():
+        module.add_arguments(sub.add_parser(module.NAME, help=module.HELP, description=module.HELP))
+    return p

@@ -1,0 +1,28 @@
+"""`main.py run`: the Telegram bot."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.config import Config
+from bot.i18n import Catalogs
+
+NAME = "run"
+HELP = "run the Telegram bot (polling; webhook when WEBHOOK_URL is set; needs TELEGRAM_BOT_TOKEN)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    return None
+
+
+async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> int:
+    from bot.runtime import run_bot
+    from bot.services import open_services
+
+    config.require_token()
+    services = await open_services(config, catalogs)
+    try:
+        await run_bot(services)
+    finally:
+        await services.close()
+    return 0
