@@ -13,7 +13,8 @@ from telegram.request import BaseRequest
 
 from bot.commands import visible_to
 from bot.context import BotContext, BotData, Services
-from bot.handlers import basics, errors
+from bot.delivery import PriorityRateLimiter
+from bot.handlers import ask, basics, errors
 from bot.instrument import instrument
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ def build_application(
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(Defaults(disable_notification=False))
         .concurrent_updates(concurrent_updates)
+        # answers first, broadcasts in the leftover capacity; a 429 never halts the answers
+        .rate_limiter(PriorityRateLimiter(services.delivery))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request).updater(None)
@@ -51,6 +54,7 @@ def register_handlers(app: WiegoApp) -> None:
     basics.register(app)
     for feature in _features():
         feature.register(app)
+    ask.register_free_text(app)  # any other private text is a question
     basics.register_fallbacks(app)
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
     for group, handlers in app.handlers.items():

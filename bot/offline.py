@@ -126,6 +126,7 @@ class BotAPIEmulator:
         self._next_update_id = 1
         self._next_message_id: dict[int, int] = {}
         self._chats: dict[int, dict[str, Any]] = {}
+        self._messages: dict[tuple[int, int], dict[str, Any]] = {}  # for replies to quote
         self._changed = asyncio.Condition()
 
     # --- what a test or the terminal chat does as a user ---------------------------------
@@ -169,6 +170,7 @@ class BotAPIEmulator:
             entities = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         if entities:
             message["entities"] = entities
+        self._messages[(chat["id"], message["message_id"])] = message
         return self.push({"message": message})
 
     def callback(
@@ -315,6 +317,10 @@ class BotAPIEmulator:
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        quoted = (params.get("reply_parameters") or {}).get("message_id")
+        if quoted is not None and (chat_id, int(quoted)) in self._messages:
+            message["reply_to_message"] = self._messages[(chat_id, int(quoted))]
+        self._messages[(chat_id, message["message_id"])] = message
         return message
 
     async def api_editMessageText(self, params: dict[str, Any]) -> Any:
@@ -322,16 +328,17 @@ class BotAPIEmulator:
             return True
         chat_id = int(params["chat_id"])
         chat = self._chats.get(chat_id, {"id": chat_id, "type": "private", "first_name": "?"})
-        message: dict[str, Any] = {
-            "message_id": int(params["message_id"]),
-            "date": int(time.time()),
-            "edit_date": int(time.time()),
-            "chat": chat,
-            "from": self.me(),
-            "text": params.get("text", ""),
-        }
+        key = (chat_id, int(params["message_id"]))
+        message: dict[str, Any] = dict(self._messages.get(key) or {
+            "message_id": key[1], "date": int(time.time()), "chat": chat, "from": self.me(), "text": "",
+        })
+        message["edit_date"] = int(time.time())
+        if "text" in params:
+            message["text"] = params["text"]
+        message.pop("reply_markup", None)
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        self._messages[key] = message
         return message
 
     api_editMessageReplyMarkup = api_editMessageText

@@ -1,0 +1,84 @@
+"""Flood control, unsupported updates, group noise, unknown commands: never a crash."""
+
+from __future__ import annotations
+
+import time
+
+from bot.flood import FloodControl, Verdict
+from tests.conftest import USER_ID
+
+
+def test_flood_control_notifies_once_then_ignores_then_forgives() -> None:
+    now = [1000.0]
+    flood = FloodControl(per_minute=3, cooldown=30, clock=lambda: now[0])
+    assert [flood.check(1) for _ in range(3)] == [Verdict.OK] * 3
+    assert flood.check(1) is Verdict.NOTIFY
+    assert flood.check(1) is Verdict.IGNORE
+    assert flood.check(2) is Verdict.OK, "other users are unaffected"
+    now[0] += 31
+    assert flood.check(1) is Verdict.OK
+
+
+def test_flood_window_slides() -> None:
+    now = [0.0]
+    flood = FloodControl(per_minute=2, cooldown=30, clock=lambda: now[0])
+    for _ in range(10):
+        assert flood.check(1) is Verdict.OK
+        now[0] += 31  # two a minute, never more
+
+
+async def test_flooding_user_gets_one_notice(bot, services, catalogs) -> None:
+    services.flood.per_minute = 3
+    emulator = bot.emulator
+    for _ in range(3):
+        await bot.send("/cancel")
+    mark = len(emulator.calls)
+    for _ in range(5):
+        emulator.message(USER_ID, "/cancel")
+    other = await bot.send("/cancel", user=USER_ID + 1)
+    assert other.text == catalogs.translator("en")._("Nothing to cancel.")
+    await bot.idle(0.5)
+    replies = [c.text for c in emulator.calls[mark:] if c.method == "sendMessage" and c.chat_id == USER_ID]
+    notice = catalogs.translator("en")._("You are sending messages faster than I can answer. Please wait a minute, then try again.")
+    assert replies == [notice]
+
+
+async def test_photo_sticker_voice_get_a_text_only_answer(bot, catalogs) -> None:
+    emulator = bot.emulator
+    expected = catalogs.translator("fr")._("I can only read text. Please write your question in words.")
+    for extra in ({"sticker": {"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1, "is_animated": False, "is_video": False, "type": "regular"}},
+                  {"voice": {"file_id": "v", "file_unique_id": "w", "duration": 2}},
+                  {"photo": [{"file_id": "p", "file_unique_id": "q", "width": 1, "height": 1}]}):
+        mark = len(emulator.calls)
+        emulator.push({"message": {"message_id": 99, "date": int(time.time()), "chat": {"id": 77, "type": "private", "first_name": "A"},
+                                   "from": {"id": 77, "is_bot": False, "first_name": "A", "language_code": "fr"}, **extra}})
+        reply = await emulator.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == 77, after=mark)
+        assert reply.text == expected
+
+
+async def test_edited_messages_channel_posts_and_group_noise_are_ignored(bot) -> None:
+    emulator = bot.emulator
+    mark = len(emulator.calls)
+    chat = {"id": -100, "type": "channel", "title": "c"}
+    emulator.push({"channel_post": {"message_id": 1, "date": 0, "chat": chat, "text": "hello"}})
+    emulator.push({"edited_message": {"message_id": 1, "date": 0, "edit_date": 1, "chat": {"id": 5, "type": "private", "first_name": "A"},
+                                      "from": {"id": 5, "is_bot": False, "first_name": "A"}, "text": "edited"}})
+    emulator.message(6, "can wiego fund us?", chat_id=-200, chat_type="group")
+    emulator.message(6, "/unknowncommand", chat_id=-200, chat_type="group")
+    # a marker to know the bot has processed the updates above
+    reply = await bot.send("/cancel", user=7)
+    assert reply.chat_id == 7
+    assert [c for c in emulator.calls[mark:] if c.method == "sendMessage" and c.chat_id != 7] == []
+
+
+async def test_unknown_command_in_private(bot, catalogs) -> None:
+    reply = await bot.send("/frobnicate now", lang="pt")
+    assert reply.text == catalogs.translator("pt")._("I don’t know that command. /help lists what I can do.")
+
+
+async def test_callback_for_a_forgotten_message(bot, catalogs) -> None:
+    emulator = bot.emulator
+    mark = len(emulator.calls)
+    emulator.callback(USER_ID, "zz:unknown:stuff", message=None)
+    answer = await emulator.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark)
+    assert answer.params["text"] == catalogs.translator("en")._("This button is no longer valid.")

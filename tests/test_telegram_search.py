@@ -1,0 +1,104 @@
+"""Directory search through the stand-in server: pages, details, browse, inline, deep links."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import callbacks
+from tests.conftest import USER_ID
+
+
+def buttons(call) -> dict[str, str]:
+    return {b["text"]: b.get("callback_data", "") for b in call.buttons}
+
+
+async def test_search_shows_cards_and_details(bot, catalogs) -> None:
+    reply = await bot.send("/search street vendors Kenya", lang="es")
+    assert "KENASVIT" in reply.text
+    assert catalogs.translator("es").country("KE") in reply.text
+    data = [b["callback_data"] for b in reply.buttons if b["callback_data"].startswith("o:")]
+    assert data[0] == "o:kenasvit"
+    mark = await bot.press(reply, data[0], lang="es")
+    details = await bot.emulator.wait_for(lambda c: c.method == "sendMessage", after=mark)
+    assert "https://t.me/wiego_referral_bot?start=org_kenasvit" in details.text
+    assert "Nakuru" in details.text
+
+
+async def test_pagination_moves_through_pages(bot) -> None:
+    reply = await bot.send("/search waste pickers")
+    nav = [b["callback_data"] for b in reply.buttons if b["callback_data"].startswith("s:")]
+    assert len(nav) == 1, "first page: only a next button"
+    first_ids = [b["callback_data"] for b in reply.buttons if b["callback_data"].startswith("o:")]
+    assert len(first_ids) == 5
+    mark = await bot.press(reply, nav[0])
+    page2 = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    second_ids = [b["callback_data"] for b in page2.buttons if b["callback_data"].startswith("o:")]
+    assert second_ids and not set(second_ids) & set(first_ids)
+    assert any(b["callback_data"].endswith(":0") for b in page2.buttons if b["callback_data"].startswith("s:"))
+
+
+@pytest.mark.parametrize("data", ["s:999999:0", "s:1:-1", "s:abc:0", "s:1", "o:no-such-org", "o:", "d:nope", "d:waste_pickers:999", "m:77777"])
+async def test_forged_search_callbacks_are_refused(bot, data: str) -> None:
+    reply = await bot.send("/search waste pickers")
+    mark = await bot.press(reply, data)
+    answer = next(c for c in bot.emulator.calls[mark:] if c.method == "answerCallbackQuery")
+    assert answer.params.get("show_alert") is True
+    assert not [c for c in bot.emulator.calls[mark:] if c.method in {"editMessageText", "sendMessage"}]
+
+
+async def test_callback_data_fits_in_64_bytes(bot) -> None:
+    reply = await bot.send("/search " + "x" * 3000)
+    for b in reply.buttons:
+        assert len(b.get("callback_data", "").encode()) <= callbacks.MAX_BYTES
+
+
+async def test_no_result_names_the_global_networks(bot, catalogs) -> None:
+    reply = await bot.send("/search qwertyuiop zxcvbnm", lang="fr")
+    t = catalogs.translator("fr")
+    assert t._("The global networks of informal workers") in reply.text
+    for name in ("StreetNet International", "International Domestic Workers Federation"):
+        assert name in reply.text
+
+
+async def test_search_without_words_explains(bot, catalogs) -> None:
+    reply = await bot.send("/search", lang="pt")
+    assert reply.text == catalogs.translator("pt")._("Tell me what to look for, for example: /search street vendors Kenya")
+
+
+async def test_directory_browse_by_sector_then_region(bot) -> None:
+    menu = await bot.send("/directory")
+    sector = next(b["callback_data"] for b in menu.buttons if b["callback_data"] == "d:domestic_workers")
+    mark = await bot.press(menu, sector)
+    regions = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    assert "d:domestic_workers:419" in [b["callback_data"] for b in regions.buttons]
+    mark = await bot.press(menu, "d:domestic_workers:419")
+    results = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    assert "CONLACTRAHO" in results.text
+
+
+async def test_inline_query_returns_articles(bot) -> None:
+    emulator = bot.emulator
+    mark = len(emulator.calls)
+    emulator.inline_query(USER_ID, "street vendors Kenya", language_code="fr")
+    answer = await emulator.wait_for(lambda c: c.method == "answerInlineQuery", after=mark)
+    ids = [r["id"] for r in answer.params["results"]]
+    assert ids[0] == "kenasvit"
+    assert "streetnet" in ids
+    empty_mark = len(emulator.calls)
+    emulator.inline_query(USER_ID, "")
+    empty = await emulator.wait_for(lambda c: c.method == "answerInlineQuery", after=empty_mark)
+    assert {"streetnet", "idwf", "iawp"} <= {r["id"] for r in empty.params["results"]}
+
+
+async def test_deep_link_opens_a_listing(bot, catalogs) -> None:
+    reply = await bot.send("/start org_idwf", lang="pt")
+    assert "International Domestic Workers Federation" in reply.text
+    assert "start=org_idwf" in reply.text
+    missing = await bot.send("/start org_gone-forever", lang="pt")
+    assert missing.text == catalogs.translator("pt")._("This organization is no longer in the directory.")
+
+
+@pytest.mark.parametrize("hostile", ['"', "NEAR(a b)", "a* OR b", "-x AND NOT y", "^start", "col:val", "''", "😀😀", "مرحبا بالعالم"])
+async def test_hostile_search_text_gets_an_answer(bot, hostile: str) -> None:
+    reply = await bot.send(f"/search {hostile}")
+    assert reply.text
