@@ -79,7 +79,8 @@ async def reply_to_question(message: Message, context: BotContext, question: str
     await message.get_bot().send_chat_action(message.chat_id, ChatAction.TYPING)
     services = context.services
     answer = await services.policy.answer(question[:MAX_QUESTION])
-    if not answer.rules:
+    synthetic = message.from_user is not None and message.from_user.is_bot  # `main.py ask`
+    if not answer.rules and not synthetic:
         await services.feedback.record_unanswered(question[:MAX_QUESTION])
     if answer.rules and answer.rules[0].rule.id == "directory":
         saved = await services.saved_searches.save(question[:300])

@@ -1,0 +1,63 @@
+"""`python main.py ask`: arguments or stdin, text or one JSON object per line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def ask(args: list[str], tmp_path: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WIEGO_"))}
+    env["WIEGO_DB"] = str(tmp_path / "ask.sqlite3")
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "ask", *args], input=stdin, env=env,
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+
+
+def test_json_records(tmp_path: Path) -> None:
+    result = ask(["--json", "--lang", "es", "waste pickers in Brazil", "What is the capital of France?",
+                  "I'm a student and I want to interview domestic workers in Peru"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["question"] for r in records][0] == "waste pickers in Brazil"
+    assert {"question", "lang", "rules", "organizations", "text"} <= set(records[0])
+    assert records[0]["lang"] == "es"
+    assert "mncr" in [o["id"] for o in records[0]["organizations"]]
+    assert records[1]["rules"] == [] and records[1]["organizations"] == []
+    assert records[1]["text"]
+    assert records[2]["rules"][0] == "access_to_workers"
+    assert {"conlactraho", "idwf"} & {o["id"] for o in records[2]["organizations"][:5]}
+    for record in records:
+        assert "<b>" not in record["text"]
+
+
+def test_stdin_one_question_per_line(tmp_path: Path) -> None:
+    result = ask(["--json", "-"], tmp_path, stdin="Does WIEGO offer internships?\n\n¿Tienen un programa de pasantías?\n")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["rules"][0] for r in records] == ["internship", "internship"]
+
+
+def test_text_mode_and_no_question(tmp_path: Path) -> None:
+    result = ask(["Can WIEGO give my organization a grant?"], tmp_path)
+    assert result.returncode == 0 and "WIEGO" in result.stdout
+    empty = ask([], tmp_path)
+    assert empty.returncode == 2 and "Traceback" not in empty.stderr
+    bad = ask(["--lang", "xx", "hi"], tmp_path)
+    assert bad.returncode == 2 and "--lang" in bad.stderr
+
+
+def test_ask_does_not_record_the_operators_questions(tmp_path: Path) -> None:
+    ask(["what is the weather tomorrow"], tmp_path)
+    import sqlite3
+
+    conn = sqlite3.connect(tmp_path / "ask.sqlite3")
+    try:
+        assert conn.execute("SELECT count(*) FROM policy_feedback").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+    finally:
+        conn.close()
