@@ -30,8 +30,11 @@ def _split(value: str) -> frozenset[str]:
 
 
 class SavedSearches:
+    """Rows are shared by identical searches; known ones are answered from memory, no write."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._known: dict[str, SavedSearch] = {}
 
     async def save(
         self,
@@ -44,6 +47,8 @@ class SavedSearches:
         text = " ".join(text.split())[:MAX_TEXT]
         key = "\x1f".join([text.casefold(), _join(sectors), _join(countries), _join(regions)])
         digest = hashlib.sha256(key.encode()).hexdigest()
+        if digest in self._known:
+            return self._known[digest]
         async with self._db.atomic() as conn:
             await conn.execute(
                 "INSERT INTO saved_searches (digest, text, sectors, countries, regions, created_at) "
@@ -53,7 +58,11 @@ class SavedSearches:
             async with conn.execute("SELECT id FROM saved_searches WHERE digest = ?", (digest,)) as cur:
                 row = await cur.fetchone()
         assert row is not None
-        return SavedSearch(int(row[0]), text, sectors, countries, regions)
+        saved = SavedSearch(int(row[0]), text, sectors, countries, regions)
+        if len(self._known) > 10_000:
+            self._known.clear()
+        self._known[digest] = saved
+        return saved
 
     async def get(self, search_id: int) -> SavedSearch | None:
         row = await self._db.fetchone(
@@ -67,4 +76,5 @@ class SavedSearches:
         cutoff = (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
         async with self._db.atomic() as conn:
             cur = await conn.execute("DELETE FROM saved_searches WHERE created_at < ?", (cutoff,))
-            return cur.rowcount
+        self._known.clear()
+        return cur.rowcount

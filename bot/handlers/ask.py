@@ -3,10 +3,14 @@ referrals, a "more" button, the close second rule, and "was this helpful?" butto
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import callbacks, cards, labels
@@ -19,6 +23,7 @@ from directory.policy.rules import Rule
 log = logging.getLogger(__name__)
 
 MAX_QUESTION = 1000  # longer messages are answered from their first part
+TYPING_AFTER = 0.3  # seconds: quicker answers need no "typing…" indicator
 REFERRAL_CARDS = 3
 
 
@@ -44,14 +49,9 @@ def off_topic_text(context: BotContext) -> str:
 async def answer_text(context: BotContext, answer: Answer) -> tuple[str, InlineKeyboardMarkup]:
     t = context.t
     services = context.services
-    saved = await services.saved_searches.save(
-        answer.question[:300],
-        sectors=frozenset(answer.cues.sectors),
-        countries=frozenset(c for p in answer.cues.places for c in p.countries),
-    )
     rows: list[list[InlineKeyboardButton]] = []
     if not answer.rules:
-        rows.append([InlineKeyboardButton("🔎 " + t._("Search the directory"), callback_data=callbacks.pack("m", saved.id))])
+        rows.append([InlineKeyboardButton("🔎 " + t._("Search the directory"), callback_data=callbacks.pack("d"))])
         rows.append(feedback_row(context, "none"))
         return off_topic_text(context), InlineKeyboardMarkup(rows)
     best = answer.rules[0].rule
@@ -59,6 +59,13 @@ async def answer_text(context: BotContext, answer: Answer) -> tuple[str, InlineK
     if answer.organizations:
         parts.append(f"\n<b>{h(t._('Organizations you can contact directly'))}</b>")
         parts += [cards.card(t, org, n) for n, org in enumerate(answer.organizations[:REFERRAL_CARDS], 1)]
+        # "more" opens the directory filtered by what the question named (not its words)
+        saved = await services.saved_searches.save(
+            "",
+            sectors=frozenset(answer.cues.sectors),
+            countries=frozenset(c for p in answer.cues.places if p.kind != "region" for c in p.countries),
+            regions=frozenset(p.code for p in answer.cues.places if p.kind == "region"),
+        )
         rows.append([InlineKeyboardButton(t._("More organizations") + " ▶", callback_data=callbacks.pack("m", saved.id))])
     if answer.close_second is not None:
         second = answer.close_second.rule.id
@@ -75,10 +82,32 @@ def feedback_row(context: BotContext, rule_id: str) -> list[InlineKeyboardButton
     ]
 
 
+@asynccontextmanager
+async def typing(message: Message) -> AsyncIterator[None]:
+    """Show "typing…" while answering, unless the answer is ready before anyone would notice."""
+
+    async def later() -> None:
+        await asyncio.sleep(TYPING_AFTER)
+        await message.get_bot().send_chat_action(message.chat_id, ChatAction.TYPING)
+
+    task = asyncio.create_task(later())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError, TelegramError):
+            await task
+
+
 async def reply_to_question(message: Message, context: BotContext, question: str) -> None:
-    await message.get_bot().send_chat_action(message.chat_id, ChatAction.TYPING)
     services = context.services
-    answer = await services.policy.answer(question[:MAX_QUESTION])
+    async with typing(message):
+        answer = await services.policy.answer(question[:MAX_QUESTION])
+        await send_answer(message, context, question, answer)
+
+
+async def send_answer(message: Message, context: BotContext, question: str, answer: Answer) -> None:
+    services = context.services
     synthetic = message.from_user is not None and message.from_user.is_bot  # `main.py ask`
     if not answer.rules and not synthetic:
         await services.feedback.record_unanswered(question[:MAX_QUESTION])

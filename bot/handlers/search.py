@@ -194,6 +194,11 @@ async def browse_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     t = context.t
+    if query.data == "d":  # "search the directory" under an answer: start browsing
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.reply_text(t._("Which workers are you looking for?"), reply_markup=sector_keyboard(context))
+        return
     try:
         data = callbacks.parse(query.data, kind="d", arity=(1, 2))
         sector = data.part(0)
@@ -249,6 +254,6 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("directory", directory_command))
     app.add_handler(CallbackQueryHandler(page_pressed, pattern=r"^s:"))
     app.add_handler(CallbackQueryHandler(details_pressed, pattern=r"^o:"))
-    app.add_handler(CallbackQueryHandler(browse_pressed, pattern=r"^d:"))
+    app.add_handler(CallbackQueryHandler(browse_pressed, pattern=r"^d(:|$)"))
     app.add_handler(InlineQueryHandler(inline_search))
     app.bot_data.start_payloads["org"] = open_listing
