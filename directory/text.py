@@ -13,7 +13,9 @@ from functools import lru_cache
 _NOT_WORD = re.compile(r"[^\w]+|_")
 _SPACES = re.compile(r"\s+")
 # Letters that do not decompose under NFKD but that people type without their mark.
-_EXTRA_FOLD = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe"})
+_EXTRA_FOLD = str.maketrans(
+    {"ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe"}
+)
 
 
 @lru_cache(maxsize=65536)
@@ -41,7 +43,7 @@ def tokens(text: str) -> list[str]:
 
 
 def ngrams(words: list[str], max_len: int) -> list[tuple[int, int, str]]:
-    """Every run of up to `max_len` consecutive words as (start, end, joined text), longest first."""
+    """Each run of up to `max_len` consecutive words as (start, end, text), longest first."""
     out: list[tuple[int, int, str]] = []
     for size in range(min(max_len, len(words)), 0, -1):
         for start in range(len(words) - size + 1):

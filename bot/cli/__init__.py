@@ -15,7 +15,7 @@ from bot.config import Config
 from bot.i18n import Catalogs
 
 # In the order `--help` lists them.
-MODULES = ("run", "chat", "ask", "db")
+MODULES = ("run", "chat", "ask", "directory", "db")
 
 
 class Subcommand(Protocol):

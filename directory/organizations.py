@@ -1,0 +1,368 @@
+"""Organizations and their append-only history.
+
+An `Organization` is plain data; `Organizations` is the repository that owns the
+`organizations`, `org_*` and `org_changes` tables. Every write runs in `db.atomic()` and
+appends one history row per changed field, so nothing is overwritten without a trace and any
+change can be reverted by id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Literal
+
+import aiosqlite
+
+from directory.db import Database, utcnow
+
+Kind = Literal["global_network", "regional_network", "national", "local"]
+KINDS: tuple[Kind, ...] = ("global_network", "regional_network", "national", "local")
+WORLDWIDE = "*"
+SUMMARY_LANGS: tuple[str, ...] = ("en", "es", "fr", "pt")
+_SCOPE = {"global_network": 3, "regional_network": 2, "national": 0, "local": 0}
+_LIST_FIELDS = ("sectors", "countries", "regions", "languages")
+_META_FIELDS = ("updated_at",)
+
+
+@dataclass(frozen=True)
+class Organization:
+    """One organization as stored; list fields keep their order; summaries are (lang, text)."""
+
+    id: str
+    name: str
+    kind: Kind
+    acronym: str = ""
+    parent: str | None = None
+    sectors: tuple[str, ...] = ()  # sorted: the stored form has no order
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    city: str = ""
+    website: str = ""
+    languages: tuple[str, ...] = ()
+    founded: int | None = None
+    members: str = ""
+    members_as_of: str = ""
+    wiego_relation: str = ""
+    sources: str = ""
+    summaries: tuple[tuple[str, str], ...] = ()
+    verified_at: str | None = None
+    updated_at: str = field(default="", compare=False)
+
+    @property
+    def worldwide(self) -> bool:
+        return WORLDWIDE in self.countries
+
+    def summary(self, lang: str) -> str:
+        """The summary in `lang`, else English, else any."""
+        table = dict(self.summaries)
+        return table.get(lang) or table.get("en") or next(iter(table.values()), "")
+
+
+@dataclass(frozen=True)
+class Change:
+    id: int
+    org_id: str
+    field: str
+    old: str | None
+    new: str | None
+    who: str
+    at: str
+
+
+def encode(name: str, value: Any) -> str | None:
+    """A field's value as history text (lists joined by ';', summaries as JSON)."""
+    if value is None:
+        return None
+    if name == "summaries":
+        return json.dumps(dict(value), ensure_ascii=False, sort_keys=True)
+    if name in _LIST_FIELDS:
+        return ";".join(value)
+    return str(value)
+
+
+def decode(name: str, text: str | None) -> Any:
+    """The inverse of `encode` for one field."""
+    if name == "summaries":
+        return tuple(sorted(json.loads(text).items())) if text else ()
+    if name in _LIST_FIELDS:
+        return tuple(p for p in (text or "").split(";") if p)
+    if name == "founded":
+        return int(text) if text else None
+    if name in ("parent", "verified_at"):
+        return text or None
+    return text or ""
+
+
+EDITABLE_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(Organization) if f.name not in ("id", *_META_FIELDS)
+)
+
+
+async def record_change(
+    conn: aiosqlite.Connection,
+    org_id: str,
+    name: str,
+    old: str | None,
+    new: str | None,
+    who: str,
+    at: str,
+) -> None:
+    """Append one history row (call inside the transaction that made the change)."""
+    await conn.execute(
+        "INSERT INTO org_changes (org_id, field, old, new, who, at) VALUES (?, ?, ?, ?, ?, ?)",
+        (org_id, name, old, new, who, at),
+    )
+
+
+_ORG_COLUMNS = (
+    "o.num AS num, id, name, acronym, kind, parent_id, city, website, founded, members, "
+    "members_as_of, "
+    "wiego_relation, sources, verified_at, updated_at"
+)
+
+
+class Organizations:
+    """Repository for organizations: reads in batches, writes with history."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- reading ----------------------------------------------------------------------------
+    async def get(self, org_id: str) -> Organization | None:
+        num = await self._db.fetchval("SELECT num FROM organizations WHERE id = ?", (org_id,))
+        if num is None:
+            return None
+        return (await self.by_nums([int(num)]))[0]
+
+    async def list_all(self) -> list[Organization]:
+        nums = [
+            int(r[0]) for r in await self._db.fetchall("SELECT num FROM organizations ORDER BY num")
+        ]
+        return await self.by_nums(nums)
+
+    async def count(self) -> int:
+        return int(await self._db.fetchval("SELECT count(*) FROM organizations"))
+
+    async def by_nums(self, nums: Sequence[int]) -> list[Organization]:
+        """Organizations for these rowids, in the given order, in one query."""
+        if not nums:
+            return []
+        marks = ",".join("?" * len(nums))
+        rows = await self._db.fetchall(
+            f"SELECT {_ORG_COLUMNS}, "  # noqa: S608 - only placeholders and fixed SQL are interpolated
+            "(SELECT group_concat(sector, ';') FROM (SELECT sector FROM org_sectors "
+            " WHERE org_num = o.num ORDER BY sector)) AS sectors, "
+            "(SELECT group_concat(country, ';') FROM (SELECT country FROM org_countries "
+            " WHERE org_num = o.num ORDER BY pos)) AS countries, "
+            "(SELECT group_concat(region, ';') FROM (SELECT region FROM org_regions "
+            " WHERE org_num = o.num ORDER BY pos)) AS regions, "
+            "(SELECT group_concat(lang, ';') FROM (SELECT lang FROM org_languages "
+            " WHERE org_num = o.num ORDER BY pos)) AS languages, "
+            "(SELECT json_group_object(lang, text) FROM org_summaries "
+            " WHERE org_num = o.num) AS summaries "
+            f"FROM organizations AS o WHERE num IN ({marks})",
+            nums,
+        )
+        by_num = {r["num"]: _from_row(r) for r in rows}
+        return [by_num[n] for n in nums if n in by_num]
+
+    async def history(self, org_id: str) -> list[Change]:
+        rows = await self._db.fetchall(
+            "SELECT id, org_id, field, old, new, who, at FROM org_changes "
+            "WHERE org_id = ? ORDER BY id",
+            (org_id,),
+        )
+        return [Change(*tuple(r)) for r in rows]
+
+    async def edited_ids(self, except_who: str) -> set[str]:
+        """Ids of organizations changed by anyone other than `except_who` (e.g. the seed)."""
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT org_id FROM org_changes WHERE who != ?", (except_who,)
+        )
+        return {r[0] for r in rows}
+
+    # --- writing ----------------------------------------------------------------------------
+    async def upsert(self, org: Organization, who: str) -> list[str]:
+        """Create or update one organization; returns the names of the fields that changed."""
+        async with self._db.atomic() as conn:
+            return await self.upsert_in(conn, org, who)
+
+    async def upsert_in(self, conn: aiosqlite.Connection, org: Organization, who: str) -> list[str]:
+        """`upsert` inside a transaction the caller holds (imports apply many rows at once)."""
+        now = utcnow()
+        old = await self.get(org.id)
+        if old is None:
+            await self._insert(conn, [replace(org, updated_at=now)])
+            await record_change(conn, org.id, "*", None, _snapshot(org), who, now)
+            return ["*"]
+        changed = [f for f in EDITABLE_FIELDS if getattr(old, f) != getattr(org, f)]
+        if not changed:
+            return []
+        for name in changed:
+            await record_change(
+                conn,
+                org.id,
+                name,
+                encode(name, getattr(old, name)),
+                encode(name, getattr(org, name)),
+                who,
+                now,
+            )
+        num = await self._write_row(conn, replace(org, updated_at=now))
+        await self._write_children(conn, num, org)
+        return changed
+
+    async def add_many(self, orgs: Iterable[Organization], who: str) -> int:
+        """Bulk-create new organizations (seed, benchmark): one history row each."""
+        batch = list(orgs)
+        now = utcnow()
+        async with self._db.atomic() as conn:
+            await self._insert(conn, [replace(o, updated_at=now) for o in batch])
+            await conn.executemany(
+                "INSERT INTO org_changes (org_id, field, old, new, who, at) "
+                "VALUES (?, '*', NULL, ?, ?, ?)",
+                [(o.id, _snapshot(o), who, now) for o in batch],
+            )
+        return len(batch)
+
+    async def revert(self, change_id: int, who: str) -> Organization | None:
+        """Put a field back to its value before change `change_id` (itself recorded as a change)."""
+        row = await self._db.fetchone(
+            "SELECT org_id, field, old FROM org_changes WHERE id = ?", (change_id,)
+        )
+        if row is None or row["field"] not in EDITABLE_FIELDS:
+            return None
+        current = await self.get(row["org_id"])
+        if current is None:
+            return None
+        await self.upsert(replace(current, **{row["field"]: decode(row["field"], row["old"])}), who)
+        return await self.get(row["org_id"])
+
+    # --- rows -------------------------------------------------------------------------------
+    async def _insert(self, conn: aiosqlite.Connection, orgs: Sequence[Organization]) -> None:
+        await conn.executemany(
+            "INSERT INTO organizations (id, name, acronym, kind, parent_id, worldwide, city, "
+            "website, "
+            "founded, members, members_as_of, wiego_relation, sources, verified_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_row(o) for o in orgs],
+        )
+        nums = await self._nums(conn, [o.id for o in orgs])
+        for org in orgs:
+            await self._write_children(conn, nums[org.id], org, fresh=True)
+
+    async def _nums(self, conn: aiosqlite.Connection, ids: Sequence[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            async with conn.execute(
+                f"SELECT id, num FROM organizations WHERE id IN ({marks})",  # noqa: S608
+                chunk,
+            ) as cur:
+                out.update({r[0]: r[1] for r in await cur.fetchall()})
+        return out
+
+    async def _write_row(self, conn: aiosqlite.Connection, org: Organization) -> int:
+        await conn.execute(
+            "UPDATE organizations SET name = ?, acronym = ?, kind = ?, parent_id = ?, "
+            "worldwide = ?, city = ?, website = ?, founded = ?, members = ?, members_as_of = ?, "
+            "wiego_relation = ?, "
+            "sources = ?, verified_at = ?, updated_at = ? WHERE id = ?",
+            (*_row(org)[1:], org.id),
+        )
+        return int((await self._nums(conn, [org.id]))[org.id])
+
+    async def _write_children(
+        self, conn: aiosqlite.Connection, num: int, org: Organization, fresh: bool = False
+    ) -> None:
+        if not fresh:
+            for table in (
+                "org_sectors",
+                "org_facets",
+                "org_countries",
+                "org_regions",
+                "org_languages",
+                "org_summaries",
+            ):
+                await conn.execute(f"DELETE FROM {table} WHERE org_num = ?", (num,))  # noqa: S608 - only placeholders and fixed SQL are interpolated
+        scope = _SCOPE[org.kind]
+        await conn.executemany(
+            "INSERT OR IGNORE INTO org_sectors (sector, scope, org_num) VALUES (?, ?, ?)",
+            [(s, scope, num) for s in org.sectors],
+        )
+        await conn.executemany(
+            "INSERT OR IGNORE INTO org_facets (sector, country, scope, org_num) "
+            "VALUES (?, ?, ?, ?)",
+            [(s, c, scope, num) for s in org.sectors for c in org.countries if scope == 0],
+        )
+        await conn.executemany(
+            "INSERT OR IGNORE INTO org_countries (country, scope, org_num, pos) "
+            "VALUES (?, ?, ?, ?)",
+            [(c, scope, num, i) for i, c in enumerate(org.countries)],
+        )
+        await conn.executemany(
+            "INSERT OR IGNORE INTO org_regions (region, scope, org_num, pos) VALUES (?, ?, ?, ?)",
+            [(r, scope, num, i) for i, r in enumerate(org.regions)],
+        )
+        await conn.executemany(
+            "INSERT OR IGNORE INTO org_languages (org_num, lang, pos) VALUES (?, ?, ?)",
+            [(num, lang, i) for i, lang in enumerate(org.languages)],
+        )
+        await conn.executemany(
+            "INSERT OR REPLACE INTO org_summaries (org_num, lang, text) VALUES (?, ?, ?)",
+            [(num, lang, text) for lang, text in org.summaries if text],
+        )
+
+
+def _from_row(r: aiosqlite.Row) -> Organization:
+    return Organization(
+        id=r["id"],
+        name=r["name"],
+        acronym=r["acronym"],
+        kind=r["kind"],
+        parent=r["parent_id"],
+        sectors=decode("sectors", r["sectors"]),
+        countries=decode("countries", r["countries"]),
+        regions=decode("regions", r["regions"]),
+        city=r["city"],
+        website=r["website"],
+        languages=decode("languages", r["languages"]),
+        founded=r["founded"],
+        members=r["members"],
+        members_as_of=r["members_as_of"],
+        wiego_relation=r["wiego_relation"],
+        sources=r["sources"],
+        summaries=decode("summaries", r["summaries"]),
+        verified_at=r["verified_at"],
+        updated_at=r["updated_at"],
+    )
+
+
+def _row(org: Organization) -> tuple[Any, ...]:
+    return (
+        org.id,
+        org.name,
+        org.acronym,
+        org.kind,
+        org.parent,
+        int(org.worldwide),
+        org.city,
+        org.website,
+        org.founded,
+        org.members,
+        org.members_as_of,
+        org.wiego_relation,
+        org.sources,
+        org.verified_at,
+        org.updated_at,
+    )
+
+
+def _snapshot(org: Organization) -> str:
+    data = asdict(org)
+    data.pop("updated_at", None)
+    data["summaries"] = dict(org.summaries)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,96 @@
+"""Places: CLDR names in four languages, aliases, M49 membership, cities, no false positives."""
+
+from __future__ import annotations
+
+import pytest
+
+from directory.places import gazetteer
+from directory.text import normalize, tokens
+
+
+def codes(text: str) -> list[str]:
+    return [p.code for p in gazetteer().find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("waste pickers in Brazil", "BR"),
+        ("recicladores en Perú", "PE"),
+        ("vendeurs au Sénégal", "SN"),
+        ("catadores no Quênia", "KE"),
+        ("trabajadoras en Kenia", "KE"),
+        ("organisations au Mexique", "MX"),
+        ("Costa do Marfim", "CI"),
+        ("USA", "US"),
+        ("the UK", "GB"),
+        ("Ivory Coast", "CI"),
+        ("Phillipines", "PH"),  # typo
+        ("Latin America", "419"),
+        ("América Latina", "419"),
+        ("Afrique de l'Ouest", "011"),
+        ("Sudeste Asiático", "035"),
+        ("Asia", "142"),
+        ("África", "002"),
+    ],
+)
+def test_names_in_every_language(text: str, code: str) -> None:
+    assert codes(text) == [code]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("recicladores en Medellín", "CO"),
+        ("vendeurs à Cotonou", "BJ"),
+        ("near Mombasa", "KE"),
+        ("Nairbi", "KE"),
+        ("Bogota", "CO"),
+        ("vendedores en Lima", "PE"),
+        ("catadores em São Paulo", "BR"),
+    ],
+)
+def test_city_resolves_to_country(text: str, country: str) -> None:
+    places = gazetteer().find(text)
+    assert places and places[0].kind == "city" and places[0].countries == {country}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I will read the report and come back with more details about our union",
+        "The government closed the market and we lost our income",
+        "nice to meet you, can you help me find an organization that protects our rights",
+        "Nous avons une réunion demain pour discuter des salaires et des conditions de travail",
+        "Nous vendons des légumes devant la gare chaque matin",
+        "Je suis allé au marché avec ma mère ce matin",
+        "Necesitamos apoyo legal para nuestra organización de mujeres trabajadoras",
+        "Mi hermana trabaja limpiando casas todos los días, como puedo ayudar para todos",
+        "Luchamos por la paz y la resistencia en el pueblo",
+        "Precisamos de ajuda com o contrato de trabalho e a segurança social",
+        "Eles coletam papelão e plástico nas ruas da cidade, tivemos uma reunião",
+        "Feliz Natal e boa sorte para todos",
+    ],
+)
+def test_no_false_positives_in_ordinary_sentences(sentence: str) -> None:
+    assert gazetteer().find(sentence) == []
+
+
+def test_region_membership() -> None:
+    gaz = gazetteer()
+    assert "BR" in gaz.countries_in_region("419")
+    assert "PH" in gaz.countries_in_region("142")
+    assert {"011", "202", "002"} <= gaz.regions_of_country("SN")
+    assert "001" not in gaz.regions_of_country("SN")
+    assert gaz.region_name("011", "fr") == "Afrique occidentale"
+    assert gaz.region_name("419", "es") == "Latinoamérica"
+
+
+def test_longest_match_without_overlap() -> None:
+    assert codes("Papua New Guinea and Guinea") == ["PG", "GN"]
+
+
+def test_normalize_and_tokens() -> None:
+    assert normalize("L'Afrique  de l’Ouest, São-Paulo!") == "l afrique de l ouest sao paulo"
+    assert tokens("Bogotá D.C.") == ["bogota", "d", "c"]
+    assert tokens("   ") == []

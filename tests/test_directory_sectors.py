@@ -1,0 +1,49 @@
+"""Sector words in four languages, typos, and parsing for imports."""
+
+from __future__ import annotations
+
+import pytest
+
+from directory.sectors import SECTORS, find_sectors, parse_sector
+
+
+@pytest.mark.parametrize(
+    ("text", "sector"),
+    [
+        ("street vendors", "street_vendors"),
+        ("hawkers", "street_vendors"),
+        ("vendedores ambulantes", "street_vendors"),
+        ("camelôs", "street_vendors"),
+        ("marchands ambulants", "street_vendors"),
+        ("waste pikers", "waste_pickers"),
+        ("recicladors", "waste_pickers"),
+        ("catadoras", "waste_pickers"),
+        ("récupérateurs", "waste_pickers"),
+        ("cartoneros", "waste_pickers"),
+        ("trabajadoras del hogar", "domestic_workers"),
+        ("empregadas domésticas", "domestic_workers"),
+        ("travailleuses domestiques", "domestic_workers"),
+        ("nannies", "domestic_workers"),
+        ("home-based workers", "home_based_workers"),
+        ("trabalhadoras em domicílio", "home_based_workers"),
+        ("feirantes", "market_traders"),
+        ("commerçants des marchés", "market_traders"),
+        ("kayayei", "head_porters"),
+        ("economía informal", "informal_workers_general"),
+    ],
+)
+def test_words(text: str, sector: str) -> None:
+    assert find_sectors(text) == [sector]
+
+
+def test_order_and_no_false_positive() -> None:
+    assert find_sectors("waste pickers and street vendors") == ["waste_pickers", "street_vendors"]
+    assert find_sectors("I went to the market yesterday with my family") == []
+    assert find_sectors("O trabalho é importante para todos") == []
+
+
+def test_parse_sector() -> None:
+    assert parse_sector("waste_pickers") == "waste_pickers"
+    assert parse_sector("Hawkers") == "street_vendors"
+    assert parse_sector("astronauts") is None
+    assert len(SECTORS) == 8

@@ -1,0 +1,67 @@
+"""Seed: idempotent, fast when unchanged, never clobbers edits; history on every change."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from directory import seed
+from directory.db import Database
+from directory.organizations import Organization, Organizations
+
+
+async def test_seed_is_idempotent(db: Database) -> None:
+    assert await seed.load_seed(db) == 43
+    first = await Organizations(db).list_all()
+    assert await seed.load_seed(db) == 0
+    assert await Organizations(db).list_all() == first
+    mncr = await Organizations(db).get("mncr")
+    assert mncr is not None and mncr.summary("pt").startswith("Movimento")
+    assert {lang for lang, _t in mncr.summaries} == {"en", "es", "fr", "pt"}
+
+
+async def test_seed_update_keeps_member_edits(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await seed.load_seed(db)
+    repo = Organizations(db)
+    sewa = await repo.get("sewa")
+    assert sewa is not None
+    await repo.upsert(replace(sewa, members="3 million members"), "admin:42")
+    original = seed.seed_organizations
+
+    def updated() -> list[Organization]:
+        orgs = original()
+        orgs = [
+            replace(o, members="changed by seed") if o.id in ("sewa", "kkpkp") else o for o in orgs
+        ]
+        return [*orgs, replace(orgs[0], id="new-network", name="New Network")]
+
+    monkeypatch.setattr(seed, "seed_organizations", updated)
+    monkeypatch.setattr(seed, "seed_hash", lambda: "another")
+    assert await seed.load_seed(db) == 2
+    assert (await repo.get("sewa")).members == "3 million members"  # type: ignore[union-attr]
+    assert (await repo.get("kkpkp")).members == "changed by seed"  # type: ignore[union-attr]
+    assert await repo.get("new-network") is not None
+
+
+async def test_history_and_revert(db: Database) -> None:
+    await seed.load_seed(db)
+    repo = Organizations(db)
+    org = await repo.get("kenasvit")
+    assert org is not None
+    changed = await repo.upsert(
+        replace(org, website="https://kenasvit.example.org", city="Nairobi"), "admin:1"
+    )
+    assert sorted(changed) == ["city", "website"]
+    history = await repo.history("kenasvit")
+    assert [h.field for h in history] == ["*", "city", "website"]
+    assert (
+        history[1].old == "Nakuru" and history[1].new == "Nairobi" and history[1].who == "admin:1"
+    )
+    reverted = await repo.revert(history[1].id, "admin:2")
+    assert reverted is not None and reverted.city == "Nakuru"
+    assert reverted.website == "https://kenasvit.example.org"
+    assert len(await repo.history("kenasvit")) == 4
+    assert await repo.upsert(reverted, "admin:3") == []  # no change, no history
