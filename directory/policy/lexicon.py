@@ -93,6 +93,16 @@ def stems(word: str) -> tuple[str, ...]:
 CONTRACTION = re.compile(r"n[\'’]t\b", re.IGNORECASE)
 
 
+# Words whose accent is all that tells them from a function word of another language
+# (French "thèse" would normalize to English "these").
+_ACCENTED = re.compile(r"\bth[èé]ses?\b", re.IGNORECASE)
+
+
+def prepare(text: str) -> str:
+    """Text ready for `tokens`: contractions joined, accent-distinguished words renamed."""
+    return _ACCENTED.sub("thesis", CONTRACTION.sub("nt", text))
+
+
 def content_words(text: str) -> list[str]:
     """The normalized words of `text` that are not function words, in order."""
-    return [w for w in tokens(CONTRACTION.sub("nt", text)) if w not in ALL_STOPWORDS]
+    return [w for w in tokens(prepare(text)) if w not in ALL_STOPWORDS]

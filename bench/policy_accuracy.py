@@ -1,0 +1,141 @@
+"""Policy matcher accuracy and latency over the shared evaluation set and our own questions.
+
+    .venv/bin/python bench/policy_accuracy.py [--eval PATH] [--own PATH]
+
+Builds a temporary database (migrations, directory seed, policy seed), answers every question
+and prints: top-1 rule accuracy per language and per rule, recall of `also` rules, off-topic
+refusals, referral hits (an expected organization among the first five) and the p50/p99
+latency of `answer()`. Targets: >=95% top-1 in every language, 100% refusals, >=90% referrals,
+p99 < 20 ms. Exit status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from directory.db import Database  # noqa: E402
+from directory.policy import PolicyEngine  # noqa: E402
+from directory.search import Directory  # noqa: E402
+from directory.seed import load_seed  # noqa: E402
+
+SHARED_EVAL = ROOT.parent / "shared" / "eval" / "policy-questions.jsonl"
+OWN_EVAL = ROOT / "bench" / "questions_own.jsonl"
+TOP1_TARGET, REFUSAL_TARGET, REFERRAL_TARGET, P99_TARGET_MS = 0.95, 1.0, 0.90, 20.0
+
+
+@dataclass
+class Tally:
+    """Hits out of totals per key."""
+
+    hits: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    totals: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, key: str, ok: bool) -> None:
+        self.totals[key] += 1
+        self.hits[key] += int(ok)
+
+    def rate(self, key: str) -> float:
+        return self.hits[key] / self.totals[key] if self.totals[key] else 1.0
+
+    def line(self, key: str) -> str:
+        return f"{self.rate(key):6.1%}  ({self.hits[key]}/{self.totals[key]})"
+
+
+def read_cases(path: Path) -> list[dict[str, Any]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+async def evaluate(engine: PolicyEngine, path: Path, verbose: bool) -> tuple[bool, list[float]]:
+    """Print the figures for one question file; True when every target is met."""
+    by_lang, by_rule, also, refusals, referrals = Tally(), Tally(), Tally(), Tally(), Tally()
+    latencies: list[float] = []
+    misses: list[str] = []
+    for case in read_cases(path):
+        start = time.perf_counter()
+        answer = await engine.answer(case["question"])
+        latencies.append((time.perf_counter() - start) * 1000)
+        got = [m.rule.id for m in answer.rules]
+        if case["rules"]:
+            ok = bool(got) and got[0] in case["rules"]
+            by_lang.add(case["lang"], ok)
+            by_rule.add(case["rules"][0], ok)
+        else:
+            ok = not got
+            refusals.add("off-topic", ok)
+            by_lang.add(case["lang"], ok)
+        for rule in case["also"]:
+            also.add("also", rule in got)
+            ok = ok and rule in got
+        if case["orgs"]:
+            first = [o.id for o in answer.organizations[:5]]
+            hit = any(o in first for o in case["orgs"])
+            referrals.add("orgs", hit)
+            ok = ok and hit
+        if not ok:
+            misses.append(f"  {case['id']}: {case['question']!r} -> {got} "
+                          f"{[o.id for o in answer.organizations]}")
+    print(f"\n== {path}")
+    print("top-1 rule accuracy per language:")
+    for lang in sorted(by_lang.totals):
+        print(f"  {lang:18} {by_lang.line(lang)}")
+    print("top-1 rule accuracy per rule:")
+    for rule in sorted(by_rule.totals):
+        print(f"  {rule:18} {by_rule.line(rule)}")
+    print(f"also-rule recall     {also.line('also')}")
+    print(f"off-topic refusals   {refusals.line('off-topic')}")
+    print(f"referral hits        {referrals.line('orgs')}")
+    if misses and verbose:
+        print("misses:", *misses, sep="\n")
+    met = (
+        all(by_lang.rate(lang) >= TOP1_TARGET for lang in by_lang.totals)
+        and refusals.rate("off-topic") >= REFUSAL_TARGET
+        and referrals.rate("orgs") >= REFERRAL_TARGET
+    )
+    return met, latencies
+
+
+async def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--eval", type=Path, default=SHARED_EVAL, help="shared evaluation set")
+    parser.add_argument("--own", type=Path, default=OWN_EVAL, help="our own question set")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await Database.open(Path(tmp) / "bench.sqlite3")
+        try:
+            await load_seed(db)
+            engine = PolicyEngine(db, Directory(db))
+            start = time.perf_counter()
+            await engine.load()
+            print(f"engine load (seed + vocabulary): {(time.perf_counter() - start) * 1000:.0f} ms")
+            met, latencies = True, []
+            for path in (args.eval, args.own):
+                ok, lat = await evaluate(engine, path, args.verbose)
+                met, latencies = met and ok, latencies + lat
+        finally:
+            await db.close()
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    print(f"\nanswer() latency over {len(ordered)} questions: "
+          f"p50 {statistics.median(ordered):.2f} ms, p99 {p99:.2f} ms, max {ordered[-1]:.2f} ms")
+    met = met and p99 < P99_TARGET_MS
+    print("all targets met" if met else "TARGETS MISSED")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

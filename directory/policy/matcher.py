@@ -1,0 +1,268 @@
+"""Scoring policy rules against a question: concepts found in its words, weighed per rule.
+
+The vocabulary (`data/policy_phrases.toml`) lists *concepts* (money, contact with workers,
+an event...) in four languages and, per rule, how much each concept counts. A question is
+matched in every language at once (see `lexicon`), longest phrase first so "access to water"
+is about water and not about access; a misspelt word of five letters or more is read as the
+nearest vocabulary word when it is one or two edits away. Everything is compiled once.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from rapidfuzz.distance import OSA
+
+from directory.policy.lexicon import ALL_STOPWORDS, LANGS, content_words, prepare, stems
+from directory.text import normalize, tokens
+
+MIN_SCORE = 1.0
+"""A rule below this is not offered: better to say "no rule fits" than to guess."""
+FALLBACK_FACTOR = 0.6
+"""A fallback rule's score is scaled by this when a policy rule fits as well."""
+
+_FUZZY_MIN_LEN = 5
+_ONE_EDIT_MIN_LEN = 6  # five-letter words are corrected only for swapped letters ("grnat")
+_TWO_EDITS_MIN_LEN = 10
+# Ordinary words one edit away from a vocabulary word: never "corrected" into it.
+_NOT_TYPOS = frozenset(
+    {
+        "grand",
+        "grande",
+        "maria",
+        "mario",
+        "marco",
+        "banco",
+        "where",
+        "there",
+        "these",
+        "those",
+        "which",
+        "while",
+        "month",
+        "months",
+        "weeks",
+        "today",
+        "their",
+        "other",
+        "mundo",
+        "monde",
+        "share",
+        "start",
+        "state",
+        "store",
+        "stage",
+        "price",
+        "prize",
+        "place",
+        "plane",
+        "paris",
+        "nacional",
+        "national",
+        "cidade",
+        "ciudad",
+        "ville",
+        "about",
+        "after",
+        "again",
+        "apres",
+    }
+)
+
+_Key = tuple[int, str]  # (language index, stem)
+_Phrase = tuple[tuple[str, ...], int, str]  # (stems after the first, language index, concept)
+
+
+@dataclass(frozen=True)
+class Combo:
+    """Extra weight when every one of `concepts` is present (counts as an anchor)."""
+
+    concepts: frozenset[str]
+    weight: float
+
+
+@dataclass(frozen=True)
+class RuleWeights:
+    """How one rule weighs concepts: anchors make it a candidate, support adds to it."""
+
+    anchors: Mapping[str, float]
+    support: Mapping[str, float]
+    combos: tuple[Combo, ...] = ()
+    fallback: bool = False  # answers only when no other rule does (see `FALLBACK_FACTOR`)
+
+    def score(self, found: frozenset[str]) -> float:
+        anchored = sum(w for c, w in self.anchors.items() if c in found)
+        anchored += sum(c.weight for c in self.combos if c.concepts <= found)
+        if anchored <= 0:
+            return 0.0
+        return anchored + sum(w for c, w in self.support.items() if c in found)
+
+
+def _swapped(word: str, target: str) -> bool:
+    """True when `word` is `target` with two adjacent letters swapped."""
+    if len(word) != len(target):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == target[diff[1]]
+
+
+def _longest(
+    index: Mapping[_Key, list[_Phrase]], seq: list[tuple[str, ...]], i: int
+) -> tuple[int, set[str]]:
+    """End (exclusive) of the longest phrase of `index` starting at `seq[i]`, and its concepts."""
+    best_end, hits = 0, set[str]()
+    for li, s in enumerate(seq[i]):
+        for rest, lang, concept in index.get((li, s), ()):
+            end = i + len(rest) + 1
+            if end < best_end or end > len(seq):
+                continue
+            if all(seq[i + 1 + j][lang] == r for j, r in enumerate(rest)):
+                if end > best_end:
+                    best_end, hits = end, set()
+                hits.add(concept)
+    return best_end, hits
+
+
+class Vocabulary:
+    """Compiled concept vocabulary: stem and phrase indexes, plus typo candidates."""
+
+    def __init__(
+        self,
+        concepts: Mapping[str, Mapping[str, Iterable[str]]],
+        rules: Mapping[str, RuleWeights],
+    ) -> None:
+        self.rules = dict(rules)
+        self._exact: dict[str, set[str]] = defaultdict(set)
+        self._single: dict[_Key, set[str]] = defaultdict(set)
+        self._phrases: dict[_Key, list[_Phrase]] = defaultdict(list)
+        self._literal: dict[_Key, list[_Phrase]] = defaultdict(list)
+        self._known_stems: set[_Key] = set()
+        surface: set[str] = set()
+        for concept, by_lang in concepts.items():
+            for lang, terms in by_lang.items():
+                langs = range(len(LANGS)) if lang == "any" else [LANGS.index(lang)]
+                for term in terms:
+                    surface.update(self._add(concept, term, langs))
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(surface):
+            if len(word) >= _FUZZY_MIN_LEN:
+                by_initial[word[0]].append(word)
+        self._typo_targets = {k: tuple(v) for k, v in by_initial.items()}
+
+    def _add(self, concept: str, term: str, langs: Iterable[int]) -> list[str]:
+        if term.startswith("="):
+            word = normalize(term[1:])
+            self._exact[word].add(concept)
+            return [word]
+        words = content_words(term)
+        # A phrase of one content word plus function words ("talk at", "in touch with") is
+        # matched literally, function words included; otherwise they are skipped both sides.
+        literal = len(words) <= 1 and len(tokens(term)) > 1
+        if literal:
+            words = tokens(term)
+        for li in langs:
+            keys = tuple(stems(w)[li] for w in words)
+            self._known_stems.update((li, k) for k in keys)
+            if len(words) == 1:
+                self._single[(li, keys[0])].add(concept)
+            elif words:
+                index = self._literal if literal else self._phrases
+                index[(li, keys[0])].append((keys[1:], li, concept))
+        return words
+
+    def correct(self, word: str, is_name: Callable[[str], bool] | None = None) -> str:
+        """`word`, or the vocabulary word it is a typo of (same first letter, 1-2 edits).
+
+        `is_name` vetoes a correction (a place name such as "ghana" is not a typo of "grant").
+        """
+        fixed = self._correct(word)
+        if fixed != word and is_name is not None and is_name(word):
+            return word
+        return fixed
+
+    @lru_cache(maxsize=32768)  # noqa: B019 - one Vocabulary per process; the cache is the point
+    def _correct(self, word: str) -> str:
+        if len(word) < _FUZZY_MIN_LEN or word in _NOT_TYPOS or word in ALL_STOPWORDS:
+            return word
+        if word in self._exact or any(
+            (li, s) in self._known_stems for li, s in enumerate(stems(word))
+        ):
+            return word
+        best, best_dist = word, 3
+        limit = 1 if len(word) < _TWO_EDITS_MIN_LEN else 2
+        for target in self._typo_targets.get(word[0], ()):
+            if abs(len(target) - len(word)) > limit:
+                continue
+            dist = OSA.distance(word, target, score_cutoff=limit)
+            if (
+                dist <= limit
+                and dist < best_dist
+                and (len(word) >= _ONE_EDIT_MIN_LEN or _swapped(word, target))
+            ):
+                best, best_dist = target, dist
+        return best
+
+    def concepts(self, text: str, is_name: Callable[[str], bool] | None = None) -> frozenset[str]:
+        """Every concept named in `text`, longest phrase first, each word used once."""
+        words = [self.correct(w, is_name) for w in tokens(prepare(text))]
+        all_stems = [stems(w) for w in words]
+        content = [i for i, w in enumerate(words) if w not in ALL_STOPWORDS]
+        rank = {pos: k for k, pos in enumerate(content)}
+        content_stems = [all_stems[i] for i in content]
+        found: set[str] = set()
+        i = 0
+        while i < len(words):
+            end, hits = _longest(self._literal, all_stems, i)
+            k = rank.get(i)
+            if k is not None:
+                n, phrase_hits = _longest(self._phrases, content_stems, k)
+                if n and content[n - 1] + 1 > end:
+                    end, hits = content[n - 1] + 1, phrase_hits
+            if not end:
+                if k is None:
+                    i += 1
+                    continue
+                hits = set(self._exact.get(words[i], ()))
+                if not hits:  # "=word" terms claim their word exclusively
+                    for li, s in enumerate(all_stems[i]):
+                        hits |= self._single.get((li, s), set())
+                end = i + 1
+            found |= hits
+            i = end
+        return frozenset(found)
+
+    def score(self, found: frozenset[str]) -> list[tuple[str, float]]:
+        """Rules scoring at least `MIN_SCORE`, best first (ties keep the vocabulary's order)."""
+        scored = {rule: w.score(found) for rule, w in self.rules.items()}
+        if any(s >= MIN_SCORE for r, s in scored.items() if not self.rules[r].fallback):
+            for rule, w in self.rules.items():
+                if w.fallback:
+                    scored[rule] *= FALLBACK_FACTOR
+        kept = [(rule, round(s, 3)) for rule, s in scored.items() if s >= MIN_SCORE]
+        return sorted(kept, key=lambda rs: -rs[1])
+
+
+def _weights(raw: Mapping[str, Any]) -> RuleWeights:
+    combos = tuple(Combo(frozenset(c["all"]), float(c["weight"])) for c in raw.get("combos", []))
+    return RuleWeights(
+        dict(raw.get("anchors", {})),
+        dict(raw.get("support", {})),
+        combos,
+        bool(raw.get("fallback", False)),
+    )
+
+
+def load_vocabulary(text: str | None = None) -> Vocabulary:
+    """Compile the bundled `policy_phrases.toml` (or the given TOML text)."""
+    if text is None:
+        source = resources.files("directory.data") / "policy_phrases.toml"
+        text = source.read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    rules = {rule_id: _weights(raw) for rule_id, raw in data["rules"].items()}
+    return Vocabulary(data["concepts"], rules)

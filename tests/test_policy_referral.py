@@ -1,0 +1,96 @@
+"""The answer names organizations from the directory, filtered by the question's cues."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from directory.db import Database
+from directory.policy import PolicyEngine
+from directory.search import Directory
+from directory.seed import load_seed
+
+
+@pytest.fixture
+async def engine(db: Database) -> AsyncIterator[PolicyEngine]:
+    await load_seed(db)
+    eng = PolicyEngine(db, Directory(db))
+    await eng.load()
+    yield eng
+
+
+async def _orgs(engine: PolicyEngine, text: str) -> tuple[str, list[str]]:
+    answer = await engine.answer(text)
+    assert answer.rules, text
+    return answer.rules[0].rule.id, [o.id for o in answer.organizations]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Can you put me in touch with domestic workers in Peru?", {"conlactraho", "idwf"}),
+        ("I need contacts of street vendors in Ghana", {"ihvag", "gama"}),
+        ("How can I reach waste pickers in India?", {"aiw", "kkpkp", "swach", "hasiru-dala"}),
+        ("¿Me pueden contactar con vendedores ambulantes en México?", {"streetnet"}),
+    ],
+)
+async def test_access_refers_by_sector_and_place(
+    engine: PolicyEngine, question: str, expected: set[str]
+) -> None:
+    rule, orgs = await _orgs(engine, question)
+    assert rule == "access_to_workers"
+    assert expected & set(orgs[:5])
+    assert len(orgs) <= 5
+
+
+async def test_access_without_cues_names_global_networks(engine: PolicyEngine) -> None:
+    rule, orgs = await _orgs(engine, "Can WIEGO put me in touch with informal workers?")
+    assert rule == "access_to_workers"
+    assert orgs and {"streetnet", "idwf", "iawp", "homenet-international"} & set(orgs)
+
+
+async def test_internship_names_members_in_the_place(engine: PolicyEngine) -> None:
+    answer = await engine.answer("I want an internship with a waste pickers group in India")
+    assert answer.rules[0].rule.id == "internship"
+    assert answer.organizations
+    assert all(o.kind in {"national", "local"} for o in answer.organizations)
+    assert all("IN" in o.countries for o in answer.organizations)
+
+
+async def test_speaker_names_networks(engine: PolicyEngine) -> None:
+    answer = await engine.answer("We need a keynote speaker on domestic work for our conference")
+    assert answer.rules[0].rule.id == "speaker"
+    assert answer.organizations
+    assert all(o.kind.endswith("network") for o in answer.organizations)
+
+
+async def test_rules_that_refer_to_none_name_nobody(engine: PolicyEngine) -> None:
+    answer = await engine.answer("Can WIEGO give my waste pickers cooperative in Brazil a grant?")
+    assert answer.rules[0].rule.id == "funding"
+    assert answer.organizations == []
+
+
+async def test_directory_rule_gives_search_results(engine: PolicyEngine) -> None:
+    rule, orgs = await _orgs(engine, "cooperativas de catadores no Brasil")
+    assert rule == "directory"
+    assert "mncr" in orgs
+
+
+async def test_off_topic_answer_is_empty(engine: PolicyEngine) -> None:
+    answer = await engine.answer("What is the capital of France?")
+    assert answer.rules == [] and answer.organizations == [] and answer.close_second is None
+    assert [p.code for p in answer.cues.places] == ["FR"]
+
+
+async def test_close_second_is_offered(engine: PolicyEngine) -> None:
+    answer = await engine.answer("Will WIEGO fund a sanitation project in an informal settlement?")
+    assert answer.close_second is not None
+    assert answer.close_second.rule.id == "funding"
+
+
+async def test_admin_edit_is_answered_after_reload(engine: PolicyEngine) -> None:
+    await engine.rules.update_rule("funding", "admin", lang="en", text={"why": "Edited."})
+    await engine.load()
+    answer = await engine.answer("Do you give grants?")
+    assert answer.rules[0].rule.text("en").why == "Edited."
