@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -43,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.logs import setup_logging
 
     setup_logging(config, verbose=command == "run")
-    module = next(m for m in subcommands() if m.NAME == command)
+    module = next(m for m in subcommands() if command == m.NAME)
     try:
         return asyncio.run(module.run(config, catalogs, args))
     except (ConfigError, DatabaseError) as exc:

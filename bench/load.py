@@ -17,7 +17,6 @@ import asyncio
 import itertools
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -27,8 +26,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.offline import ApiCall, BotAPIEmulator  # noqa: E402
-from tests.standin import StandInServer  # noqa: E402
+from bot.offline import ApiCall, BotAPIEmulator
+from tests.standin import StandInServer
 
 TOKEN = "123456:TEST-token-for-the-stand-in-server"
 LANGS = ("en", "es", "fr", "pt")
@@ -36,8 +35,11 @@ LANGS = ("en", "es", "fr", "pt")
 
 def questions() -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for path in (ROOT.parent / "shared/eval/policy-questions.jsonl", ROOT / "bench/questions_own.jsonl",
-                 ROOT / "bench/questions_blind.jsonl"):
+    for path in (
+        ROOT.parent / "shared/eval/policy-questions.jsonl",
+        ROOT / "bench/questions_own.jsonl",
+        ROOT / "bench/questions_blind.jsonl",
+    ):
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():
                 if line.strip():
@@ -71,7 +73,7 @@ class Timing:
     def collect(self) -> None:
         calls: list[ApiCall] = self.emulator.calls
         now = time.perf_counter()
-        for call in calls[self._seen:]:
+        for call in calls[self._seen :]:
             if call.method == "sendMessage" and call.chat_id is not None:
                 self.replied.setdefault(call.chat_id, now)
         self._seen = len(calls)
@@ -93,7 +95,7 @@ class Timing:
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def rss_kib(pid: int, field: str) -> int:
@@ -105,14 +107,22 @@ def rss_kib(pid: int, field: str) -> int:
 
 async def start(cmd: list[str], env: dict[str, str], emulator: BotAPIEmulator) -> asyncio.subprocess.Process:
     mark = len(emulator.calls)
-    process = await asyncio.create_subprocess_exec(*cmd, env=env, cwd=ROOT, stdin=asyncio.subprocess.DEVNULL,
-                                                   stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    process = await asyncio.create_subprocess_exec(
+        *cmd,
+        env=env,
+        cwd=ROOT,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     await emulator.wait_for(lambda c: c.method in {"getMe", "setMyCommands"}, after=mark, timeout=120)
     await asyncio.sleep(1.0)
     return process
 
 
-async def throughput(name: str, cmd: list[str], env: dict[str, str], load: list[tuple[str, str]], first_user: int) -> dict[str, float]:
+async def throughput(
+    name: str, cmd: list[str], env: dict[str, str], load: list[tuple[str, str]], first_user: int
+) -> dict[str, float]:
     server = await StandInServer().start()
     timing = Timing(server.emulator)
     env = {**env, "TELEGRAM_API_BASE_URL": server.base_url}
@@ -135,14 +145,23 @@ async def throughput(name: str, cmd: list[str], env: dict[str, str], load: list[
         process.terminate()
         await process.wait()
         await server.stop()
-    figures = {"rate": len(load) / elapsed, "p50": pct(latencies, 50), "p95": pct(latencies, 95),
-               "p99": pct(latencies, 99), "peak_rss_mib": peak / 1024}
-    print(f"{name:>5}: {figures['rate']:7.1f} replies/s · update→reply p50 {figures['p50']:.1f} ms, "
-          f"p95 {figures['p95']:.1f} ms, p99 {figures['p99']:.1f} ms · peak RSS {figures['peak_rss_mib']:.1f} MiB")
+    figures = {
+        "rate": len(load) / elapsed,
+        "p50": pct(latencies, 50),
+        "p95": pct(latencies, 95),
+        "p99": pct(latencies, 99),
+        "peak_rss_mib": peak / 1024,
+    }
+    print(
+        f"{name:>5}: {figures['rate']:7.1f} replies/s · update→reply p50 {figures['p50']:.1f} ms, "
+        f"p95 {figures['p95']:.1f} ms, p99 {figures['p99']:.1f} ms · peak RSS {figures['peak_rss_mib']:.1f} MiB"
+    )
     return figures
 
 
-async def paced_and_soak(cmd: list[str], env: dict[str, str], load: list[tuple[str, str]], rate: float, soak: float) -> None:
+async def paced_and_soak(
+    cmd: list[str], env: dict[str, str], load: list[tuple[str, str]], rate: float, soak: float
+) -> None:
     server = await StandInServer().start()
     timing = Timing(server.emulator)
     env = {**env, "TELEGRAM_API_BASE_URL": server.base_url}
@@ -158,8 +177,10 @@ async def paced_and_soak(cmd: list[str], env: dict[str, str], load: list[tuple[s
             await asyncio.sleep(interval)
         await timing.wait(sent, 120)
         latencies = [(timing.replied[u] - timing.pushed[u]) * 1000 for u in sent]
-        print(f"paced at {rate:.0f}/s: update→reply p50 {pct(latencies, 50):.1f} ms, p95 {pct(latencies, 95):.1f} ms, "
-              f"p99 {pct(latencies, 99):.1f} ms, max {max(latencies):.1f} ms")
+        print(
+            f"paced at {rate:.0f}/s: update→reply p50 {pct(latencies, 50):.1f} ms, p95 {pct(latencies, 95):.1f} ms, "
+            f"p99 {pct(latencies, 99):.1f} ms, max {max(latencies):.1f} ms"
+        )
         if soak > 0:
             rss_start = rss_kib(process.pid, "VmRSS")
             end = time.perf_counter() + soak
@@ -176,7 +197,9 @@ async def paced_and_soak(cmd: list[str], env: dict[str, str], load: list[tuple[s
                 count += len(batch)
                 await asyncio.sleep(0.5)
             rss_end = rss_kib(process.pid, "VmRSS")
-            print(f"soak {soak:.0f} s, {count} questions: RSS {rss_start / 1024:.1f} MiB at start, {rss_end / 1024:.1f} MiB at end")
+            print(
+                f"soak {soak:.0f} s, {count} questions: RSS {rss_start / 1024:.1f} MiB at start, {rss_end / 1024:.1f} MiB at end"
+            )
     finally:
         process.terminate()
         await process.wait()
@@ -184,7 +207,9 @@ async def paced_and_soak(cmd: list[str], env: dict[str, str], load: list[tuple[s
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--questions", type=int, default=2000)
     parser.add_argument("--soak-seconds", type=float, default=600)
     args = parser.parse_args()
@@ -193,12 +218,22 @@ async def main() -> None:
     load = [by_lang[LANGS[i % 4]][i // 4 % len(by_lang[LANGS[i % 4]])] for i in range(args.questions)]
     tmp = Path(tempfile.mkdtemp(prefix="wiego-load-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WIEGO_", "WEBHOOK_"))}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, WIEGO_DB=str(tmp / "load.sqlite3"), FLOOD_RATE="1000", BACKUP_KEEP="0")
-    print(f"{args.questions} questions from {args.questions} users in {', '.join(LANGS)}; stand-in Bot API on loopback")
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN, WIEGO_DB=str(tmp / "load.sqlite3"), FLOOD_RATE="1000", BACKUP_KEEP="0"
+    )
+    print(
+        f"{args.questions} questions from {args.questions} users in {', '.join(LANGS)}; stand-in Bot API on loopback"
+    )
     ours = await throughput("ours", [sys.executable, str(ROOT / "main.py"), "run"], env, load, 1_000_000)
     echo = await throughput("echo", [sys.executable, str(ROOT / "bench/echo_bot.py")], env, load, 3_000_000)
     print(f"ratio ours/echo: {ours['rate'] / echo['rate']:.2f} (target >= 0.7)")
-    await paced_and_soak([sys.executable, str(ROOT / "main.py"), "run"], env, load, max(5.0, ours["rate"] / 2), args.soak_seconds)
+    await paced_and_soak(
+        [sys.executable, str(ROOT / "main.py"), "run"],
+        env,
+        load,
+        max(5.0, ours["rate"] / 2),
+        args.soak_seconds,
+    )
 
 
 if __name__ == "__main__":

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from directory.organizations import Organization
-
 from bot import labels
 from bot.i18n import Translator
 from bot.render import h
+from directory.organizations import Organization
 
 MAX_COUNTRIES_SHOWN = 6
 
@@ -36,7 +35,10 @@ def coverage(t: Translator, org: Organization) -> str:
 def card(t: Translator, org: Organization, number: int | None = None) -> str:
     head = f"{number}. " if number is not None else ""
     sectors = ", ".join(labels.sector(t, s) for s in org.sectors)
-    lines = [f"<b>{h(head + title(org))}</b>", h(" · ".join(p for p in (labels.kind(t, org.kind), sectors, coverage(t, org)) if p))]
+    lines = [
+        f"<b>{h(head + title(org))}</b>",
+        h(" · ".join(p for p in (labels.kind(t, org.kind), sectors, coverage(t, org)) if p)),
+    ]
     if org.city:
         lines[-1] += h(f" · {org.city}")
     if org.website:

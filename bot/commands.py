@@ -51,8 +51,4 @@ def visible_to(*, admin: bool, editor: bool, registered: frozenset[str] | None =
         allowed.add(Audience.EDITOR)
     if admin:
         allowed.add(Audience.ADMIN)
-    return [
-        c
-        for c in COMMANDS
-        if c.audience in allowed and (registered is None or c.name in registered)
-    ]
+    return [c for c in COMMANDS if c.audience in allowed and (registered is None or c.name in registered)]

@@ -81,7 +81,9 @@ def load_config(env: Mapping[str, str], available_locales: frozenset[str]) -> Co
 
     token = get("TELEGRAM_BOT_TOKEN")
     if token is not None and not _TOKEN.match(token):
-        raise ConfigError("TELEGRAM_BOT_TOKEN", "expected a bot token like 123456:ABC-DEF..., from @BotFather")
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN", "expected a bot token like 123456:ABC-DEF..., from @BotFather"
+        )
 
     base_url = get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL
     _url("TELEGRAM_API_BASE_URL", base_url)

@@ -11,7 +11,7 @@ import gettext
 import io
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -52,18 +52,18 @@ class Translator:
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self._babel)
 
-    def date(self, value: date | datetime | str) -> str:
+    def date(self, value: dt.date | dt.datetime | str) -> str:
         if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        if isinstance(value, datetime):
+            value = dt.datetime.fromisoformat(value)
+        if isinstance(value, dt.datetime):
             return format_datetime(value, format="medium", locale=self._babel)
         return format_date(value, format="medium", locale=self._babel)
 
-    def day(self, value: date | datetime | str) -> str:
+    def day(self, value: dt.date | dt.datetime | str) -> str:
         """A date without time, even from a timestamp."""
         if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        if isinstance(value, datetime):
+            value = dt.datetime.fromisoformat(value)
+        if isinstance(value, dt.datetime):
             value = value.date()
         return format_date(value, format="medium", locale=self._babel)
 
@@ -131,7 +131,7 @@ class Catalogs:
     def ordered(self) -> list[LocaleInfo]:
         """Locales with their names in their own language, default first."""
         codes = sorted(self._translations, key=lambda c: (c != self.default, c))
-        return [LocaleInfo(c, Locale.parse(c).get_display_name(c).capitalize()) for c in codes]
+        return [LocaleInfo(c, (Locale.parse(c).get_display_name(c) or c).capitalize()) for c in codes]
 
     def translator(self, code: str | None) -> Translator:
         return self._translators.get(code or self.default, self._translators[self.default])

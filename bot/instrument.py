@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from functools import wraps
 from typing import Any
 
@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, ConversationHandler
 log = logging.getLogger("bot.updates")
 
 
-def _timed(callback: Callable[..., Awaitable[Any]], name: str) -> Callable[..., Awaitable[Any]]:
+def _timed(callback: Callable[..., Coroutine[Any, Any, Any]], name: str) -> Callable[..., Coroutine[Any, Any, Any]]:
     @wraps(callback)
     async def timed(update: object, context: Any) -> Any:
         start = time.perf_counter()
@@ -24,7 +24,10 @@ def _timed(callback: Callable[..., Awaitable[Any]], name: str) -> Callable[..., 
             duration = round((time.perf_counter() - start) * 1000, 2)
             update_id = update.update_id if isinstance(update, Update) else None
             log.info(
-                "update %s handled by %s in %.1f ms", update_id, name, duration,
+                "update %s handled by %s in %.1f ms",
+                update_id,
+                name,
+                duration,
                 extra={"update_id": update_id, "handler": name, "duration_ms": duration},
             )
             context.application.bot_data.on_processed()
@@ -34,7 +37,11 @@ def _timed(callback: Callable[..., Awaitable[Any]], name: str) -> Callable[..., 
 
 def instrument(handler: BaseHandler[Any, Any, Any]) -> None:
     if isinstance(handler, ConversationHandler):
-        for inner in [*handler.entry_points, *handler.fallbacks, *(h for hs in handler.states.values() for h in hs)]:
+        for inner in [
+            *handler.entry_points,
+            *handler.fallbacks,
+            *(h for hs in handler.states.values() for h in hs),
+        ]:
             instrument(inner)
         return
     callback = handler.callback

@@ -10,6 +10,7 @@ It records every call, keeps pending updates for `getUpdates`, and can answer 42
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections import deque
@@ -21,15 +22,33 @@ from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 7_000_000_001
 BOT_USERNAME = "wiego_referral_bot"
-FAKE_TOKEN = "7000000001:OFFLINE-token-for-the-terminal-chat"
+FAKE_TOKEN = "7000000001:OFFLINE-token-for-the-terminal-chat"  # noqa: S105 - not a secret: offline only
 
 # Parameters Telegram takes as plain strings: everything else arrives JSON-encoded.
 _STRING_PARAMS = frozenset(
     {
-        "text", "parse_mode", "callback_query_id", "inline_query_id", "query", "url",
-        "secret_token", "language_code", "caption", "action", "description", "short_description",
-        "name", "next_offset", "switch_pm_text", "switch_pm_parameter", "inline_message_id",
-        "emoji", "title", "message_effect_id", "business_connection_id", "ip_address",
+        "text",
+        "parse_mode",
+        "callback_query_id",
+        "inline_query_id",
+        "query",
+        "url",
+        "secret_token",
+        "language_code",
+        "caption",
+        "action",
+        "description",
+        "short_description",
+        "name",
+        "next_offset",
+        "switch_pm_text",
+        "switch_pm_parameter",
+        "inline_message_id",
+        "emoji",
+        "title",
+        "message_effect_id",
+        "business_connection_id",
+        "ip_address",
     }
 )
 _SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage"})
@@ -59,7 +78,11 @@ class ApiCall:
     @property
     def chat_id(self) -> int | None:
         value = self.params.get("chat_id")
-        return int(value) if isinstance(value, int) or (isinstance(value, str) and value.lstrip("-").isdigit()) else None
+        return (
+            int(value)
+            if isinstance(value, int) or (isinstance(value, str) and value.lstrip("-").isdigit())
+            else None
+        )
 
     @property
     def text(self) -> str:
@@ -186,7 +209,12 @@ class BotAPIEmulator:
         user = self.user(user_id, language_code)
         chat = self._chats.get(chat_id or user_id) or self._chat(chat_id or user_id, "private", user)
         if message is None:
-            message = {"message_id": self._new_message_id(chat["id"]), "date": int(time.time()), "chat": chat, "text": ""}
+            message = {
+                "message_id": self._new_message_id(chat["id"]),
+                "date": int(time.time()),
+                "chat": chat,
+                "text": "",
+            }
         query = {
             "id": str(self._next_update_id * 1000 + 7),
             "from": user,
@@ -197,7 +225,12 @@ class BotAPIEmulator:
         return self.push({"callback_query": query})
 
     def inline_query(self, user_id: int, query: str, *, language_code: str | None = "en") -> dict[str, Any]:
-        inline = {"id": str(self._next_update_id * 1000 + 9), "from": self.user(user_id, language_code), "query": query, "offset": ""}
+        inline = {
+            "id": str(self._next_update_id * 1000 + 9),
+            "from": self.user(user_id, language_code),
+            "query": query,
+            "offset": "",
+        }
         return self.push({"inline_query": inline})
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
@@ -213,8 +246,13 @@ class BotAPIEmulator:
 
     def me(self) -> dict[str, Any]:
         return {
-            "id": BOT_ID, "is_bot": True, "first_name": "WIEGO referral bot", "username": self.username,
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True,
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "WIEGO referral bot",
+            "username": self.username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
         }
 
     # --- waiting for the bot ----------------------------------------------------------
@@ -223,12 +261,12 @@ class BotAPIEmulator:
             async with self._changed:
                 self._changed.notify_all()
 
-        try:
+        with contextlib.suppress(RuntimeError):  # no loop yet: nobody can be waiting
             asyncio.get_running_loop().create_task(wake())
-        except RuntimeError:  # no loop yet: nobody can be waiting
-            pass
 
-    async def wait_for(self, predicate: Callable[[ApiCall], bool], *, after: int = 0, timeout: float = 10.0) -> ApiCall:
+    async def wait_for(
+        self, predicate: Callable[[ApiCall], bool], *, after: int = 0, timeout: float = 10.0
+    ) -> ApiCall:
         """The first recorded call at index >= `after` that satisfies `predicate`."""
 
         def find() -> ApiCall | None:
@@ -244,8 +282,10 @@ class BotAPIEmulator:
 
     def sent(self, chat_id: int | None = None, method: str | None = None) -> list[ApiCall]:
         return [
-            c for c in self.calls
-            if c.status == 200 and (method is None or c.method == method)
+            c
+            for c in self.calls
+            if c.status == 200
+            and (method is None or c.method == method)
             and (method is not None or c.method in _SEND_METHODS | {"editMessageText"})
             and (chat_id is None or c.chat_id == chat_id)
         ]
@@ -329,9 +369,16 @@ class BotAPIEmulator:
         chat_id = int(params["chat_id"])
         chat = self._chats.get(chat_id, {"id": chat_id, "type": "private", "first_name": "?"})
         key = (chat_id, int(params["message_id"]))
-        message: dict[str, Any] = dict(self._messages.get(key) or {
-            "message_id": key[1], "date": int(time.time()), "chat": chat, "from": self.me(), "text": "",
-        })
+        message: dict[str, Any] = dict(
+            self._messages.get(key)
+            or {
+                "message_id": key[1],
+                "date": int(time.time()),
+                "chat": chat,
+                "from": self.me(),
+                "text": "",
+            }
+        )
         message["edit_date"] = int(time.time())
         if "text" in params:
             message["text"] = params["text"]
@@ -361,13 +408,18 @@ class BotAPIEmulator:
         return True
 
     async def api_getWebhookInfo(self, params: dict[str, Any]) -> Any:
-        return {"url": (self.webhook or {}).get("url", ""), "has_custom_certificate": False, "pending_update_count": 0}
+        return {
+            "url": (self.webhook or {}).get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": 0,
+        }
 
 
 def error_body(code: int, retry_after: int = 1) -> tuple[int, dict[str, Any]]:
     if code == 429:
         return 429, {
-            "ok": False, "error_code": 429,
+            "ok": False,
+            "error_code": 429,
             "description": f"Too Many Requests: retry after {retry_after}",
             "parameters": {"retry_after": retry_after},
         }

@@ -51,7 +51,9 @@ def schedule_backups(app: WiegoApp) -> None:
     config = app.bot_data.services.config
     if app.job_queue is None or config.backup_keep == 0:
         return
-    app.job_queue.run_repeating(daily_backup, interval=BACKUP_EVERY, first=BACKUP_FIRST_AFTER, name="daily-backup")
+    app.job_queue.run_repeating(
+        daily_backup, interval=BACKUP_EVERY, first=BACKUP_FIRST_AFTER, name="daily-backup"
+    )
 
 
 async def startup_summary(services: Services) -> str:
@@ -89,8 +91,12 @@ async def run_bot(services: Services) -> None:
         if config.webhook_url:
             path = urlparse(config.webhook_url).path or "/"
             server = start_server(
-                port=config.webhook_port, health=health, webhook_path=path,
-                application=app, secret=config.webhook_secret, listen=config.webhook_listen,
+                port=config.webhook_port,
+                health=health,
+                webhook_path=path,
+                application=app,
+                secret=config.webhook_secret,
+                listen=config.webhook_listen,
             )
             await app.bot.set_webhook(
                 config.webhook_url, secret_token=config.webhook_secret, allowed_updates=Update.ALL_TYPES

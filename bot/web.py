@@ -92,8 +92,13 @@ class WebhookHandler(RequestHandler):
 
 
 def start_server(
-    *, port: int, health: Health, listen: str = "0.0.0.0",  # noqa: S104 - Telegram must reach it
-    webhook_path: str | None = None, application: Any = None, secret: str | None = None,
+    *,
+    port: int,
+    health: Health,
+    listen: str = "0.0.0.0",  # noqa: S104 - Telegram must reach it
+    webhook_path: str | None = None,
+    application: Any = None,
+    secret: str | None = None,
 ) -> HTTPServer:
     routes: list[Any] = [(r"/healthz", HealthHandler, {"health": health})]
     if webhook_path is not None:

@@ -52,7 +52,8 @@ class SavedSearches:
         async with self._db.atomic() as conn:
             await conn.execute(
                 "INSERT INTO saved_searches (digest, text, sectors, countries, regions, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(digest) DO UPDATE SET created_at = excluded.created_at",
+                "VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(digest) DO UPDATE SET created_at = excluded.created_at",
                 (digest, text, _join(sectors), _join(countries), _join(regions), utcnow()),
             )
             async with conn.execute("SELECT id FROM saved_searches WHERE digest = ?", (digest,)) as cur:

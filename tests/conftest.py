@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter without a deprecation warning
 
-from directory.db import Database  # noqa: E402
+from directory.db import Database
 
 
 @pytest.fixture
@@ -101,17 +101,36 @@ class Conversation:
         self.emulator = emulator
         self.app = app
 
-    async def send(self, text: str, *, user: int = USER_ID, lang: str | None = "en", chat_id: int | None = None, chat_type: str = "private", timeout: float = 10.0):
+    async def send(
+        self,
+        text: str,
+        *,
+        user: int = USER_ID,
+        lang: str | None = "en",
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        timeout: float = 10.0,
+    ):
         mark = len(self.emulator.calls)
         self.emulator.message(user, text, language_code=lang, chat_id=chat_id, chat_type=chat_type)
         target = chat_id if chat_id is not None else user
-        return await self.emulator.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == target, after=mark, timeout=timeout)
+        return await self.emulator.wait_for(
+            lambda c: c.method == "sendMessage" and c.chat_id == target, after=mark, timeout=timeout
+        )
 
-    async def press(self, reply, data: str, *, user: int = USER_ID, lang: str | None = "en", timeout: float = 10.0):
+    async def press(
+        self, reply, data: str, *, user: int = USER_ID, lang: str | None = "en", timeout: float = 10.0
+    ):
         """Press a button under `reply` (an ApiCall); returns the answerCallbackQuery call."""
         mark = len(self.emulator.calls)
         message = reply.result if isinstance(reply.result, dict) else None
-        self.emulator.callback(user, data, message=message, language_code=lang, chat_id=message["chat"]["id"] if message else None)
+        self.emulator.callback(
+            user,
+            data,
+            message=message,
+            language_code=lang,
+            chat_id=message["chat"]["id"] if message else None,
+        )
         await self.emulator.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark, timeout=timeout)
         return mark
 

@@ -39,19 +39,42 @@ async def test_flooding_user_gets_one_notice(bot, services, catalogs) -> None:
     assert other.text == catalogs.translator("en")._("Nothing to cancel.")
     await bot.idle(0.5)
     replies = [c.text for c in emulator.calls[mark:] if c.method == "sendMessage" and c.chat_id == USER_ID]
-    notice = catalogs.translator("en")._("You are sending messages faster than I can answer. Please wait a minute, then try again.")
+    notice = catalogs.translator("en")._(
+        "You are sending messages faster than I can answer. Please wait a minute, then try again."
+    )
     assert replies == [notice]
 
 
 async def test_photo_sticker_voice_get_a_text_only_answer(bot, catalogs) -> None:
     emulator = bot.emulator
     expected = catalogs.translator("fr")._("I can only read text. Please write your question in words.")
-    for extra in ({"sticker": {"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1, "is_animated": False, "is_video": False, "type": "regular"}},
-                  {"voice": {"file_id": "v", "file_unique_id": "w", "duration": 2}},
-                  {"photo": [{"file_id": "p", "file_unique_id": "q", "width": 1, "height": 1}]}):
+    for extra in (
+        {
+            "sticker": {
+                "file_id": "x",
+                "file_unique_id": "y",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
+        },
+        {"voice": {"file_id": "v", "file_unique_id": "w", "duration": 2}},
+        {"photo": [{"file_id": "p", "file_unique_id": "q", "width": 1, "height": 1}]},
+    ):
         mark = len(emulator.calls)
-        emulator.push({"message": {"message_id": 99, "date": int(time.time()), "chat": {"id": 77, "type": "private", "first_name": "A"},
-                                   "from": {"id": 77, "is_bot": False, "first_name": "A", "language_code": "fr"}, **extra}})
+        emulator.push(
+            {
+                "message": {
+                    "message_id": 99,
+                    "date": int(time.time()),
+                    "chat": {"id": 77, "type": "private", "first_name": "A"},
+                    "from": {"id": 77, "is_bot": False, "first_name": "A", "language_code": "fr"},
+                    **extra,
+                }
+            }
+        )
         reply = await emulator.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == 77, after=mark)
         assert reply.text == expected
 
@@ -61,8 +84,18 @@ async def test_edited_messages_channel_posts_and_group_noise_are_ignored(bot) ->
     mark = len(emulator.calls)
     chat = {"id": -100, "type": "channel", "title": "c"}
     emulator.push({"channel_post": {"message_id": 1, "date": 0, "chat": chat, "text": "hello"}})
-    emulator.push({"edited_message": {"message_id": 1, "date": 0, "edit_date": 1, "chat": {"id": 5, "type": "private", "first_name": "A"},
-                                      "from": {"id": 5, "is_bot": False, "first_name": "A"}, "text": "edited"}})
+    emulator.push(
+        {
+            "edited_message": {
+                "message_id": 1,
+                "date": 0,
+                "edit_date": 1,
+                "chat": {"id": 5, "type": "private", "first_name": "A"},
+                "from": {"id": 5, "is_bot": False, "first_name": "A"},
+                "text": "edited",
+            }
+        }
+    )
     emulator.message(6, "can wiego fund us?", chat_id=-200, chat_type="group")
     emulator.message(6, "/unknowncommand", chat_id=-200, chat_type="group")
     # a marker to know the bot has processed the updates above

@@ -14,16 +14,32 @@ ROOT = Path(__file__).resolve().parent.parent
 def ask(args: list[str], tmp_path: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WIEGO_"))}
     env["WIEGO_DB"] = str(tmp_path / "ask.sqlite3")
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "ask", *args], input=stdin, env=env,
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "ask", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
 
 
 def test_json_records(tmp_path: Path) -> None:
-    result = ask(["--json", "--lang", "es", "waste pickers in Brazil", "What is the capital of France?",
-                  "I'm a student and I want to interview domestic workers in Peru"], tmp_path)
+    result = ask(
+        [
+            "--json",
+            "--lang",
+            "es",
+            "waste pickers in Brazil",
+            "What is the capital of France?",
+            "I'm a student and I want to interview domestic workers in Peru",
+        ],
+        tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["question"] for r in records][0] == "waste pickers in Brazil"
+    assert records[0]["question"] == "waste pickers in Brazil"
     assert {"question", "lang", "rules", "organizations", "text"} <= set(records[0])
     assert records[0]["lang"] == "es"
     assert "mncr" in [o["id"] for o in records[0]["organizations"]]
@@ -36,7 +52,11 @@ def test_json_records(tmp_path: Path) -> None:
 
 
 def test_stdin_one_question_per_line(tmp_path: Path) -> None:
-    result = ask(["--json", "-"], tmp_path, stdin="Does WIEGO offer internships?\n\n¿Tienen un programa de pasantías?\n")
+    result = ask(
+        ["--json", "-"],
+        tmp_path,
+        stdin="Does WIEGO offer internships?\n\n¿Tienen un programa de pasantías?\n",
+    )
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["rules"][0] for r in records] == ["internship", "internship"]

@@ -49,8 +49,14 @@ def test_defaults() -> None:
 
 def test_values_are_parsed() -> None:
     config = load_config(
-        {"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, "WIEGO_ADMINS": " 1, 22 ,333", "WIEGO_DEFAULT_LOCALE": "pt",
-         "WEBHOOK_URL": "https://bot.example.org/hook", "WEBHOOK_SECRET": "s3cret", "WEBHOOK_PORT": "8080"},
+        {
+            "TELEGRAM_BOT_TOKEN": GOOD_TOKEN,
+            "WIEGO_ADMINS": " 1, 22 ,333",
+            "WIEGO_DEFAULT_LOCALE": "pt",
+            "WEBHOOK_URL": "https://bot.example.org/hook",
+            "WEBHOOK_SECRET": "s3cret",
+            "WEBHOOK_PORT": "8080",
+        },
         LOCALES,
     )
     assert config.admins == {1, 22, 333}
@@ -63,7 +69,12 @@ def run_main(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Comp
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WIEGO_", "WEBHOOK_"))}
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
-        env={**clean, **env}, cwd=cwd, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+        env={**clean, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
     )
 
 

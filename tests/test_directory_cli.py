@@ -16,8 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WIEGO_"))}
     env["WIEGO_DB"] = str(tmp_path / "dir.sqlite3")
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "directory", *args], env=env,
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "directory", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
 
 
 def test_export_formats(tmp_path: Path) -> None:

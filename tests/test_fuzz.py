@@ -13,6 +13,7 @@ import itertools
 import logging
 import threading
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,27 +23,61 @@ from hypothesis import strategies as st
 
 from bot.config import load_config
 from bot.i18n import Catalogs
+from bot.offline import ApiCall
 from directory import maintenance
 from tests.conftest import ADMIN_ID, TOKEN
 from tests.standin import StandInServer
 
-COMMANDS = ["/start", "/help", "/language", "/cancel", "/search", "/directory", "/ask", "/subscribe",
-            "/unsubscribe", "/forget", "/mylisting", "/invite", "/history", "/revert", "/policy",
-            "/broadcast", "/broadcasts", "/unanswered", "/nonsense", "/start org_", "/start claim_"]
+COMMANDS = [
+    "/start",
+    "/help",
+    "/language",
+    "/cancel",
+    "/search",
+    "/directory",
+    "/ask",
+    "/subscribe",
+    "/unsubscribe",
+    "/forget",
+    "/mylisting",
+    "/invite",
+    "/history",
+    "/revert",
+    "/policy",
+    "/broadcast",
+    "/broadcasts",
+    "/unanswered",
+    "/nonsense",
+    "/start org_",
+    "/start claim_",
+]
 CALLBACK_KINDS = ["lang", "s", "o", "d", "m", "r", "fb", "bc", "ml", "pa", "x", ""]
 
 text_strategy = st.one_of(
     st.text(min_size=1, max_size=300),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=4096),
-    st.sampled_from(["مرحبا، هل يمكن لـ WIEGO تمويلنا؟", "😀🔥💯 grant?", '"NEAR(a b)" OR *', "'; DROP TABLE users; --",
-                     "a" * 4096, "\u202eevil\u202c", "street vendors Kenya", "¿financian becas?"]),
+    st.sampled_from(
+        [
+            "مرحبا، هل يمكن لـ WIEGO تمويلنا؟",
+            "😀🔥💯 grant?",
+            '"NEAR(a b)" OR *',
+            "'; DROP TABLE users; --",
+            "a" * 4096,
+            "\u202eevil\u202c",
+            "street vendors Kenya",
+            "¿financian becas?",
+        ]
+    ),
     st.builds(lambda c, rest: f"{c} {rest}", st.sampled_from(COMMANDS), st.text(max_size=200)),
 ).filter(lambda s: s.strip() != "")
 
 callback_strategy = st.one_of(
     st.text(max_size=80),
-    st.builds(lambda k, parts: ":".join([k, *parts]), st.sampled_from(CALLBACK_KINDS),
-              st.lists(st.one_of(st.integers(-5, 10**12).map(str), st.text(max_size=12)), max_size=4)),
+    st.builds(
+        lambda k, parts: ":".join([k, *parts]),
+        st.sampled_from(CALLBACK_KINDS),
+        st.lists(st.one_of(st.integers(-5, 10**12).map(str), st.text(max_size=12)), max_size=4),
+    ),
 )
 
 
@@ -67,9 +102,16 @@ class BotThread:
         self.emulator = self.server.emulator
         self.emulator.max_poll_wait = 0.05
         catalogs = Catalogs()
-        config = load_config({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": self.server.base_url,
-                              "WIEGO_DB": str(self.tmp / "fuzz.sqlite3"), "WIEGO_ADMINS": str(ADMIN_ID),
-                              "FLOOD_RATE": "100000"}, catalogs.codes)
+        config = load_config(
+            {
+                "TELEGRAM_BOT_TOKEN": TOKEN,
+                "TELEGRAM_API_BASE_URL": self.server.base_url,
+                "WIEGO_DB": str(self.tmp / "fuzz.sqlite3"),
+                "WIEGO_ADMINS": str(ADMIN_ID),
+                "FLOOD_RATE": "100000",
+            },
+            catalogs.codes,
+        )
         self.services = await open_services(config, catalogs)
         self.app = build_application(self.services)
         await self.app.initialize()
@@ -113,9 +155,21 @@ class BotThread:
             update = emulator.callback(next(self.users), data, message=None)
             press_ids.append(update["callback_query"]["id"])
         for chat in set(expected_chats):
-            await emulator.wait_for(lambda c, u=chat: c.method in {"sendMessage", "editMessageText"} and c.chat_id == u, after=mark, timeout=30)
+            await emulator.wait_for(partial(replied, chat), after=mark, timeout=30)
         for query_id in press_ids:
-            await emulator.wait_for(lambda c, q=query_id: c.method == "answerCallbackQuery" and c.params.get("callback_query_id") == q, after=mark, timeout=30)
+            await emulator.wait_for(
+                partial(answered, query_id),
+                after=mark,
+                timeout=30,
+            )
+
+
+def replied(chat: int, call: ApiCall) -> bool:
+    return call.method in {"sendMessage", "editMessageText"} and call.chat_id == chat
+
+
+def answered(query_id: str, call: ApiCall) -> bool:
+    return call.method == "answerCallbackQuery" and call.params.get("callback_query_id") == query_id
 
 
 class ErrorCatcher(logging.Handler):
@@ -141,8 +195,18 @@ def fuzz_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotThread]:
         logging.getLogger().removeHandler(catcher)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(texts=st.lists(text_strategy, min_size=1, max_size=6), presses=st.lists(callback_strategy, max_size=4), as_admin=st.booleans())
-def test_random_updates_never_crash_and_always_get_answers(fuzz_bot: BotThread, texts: list[str], presses: list[str], as_admin: bool) -> None:
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    texts=st.lists(text_strategy, min_size=1, max_size=6),
+    presses=st.lists(callback_strategy, max_size=4),
+    as_admin=st.booleans(),
+)
+def test_random_updates_never_crash_and_always_get_answers(
+    fuzz_bot: BotThread, texts: list[str], presses: list[str], as_admin: bool
+) -> None:
     fuzz_bot.run(fuzz_bot.batch(texts, presses, as_admin))
     assert fuzz_bot.errors == [], [r.getMessage() for r in fuzz_bot.errors]

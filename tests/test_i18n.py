@@ -42,7 +42,9 @@ def test_at_least_the_four_languages() -> None:
 
 
 def test_template_is_current() -> None:
-    template = {m.id if isinstance(m.id, str) else m.id[0] for m in load(LOCALES_DIR / "messages.pot") if m.id}
+    template = {
+        m.id if isinstance(m.id, str) else m.id[0] for m in load(LOCALES_DIR / "messages.pot") if m.id
+    }
     code = extracted_ids()
     assert code - template == set(), "run `make extract`: strings missing from messages.pot"
     assert template - code == set(), "run `make extract`: messages.pot has strings the code no longer uses"
@@ -51,7 +53,9 @@ def test_template_is_current() -> None:
 @pytest.mark.parametrize("po", CATALOGS, ids=lambda p: p.parent.parent.name)
 def test_catalog_complete_and_not_fuzzy(po: Path) -> None:
     catalog = load(po)
-    template = {m.id if isinstance(m.id, str) else m.id[0] for m in load(LOCALES_DIR / "messages.pot") if m.id}
+    template = {
+        m.id if isinstance(m.id, str) else m.id[0] for m in load(LOCALES_DIR / "messages.pot") if m.id
+    }
     have = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
     assert template - have == set(), f"{po}: missing entries, run `make extract`"
     for message in catalog:
@@ -76,8 +80,19 @@ def test_placeholders_match(po: Path) -> None:
 
 @pytest.mark.parametrize(
     ("telegram", "expected"),
-    [("pt-BR", "pt"), ("pt_br", "pt"), ("es-419", "es"), ("fr-CA", "fr"), ("EN", "en"), ("en-US", "en"),
-     ("de", "en"), ("zh-hans", "en"), (None, "en"), ("", "en"), ("x-invalid-@@", "en")],
+    [
+        ("pt-BR", "pt"),
+        ("pt_br", "pt"),
+        ("es-419", "es"),
+        ("fr-CA", "fr"),
+        ("EN", "en"),
+        ("en-US", "en"),
+        ("de", "en"),
+        ("zh-hans", "en"),
+        (None, "en"),
+        ("", "en"),
+        ("x-invalid-@@", "en"),
+    ],
 )
 def test_negotiation(catalogs: Catalogs, telegram: str | None, expected: str) -> None:
     assert catalogs.resolve(None, telegram) == expected

@@ -29,14 +29,23 @@ def free_port() -> int:
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WIEGO_", "WEBHOOK_", "HEALTH_", "LOG_", "BACKUP_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "WIEGO_", "WEBHOOK_", "HEALTH_", "LOG_", "BACKUP_"))
+    }
     env.update(extra)
     return env
 
 
 async def start_bot(args: list[str], env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        *args, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        *args,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -58,10 +67,16 @@ def update(update_id: int, user_id: int, text: str) -> dict[str, object]:
     return {
         "update_id": update_id,
         "message": {
-            "message_id": update_id, "date": 0, "text": text,
+            "message_id": update_id,
+            "date": 0,
+            "text": text,
             "chat": {"id": user_id, "type": "private", "first_name": "A"},
             "from": {"id": user_id, "is_bot": False, "first_name": "A", "language_code": "es"},
-            **({"entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]} if text.startswith("/") else {}),
+            **(
+                {"entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]}
+                if text.startswith("/")
+                else {}
+            ),
         },
     }
 
@@ -70,9 +85,14 @@ def update(update_id: int, user_id: int, text: str) -> dict[str, object]:
 async def test_webhook_checks_the_secret_and_serves_health(standin, tmp_path: Path) -> None:
     port = free_port()
     env = clean_env(
-        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=standin.base_url, WIEGO_DB=str(tmp_path / "w.sqlite3"),
-        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram", WEBHOOK_PORT=str(port), WEBHOOK_SECRET="s3cret-token",
-        WEBHOOK_LISTEN="127.0.0.1", LOG_FORMAT="json",
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=standin.base_url,
+        WIEGO_DB=str(tmp_path / "w.sqlite3"),
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+        WEBHOOK_PORT=str(port),
+        WEBHOOK_SECRET="s3cret-token",
+        WEBHOOK_LISTEN="127.0.0.1",
+        LOG_FORMAT="json",
     )
     process = await start_bot([sys.executable, str(ROOT / "main.py"), "run"], env, tmp_path)
     emulator = standin.emulator
@@ -88,17 +108,21 @@ async def test_webhook_checks_the_secret_and_serves_health(standin, tmp_path: Pa
             for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
                 async with session.post(url, json=update(1, 42, "/start"), headers=headers) as response:
                     assert response.status == 403
-            async with session.post(url, data=b"not json", headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as response:
+            async with session.post(
+                url, data=b"not json", headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            ) as response:
                 assert response.status == 400
             mark = len(emulator.calls)
-            async with session.post(url, json=update(2, 43, "/start"), headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as response:
+            async with session.post(
+                url, json=update(2, 43, "/start"), headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            ) as response:
                 assert response.status == 200
         reply = await emulator.wait_for(lambda c: c.method == "sendMessage", after=mark, timeout=20)
         assert reply.chat_id == 43
         assert not [c for c in emulator.calls if c.method == "sendMessage" and c.chat_id == 42]
     finally:
         process.send_signal(signal.SIGTERM)
-        stdout, stderr = await asyncio.wait_for(process.communicate(), 40)
+        _, stderr = await asyncio.wait_for(process.communicate(), 40)
     assert process.returncode == 0, stderr.decode()
     lines = [json.loads(line) for line in stderr.decode().splitlines() if line.startswith("{")]
     assert any("stopped cleanly" in line["message"] for line in lines)
@@ -111,15 +135,23 @@ async def test_webhook_checks_the_secret_and_serves_health(standin, tmp_path: Pa
 async def test_systemd_unit_command_line_starts_and_stops(standin, tmp_path: Path) -> None:
     unit = (ROOT / "deploy/wiego-bot.service").read_text()
     exec_start = next(line.split("=", 1)[1] for line in unit.splitlines() if line.startswith("ExecStart="))
-    args = exec_start.replace("/opt/wiego-bot/.venv/bin/python", sys.executable).replace("/opt/wiego-bot", str(ROOT)).split()
+    args = (
+        exec_start.replace("/opt/wiego-bot/.venv/bin/python", sys.executable)
+        .replace("/opt/wiego-bot", str(ROOT))
+        .split()
+    )
     example = dict(
-        line.split("=", 1) for line in (ROOT / "deploy/wiego-bot.env.example").read_text().splitlines()
+        line.split("=", 1)
+        for line in (ROOT / "deploy/wiego-bot.env.example").read_text().splitlines()
         if line and not line.startswith("#")
     )
     health = free_port()
     example.update(
-        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=standin.base_url, WIEGO_DB=str(tmp_path / "unit.sqlite3"),
-        BACKUP_DIR=str(tmp_path / "backups"), HEALTH_PORT=str(health),
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=standin.base_url,
+        WIEGO_DB=str(tmp_path / "unit.sqlite3"),
+        BACKUP_DIR=str(tmp_path / "backups"),
+        HEALTH_PORT=str(health),
     )
     process = await start_bot(args, clean_env(**example), tmp_path)
     try:
@@ -129,14 +161,20 @@ async def test_systemd_unit_command_line_starts_and_stops(standin, tmp_path: Pat
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), 40)
     assert process.returncode == 0, stderr.decode()
-    summary = [json.loads(line)["message"] for line in stderr.decode().splitlines() if "WIEGO referral bot" in line]
+    summary = [
+        json.loads(line)["message"] for line in stderr.decode().splitlines() if "WIEGO referral bot" in line
+    ]
     assert summary and "organizations" in summary[0] and "polling" in summary[0]
 
 
 def run_db(args: list[str], db_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "db", *args], env=clean_env(WIEGO_DB=str(db_path)),
-        capture_output=True, text=True, timeout=120, cwd=db_path.parent,
+        [sys.executable, str(ROOT / "main.py"), "db", *args],
+        env=clean_env(WIEGO_DB=str(db_path)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=db_path.parent,
     )
 
 
@@ -159,7 +197,9 @@ async def test_db_commands(tmp_path: Path) -> None:
 def test_check_fails_on_a_broken_foreign_key(tmp_path: Path) -> None:
     path = tmp_path / "fk.sqlite3"
     conn = sqlite3.connect(path)
-    conn.executescript("CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p INTEGER REFERENCES p(id)); INSERT INTO c VALUES (7);")
+    conn.executescript(
+        "CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p INTEGER REFERENCES p(id)); INSERT INTO c VALUES (7);"
+    )
     conn.close()
     result = run_db(["check"], path)
     assert result.returncode == 1
@@ -176,10 +216,13 @@ async def test_backup_is_consistent_while_writing(tmp_path: Path) -> None:
     path = tmp_path / "live.sqlite3"
     db = await Database.open(path)
     try:
+
         async def writer() -> None:
             for i in range(300):
                 async with db.atomic() as conn:
-                    await conn.execute("INSERT INTO users (id, first_seen, last_seen) VALUES (?, 'a', 'a')", (i,))
+                    await conn.execute(
+                        "INSERT INTO users (id, first_seen, last_seen) VALUES (?, 'a', 'a')", (i,)
+                    )
                 await asyncio.sleep(0)
 
         task = asyncio.create_task(writer())
@@ -202,18 +245,24 @@ def test_prune_keeps_the_newest(tmp_path: Path) -> None:
         (tmp_path / f"wiego-2026010{n}T000000Z.sqlite3").write_bytes(b"x")
     removed = maintenance.prune_backups(tmp_path, 3)
     assert len(removed) == 7
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"wiego-2026010{n}T000000Z.sqlite3" for n in (7, 8, 9)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"wiego-2026010{n}T000000Z.sqlite3" for n in (7, 8, 9)
+    ]
 
 
-async def test_starting_on_a_newer_database_refuses(tmp_path: Path) -> None:
+def test_starting_on_a_newer_database_refuses(tmp_path: Path) -> None:
     path = tmp_path / "newer.sqlite3"
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA user_version = 999")
     conn.close()
     before = path.read_bytes()
     result = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "ask", "hello"], env=clean_env(WIEGO_DB=str(path)),
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        [sys.executable, str(ROOT / "main.py"), "ask", "hello"],
+        env=clean_env(WIEGO_DB=str(path)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert result.returncode == 2
     assert "newer" in result.stderr and "Traceback" not in result.stderr

@@ -33,13 +33,18 @@ async def test_more_button_opens_filtered_search(bot) -> None:
     assert "KKPKP" in results.text or "AIW" in results.text
 
 
-@pytest.mark.parametrize(("lang", "question"), [
-    ("en", "Can WIEGO give my organization a grant?"),
-    ("es", "¿WIEGO financia proyectos comunitarios?"),
-    ("fr", "WIEGO accorde-t-il des financements aux associations ?"),
-    ("pt", "A WIEGO oferece financiamento para ONGs?"),
-])
-async def test_answer_in_the_users_language_whatever_the_question_language(bot, services, lang: str, question: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "Can WIEGO give my organization a grant?"),
+        ("es", "¿WIEGO financia proyectos comunitarios?"),
+        ("fr", "WIEGO accorde-t-il des financements aux associations ?"),
+        ("pt", "A WIEGO oferece financiamento para ONGs?"),
+    ],
+)
+async def test_answer_in_the_users_language_whatever_the_question_language(
+    bot, services, lang: str, question: str
+) -> None:
     rule = await services.policy.rules.get("funding")
     assert rule is not None
     for user_lang in ("en", "pt"):
@@ -59,7 +64,11 @@ async def test_off_topic_is_refused_honestly_and_recorded(bot, services, catalog
 async def test_feedback_is_stored_without_user_id(bot, services) -> None:
     question = "Does WIEGO offer internships?"
     reply = await bot.send(question)
-    bad = next(b["callback_data"] for b in reply.buttons if b["callback_data"].endswith(":0") and b["callback_data"].startswith("fb:"))
+    bad = next(
+        b["callback_data"]
+        for b in reply.buttons
+        if b["callback_data"].endswith(":0") and b["callback_data"].startswith("fb:")
+    )
     mark = await bot.press(reply, bad)
     edit = await bot.emulator.wait_for(lambda c: c.method == "editMessageReplyMarkup", after=mark)
     assert not any(b["callback_data"].startswith("fb:") for b in edit.buttons)
@@ -70,7 +79,9 @@ async def test_feedback_is_stored_without_user_id(bot, services) -> None:
     assert str(USER_ID) not in repr(await services.db.fetchall("SELECT * FROM policy_feedback"))
 
 
-@pytest.mark.parametrize("data", ["fb:not_a_rule:1", "fb:funding:7", "fb:funding", "fb::1", "r:made_up", "r:"])
+@pytest.mark.parametrize(
+    "data", ["fb:not_a_rule:1", "fb:funding:7", "fb:funding", "fb::1", "r:made_up", "r:"]
+)
 async def test_forged_feedback_and_rule_buttons(bot, services, data: str) -> None:
     reply = await bot.send("Does WIEGO offer internships?")
     mark = await bot.press(reply, data)
@@ -99,7 +110,9 @@ async def test_groups_only_answer_ask(bot, services) -> None:
 
 async def test_ask_without_question_explains(bot, catalogs) -> None:
     reply = await bot.send("/ask", lang="es")
-    assert reply.text == catalogs.translator("es")._("Write your question after /ask, for example: /ask Can WIEGO fund our project?")
+    assert reply.text == catalogs.translator("es")._(
+        "Write your question after /ask, for example: /ask Can WIEGO fund our project?"
+    )
 
 
 async def test_unanswered_is_for_admins(bot, catalogs) -> None:

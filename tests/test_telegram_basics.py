@@ -16,7 +16,10 @@ LANGS = ["en", "es", "fr", "pt"]
 async def test_start_in_each_language(bot, catalogs, lang: str) -> None:
     reply = await bot.send("/start", lang=lang)
     t = catalogs.translator(lang)
-    assert t._("Hello! I tell you whether WIEGO can help with what you need, from its published policy.") in reply.text
+    assert (
+        t._("Hello! I tell you whether WIEGO can help with what you need, from its published policy.")
+        in reply.text
+    )
     assert reply.params["parse_mode"] == "HTML"
 
 
@@ -35,7 +38,11 @@ async def test_help_lists_every_public_command(bot, catalogs, lang: str) -> None
 async def test_help_shows_admin_commands_to_admins_only(bot) -> None:
     from bot.commands import COMMANDS, Audience
 
-    admin_only = [c.name for c in COMMANDS if c.audience is Audience.ADMIN and c.name in bot.app.bot_data.registered_commands]
+    admin_only = [
+        c.name
+        for c in COMMANDS
+        if c.audience is Audience.ADMIN and c.name in bot.app.bot_data.registered_commands
+    ]
     user_reply = await bot.send("/help", user=USER_ID)
     admin_reply = await bot.send("/help", user=ADMIN_ID)
     for name in admin_only:
@@ -97,7 +104,9 @@ async def test_an_unexpected_error_gets_an_apology_and_the_bot_goes_on(bot, cata
 
     bot.app.handlers[0].insert(0, CommandHandler("boom", boom))  # before the unknown-command fallback
     reply = await bot.send("/boom please", lang="es")
-    assert reply.text == catalogs.translator("es")._("Sorry, something went wrong on our side. Please try again in a moment.")
+    assert reply.text == catalogs.translator("es")._(
+        "Sorry, something went wrong on our side. Please try again in a moment."
+    )
     assert "/boom please" not in caplog.text
     after = await bot.send("/cancel")
     assert after.text == catalogs.translator("en")._("Nothing to cancel.")
@@ -105,4 +114,9 @@ async def test_an_unexpected_error_gets_an_apology_and_the_bot_goes_on(bot, cata
 
 async def test_start_with_unknown_payload_greets(bot, catalogs) -> None:
     reply = await bot.send("/start nothing_here", lang="fr")
-    assert catalogs.translator("fr")._("Write your question in your own words, or use /search to find organizations. /help lists everything.") in reply.text
+    assert (
+        catalogs.translator("fr")._(
+            "Write your question in your own words, or use /search to find organizations. /help lists everything."
+        )
+        in reply.text
+    )

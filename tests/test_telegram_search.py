@@ -34,10 +34,25 @@ async def test_pagination_moves_through_pages(bot) -> None:
     page2 = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
     second_ids = [b["callback_data"] for b in page2.buttons if b["callback_data"].startswith("o:")]
     assert second_ids and not set(second_ids) & set(first_ids)
-    assert any(b["callback_data"].endswith(":0") for b in page2.buttons if b["callback_data"].startswith("s:"))
+    assert any(
+        b["callback_data"].endswith(":0") for b in page2.buttons if b["callback_data"].startswith("s:")
+    )
 
 
-@pytest.mark.parametrize("data", ["s:999999:0", "s:1:-1", "s:abc:0", "s:1", "o:no-such-org", "o:", "d:nope", "d:waste_pickers:999", "m:77777"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "s:999999:0",
+        "s:1:-1",
+        "s:abc:0",
+        "s:1",
+        "o:no-such-org",
+        "o:",
+        "d:nope",
+        "d:waste_pickers:999",
+        "m:77777",
+    ],
+)
 async def test_forged_search_callbacks_are_refused(bot, data: str) -> None:
     reply = await bot.send("/search waste pickers")
     mark = await bot.press(reply, data)
@@ -62,7 +77,9 @@ async def test_no_result_names_the_global_networks(bot, catalogs) -> None:
 
 async def test_search_without_words_explains(bot, catalogs) -> None:
     reply = await bot.send("/search", lang="pt")
-    assert reply.text == catalogs.translator("pt")._("Tell me what to look for, for example: /search street vendors Kenya")
+    assert reply.text == catalogs.translator("pt")._(
+        "Tell me what to look for, for example: /search street vendors Kenya"
+    )
 
 
 async def test_directory_browse_by_sector_then_region(bot) -> None:
@@ -98,7 +115,10 @@ async def test_deep_link_opens_a_listing(bot, catalogs) -> None:
     assert missing.text == catalogs.translator("pt")._("This organization is no longer in the directory.")
 
 
-@pytest.mark.parametrize("hostile", ['"', "NEAR(a b)", "a* OR b", "-x AND NOT y", "^start", "col:val", "''", "😀😀", "مرحبا بالعالم"])
+@pytest.mark.parametrize(
+    "hostile",
+    ['"', "NEAR(a b)", "a* OR b", "-x AND NOT y", "^start", "col:val", "''", "😀😀", "مرحبا بالعالم"],
+)
 async def test_hostile_search_text_gets_an_answer(bot, hostile: str) -> None:
     reply = await bot.send(f"/search {hostile}")
     assert reply.text

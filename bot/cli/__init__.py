@@ -7,9 +7,9 @@ errors it raises become one line on stderr and exit status 2 in `main.py`.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from importlib import import_module
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 from bot.config import Config
 from bot.i18n import Catalogs
@@ -24,17 +24,18 @@ class Subcommand(Protocol):
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
 
-    run: Callable[[Config, Catalogs, argparse.Namespace], Awaitable[int]]
+    run: Callable[[Config, Catalogs, argparse.Namespace], Coroutine[Any, Any, int]]
 
 
 def subcommands() -> list[Subcommand]:
-    return [import_module(f"bot.cli.{name}") for name in MODULES]  # type: ignore[misc]
+    return [cast(Subcommand, import_module(f"bot.cli.{name}")) for name in MODULES]
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="main.py",
-        description="WIEGO referral bot. Without a subcommand: `run` when TELEGRAM_BOT_TOKEN is set, else `chat`.",
+        description="WIEGO referral bot. Without a subcommand: `run` when TELEGRAM_BOT_TOKEN is set, "
+        "else `chat`.",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for module in subcommands():

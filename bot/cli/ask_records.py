@@ -36,7 +36,9 @@ async def answer_questions(
                 raw = emulator.message(ASKER_ID, question, language_code=lang, entities=[])
                 raw["message"]["from"]["is_bot"] = True
                 await app.process_update(Update.de_json(raw, app.bot))
-                replies = [c for c in emulator.calls[mark:] if c.method == "sendMessage" and c.chat_id == ASKER_ID]
+                replies = [
+                    c for c in emulator.calls[mark:] if c.method == "sendMessage" and c.chat_id == ASKER_ID
+                ]
                 text = "\n\n".join(to_terminal(c.text, color=False) for c in replies)
                 record: dict[str, Any] = {
                     "question": question,

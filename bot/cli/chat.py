@@ -12,7 +12,9 @@ HELP = "talk to the bot offline in this terminal, with the same handlers as on T
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", help="locale to talk in (default: your saved choice, else WIEGO_DEFAULT_LOCALE)")
+    parser.add_argument(
+        "--lang", help="locale to talk in (default: your saved choice, else WIEGO_DEFAULT_LOCALE)"
+    )
     parser.add_argument("--user", type=int, default=1, help="Telegram user id to pretend to be (default 1)")
 
 

@@ -59,7 +59,11 @@ class TerminalView:
         elif call.method == "answerInlineQuery":
             for n, result in enumerate(call.params.get("results", []), 1):
                 print(f"  {n}. {result.get('title', '')} - {result.get('description', '')}")
-        elif call.method in {"sendMessage", "editMessageText"} and call.chat_id == self.chat_id and call.status == 200:
+        elif (
+            call.method in {"sendMessage", "editMessageText"}
+            and call.chat_id == self.chat_id
+            and call.status == 200
+        ):
             prefix = "~ " if call.method == "editMessageText" else ""
             print(prefix + to_terminal(call.text, color=self.color))
             self.buttons = call.buttons
@@ -84,7 +88,12 @@ async def run_chat(config: Config, catalogs: Catalogs, *, lang: str | None, user
         async with app:
             if interactive:
                 t = catalogs.translator(lang or config.default_locale)
-                print(t._("Offline chat with the WIEGO bot. Type /start, a question, #N to press a button, /quit to leave."))
+                print(
+                    t._(
+                        "Offline chat with the WIEGO bot. Type /start, a question, "
+                        "#N to press a button, /quit to leave."
+                    )
+                )
             while True:
                 if interactive:
                     print("> ", end="", flush=True)
@@ -103,7 +112,9 @@ async def run_chat(config: Config, catalogs: Catalogs, *, lang: str | None, user
                     if button is None or "callback_data" not in button:
                         print(f"  (no button #{press[1]})")
                         continue
-                    raw = emulator.callback(user_id, button["callback_data"], message=view.message, language_code=language_code)
+                    raw = emulator.callback(
+                        user_id, button["callback_data"], message=view.message, language_code=language_code
+                    )
                 elif text.startswith("@"):
                     raw = emulator.inline_query(user_id, text.partition(" ")[2], language_code=language_code)
                 else:

@@ -39,11 +39,23 @@ def rule_text(context: BotContext, rule: Rule) -> str:
 
 def off_topic_text(context: BotContext) -> str:
     t = context.t
-    return "\n".join([
-        f"<b>{h(t._('I found nothing in WIEGO’s policy about this, so I won’t guess.'))}</b>",
-        h(t._("WIEGO supports organizations of informal workers and produces research, statistics and policy analysis with them.")),
-        h(t._("It is not a funder and not a gatekeeper; to reach workers’ organizations directly, search the directory.")),
-    ])
+    return "\n".join(
+        [
+            f"<b>{h(t._('I found nothing in WIEGO’s policy about this, so I won’t guess.'))}</b>",
+            h(
+                t._(
+                    "WIEGO supports organizations of informal workers and produces research, "
+                    "statistics and policy analysis with them."
+                )
+            ),
+            h(
+                t._(
+                    "It is not a funder and not a gatekeeper; to reach workers’ organizations "
+                    "directly, search the directory."
+                )
+            ),
+        ]
+    )
 
 
 async def answer_text(context: BotContext, answer: Answer) -> tuple[str, InlineKeyboardMarkup]:
@@ -51,7 +63,9 @@ async def answer_text(context: BotContext, answer: Answer) -> tuple[str, InlineK
     services = context.services
     rows: list[list[InlineKeyboardButton]] = []
     if not answer.rules:
-        rows.append([InlineKeyboardButton("🔎 " + t._("Search the directory"), callback_data=callbacks.pack("d"))])
+        rows.append(
+            [InlineKeyboardButton("🔎 " + t._("Search the directory"), callback_data=callbacks.pack("d"))]
+        )
         rows.append(feedback_row(context, "none"))
         return off_topic_text(context), InlineKeyboardMarkup(rows)
     best = answer.rules[0].rule
@@ -66,10 +80,23 @@ async def answer_text(context: BotContext, answer: Answer) -> tuple[str, InlineK
             countries=frozenset(c for p in answer.cues.places if p.kind != "region" for c in p.countries),
             regions=frozenset(p.code for p in answer.cues.places if p.kind == "region"),
         )
-        rows.append([InlineKeyboardButton(t._("More organizations") + " ▶", callback_data=callbacks.pack("m", saved.id))])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t._("More organizations") + " ▶", callback_data=callbacks.pack("m", saved.id)
+                )
+            ]
+        )
     if answer.close_second is not None:
         second = answer.close_second.rule.id
-        rows.append([InlineKeyboardButton(t._("Also: %(topic)s", topic=labels.topic(t, second)), callback_data=callbacks.pack("r", second))])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t._("Also: %(topic)s", topic=labels.topic(t, second)),
+                    callback_data=callbacks.pack("r", second),
+                )
+            ]
+        )
     rows.append(feedback_row(context, best.id))
     return clip("\n".join(parts)), InlineKeyboardMarkup(rows)
 
@@ -133,7 +160,9 @@ async def ask_command(update: Update, context: BotContext) -> None:
         return
     question = " ".join(context.args or []).strip()
     if not question:
-        await message.reply_text(context.t._("Write your question after /ask, for example: /ask Can WIEGO fund our project?"))
+        await message.reply_text(
+            context.t._("Write your question after /ask, for example: /ask Can WIEGO fund our project?")
+        )
         return
     await reply_to_question(message, context, question)
 
@@ -171,7 +200,11 @@ async def feedback_pressed(update: Update, context: BotContext) -> None:
     message = query.message
     if isinstance(message, Message) and message.reply_markup is not None:
         # keep every button but the feedback row, so nobody votes twice on the same answer
-        rows = [row for row in message.reply_markup.inline_keyboard if not any((b.callback_data or "").startswith("fb:") for b in row)]
+        rows = [
+            row
+            for row in message.reply_markup.inline_keyboard
+            if not any(str(b.callback_data or "").startswith("fb:") for b in row)
+        ]
         await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
 
 
@@ -190,7 +223,9 @@ async def second_rule_pressed(update: Update, context: BotContext) -> None:
     message = query.message
     if isinstance(message, Message):
         keyboard = InlineKeyboardMarkup([feedback_row(context, rule.id)])
-        await message.reply_html(rule_text(context, rule), reply_markup=keyboard, disable_web_page_preview=True)
+        await message.reply_html(
+            rule_text(context, rule), reply_markup=keyboard, disable_web_page_preview=True
+        )
 
 
 async def more_pressed(update: Update, context: BotContext) -> None:
@@ -232,7 +267,10 @@ async def unanswered_command(update: Update, context: BotContext) -> None:
         lines += [f"• {h(t.day(e.at))}: {h(e.question[:200])}" for e in unanswered]
     if unhelpful:
         lines.append(f"\n<b>{h(t._('Answers marked not helpful'))}</b>")
-        lines += [f"• {h(t.day(e.at))} · {h(labels.topic(t, e.rule_id or ''))}: {h(e.question[:200])}" for e in unhelpful]
+        lines += [
+            f"• {h(t.day(e.at))} · {h(labels.topic(t, e.rule_id or ''))}: {h(e.question[:200])}"
+            for e in unhelpful
+        ]
     await message.reply_html(clip("\n".join(lines)))
 
 
@@ -247,6 +285,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
 def register_free_text(app: Application) -> None:  # type: ignore[type-arg]
     """Registered after every feature's conversation steps: plain text in private chats."""
     app.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED, plain_message)
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED,
+            plain_message,
+        )
     )
-

@@ -16,9 +16,9 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.flood import Verdict
 from bot.commands import visible_to
 from bot.context import BotContext
+from bot.flood import Verdict
 from bot.render import command_lines, h
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,9 @@ async def resolve_locale(update: Update, context: BotContext) -> None:
             log.info("flood control: user %s muted", user.id, extra={"user_id": user.id, "action": "flood"})
             await context.bot.send_message(
                 update.effective_chat.id,
-                context.t._("You are sending messages faster than I can answer. Please wait a minute, then try again."),
+                context.t._(
+                    "You are sending messages faster than I can answer. Please wait a minute, then try again."
+                ),
             )
         if verdict is not Verdict.OK:
             raise ApplicationHandlerStop
@@ -57,7 +59,10 @@ def intro(context: BotContext) -> str:
                 "straight to the informal workers' own organizations."
             ),
             "",
-            t._("Write your question in your own words, or use /search to find organizations. /help lists everything."),
+            t._(
+                "Write your question in your own words, or use /search to find organizations. "
+                "/help lists everything."
+            ),
         ]
     )
 

@@ -30,13 +30,19 @@ MAX_QUERY = 300
 INLINE_RESULTS = min(20, int(InlineQueryLimit.RESULTS))
 
 
-async def results_message(context: BotContext, saved: SavedSearch, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+async def results_message(
+    context: BotContext, saved: SavedSearch, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """The text and buttons of one page of a saved search."""
     t = context.t
     directory = context.services.directory
     result = await directory.search(
-        saved.text, sectors=saved.sectors, countries=saved.countries, regions=saved.regions,
-        limit=PAGE_SIZE, offset=page * PAGE_SIZE,
+        saved.text,
+        sectors=saved.sectors,
+        countries=saved.countries,
+        regions=saved.regions,
+        limit=PAGE_SIZE,
+        offset=page * PAGE_SIZE,
     )
     if result.total == 0:
         return await no_results(context, saved.text), None
@@ -49,15 +55,23 @@ async def results_message(context: BotContext, saved: SavedSearch, page: int) ->
     lines += [cards.card(t, hit.org, first + i) + "\n" for i, hit in enumerate(result.hits)]
     if pages > 1:
         lines.append(h(t._("Page %(page)s of %(pages)s", page=page + 1, pages=pages)))
-    rows = [[
-        InlineKeyboardButton(f"ℹ️ {first + i}", callback_data=callbacks.pack("o", hit.org.id))
-        for i, hit in enumerate(result.hits)
-    ]]
+    rows = [
+        [
+            InlineKeyboardButton(f"ℹ️ {first + i}", callback_data=callbacks.pack("o", hit.org.id))
+            for i, hit in enumerate(result.hits)
+        ]
+    ]
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("◀ " + t._("Previous"), callback_data=callbacks.pack("s", saved.id, page - 1)))
+        nav.append(
+            InlineKeyboardButton(
+                "◀ " + t._("Previous"), callback_data=callbacks.pack("s", saved.id, page - 1)
+            )
+        )
     if page + 1 < pages:
-        nav.append(InlineKeyboardButton(t._("Next") + " ▶", callback_data=callbacks.pack("s", saved.id, page + 1)))
+        nav.append(
+            InlineKeyboardButton(t._("Next") + " ▶", callback_data=callbacks.pack("s", saved.id, page + 1))
+        )
     if nav:
         rows.append(nav)
     return clip("\n".join(lines)), InlineKeyboardMarkup(rows)
@@ -99,7 +113,9 @@ async def search_command(update: Update, context: BotContext) -> None:
         return
     words = " ".join(context.args or [])[:MAX_QUERY].strip()
     if not words:
-        await message.reply_text(context.t._("Tell me what to look for, for example: /search street vendors Kenya"))
+        await message.reply_text(
+            context.t._("Tell me what to look for, for example: /search street vendors Kenya")
+        )
         return
     saved = await context.services.saved_searches.save(words)
     await send_search(message, context, saved)
@@ -120,7 +136,9 @@ async def page_pressed(update: Update, context: BotContext) -> None:
     await query.answer()
     text, keyboard = await results_message(context, saved, page)
     try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard, disable_web_page_preview=True)
+        await query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=keyboard, disable_web_page_preview=True
+        )
     except BadRequest as exc:  # the same page pressed twice: "message is not modified"
         log.debug("page edit skipped: %s", exc)
 
@@ -187,7 +205,9 @@ async def directory_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    await message.reply_text(context.t._("Which workers are you looking for?"), reply_markup=sector_keyboard(context))
+    await message.reply_text(
+        context.t._("Which workers are you looking for?"), reply_markup=sector_keyboard(context)
+    )
 
 
 async def browse_pressed(update: Update, context: BotContext) -> None:
@@ -197,7 +217,9 @@ async def browse_pressed(update: Update, context: BotContext) -> None:
     if query.data == "d":  # "search the directory" under an answer: start browsing
         await query.answer()
         if isinstance(query.message, Message):
-            await query.message.reply_text(t._("Which workers are you looking for?"), reply_markup=sector_keyboard(context))
+            await query.message.reply_text(
+                t._("Which workers are you looking for?"), reply_markup=sector_keyboard(context)
+            )
         return
     try:
         data = callbacks.parse(query.data, kind="d", arity=(1, 2))
@@ -218,7 +240,9 @@ async def browse_pressed(update: Update, context: BotContext) -> None:
     regions = frozenset() if region == "all" else frozenset({region})
     saved = await context.services.saved_searches.save("", sectors=frozenset({sector}), regions=regions)
     text, keyboard = await results_message(context, saved, 0)
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard, disable_web_page_preview=True)
+    await query.edit_message_text(
+        text, parse_mode=ParseMode.HTML, reply_markup=keyboard, disable_web_page_preview=True
+    )
 
 
 # --- inline mode ---------------------------------------------------------------------------
