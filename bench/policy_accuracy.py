@@ -1,6 +1,8 @@
 """Policy matcher accuracy and latency over the shared evaluation set and our own questions.
 
-    .venv/bin/python bench/policy_accuracy.py [--eval PATH] [--own PATH]
+    .venv/bin/python bench/policy_accuracy.py [--eval PATH] [--own PATH ...] [-v]
+
+`--own` may be given several times (default: `bench/questions_own.jsonl`).
 
 Builds a temporary database (migrations, directory seed, policy seed), answers every question
 and prints: top-1 rule accuracy per language and per rule, recall of `also` rules, off-topic
@@ -111,7 +113,9 @@ async def evaluate(engine: PolicyEngine, path: Path, verbose: bool) -> tuple[boo
 async def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--eval", type=Path, default=SHARED_EVAL, help="shared evaluation set")
-    parser.add_argument("--own", type=Path, default=OWN_EVAL, help="our own question set")
+    parser.add_argument(
+        "--own", type=Path, action="append", help="our own question set (repeatable)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -123,7 +127,7 @@ async def main(argv: list[str] | None = None) -> int:
             await engine.load()
             print(f"engine load (seed + vocabulary): {(time.perf_counter() - start) * 1000:.0f} ms")
             met, latencies = True, []
-            for path in (args.eval, args.own):
+            for path in [args.eval, *(args.own or [OWN_EVAL])]:
                 ok, lat = await evaluate(engine, path, args.verbose)
                 met, latencies = met and ok, latencies + lat
         finally:

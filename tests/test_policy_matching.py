@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from directory.policy.answer import PolicyEngine
+from directory.policy.matcher import load_vocabulary
 from directory.policy.rules import read_seed
 
 SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "policy-questions.jsonl"
@@ -267,3 +268,192 @@ def test_gibberish_gets_no_rule(text: str) -> None:
 )
 def test_emoji_gets_no_rule(parts: list[str]) -> None:
     assert top("".join(parts)) == []
+
+
+# --- generalization: what other people's words must not break --------------------------------
+
+# A generic word alone ("documents", "company", "money", "radio", "data") is no policy question.
+LONE_WEAK_WORDS = [
+    "Which bank gives the best interest on savings?",
+    "What documents do I need for a driving licence?",
+    "How much money does a week in Japan cost?",
+    "Can you recommend a good radio station for jazz?",
+    "is there an app to learn French",
+    "¿Qué empresa de mudanzas me recomiendan en Lima?",
+    "Necesito información sobre el horario del museo",
+    "¿Cuál es el mejor periódico deportivo del país?",
+    "Quels papiers faut-il pour s'inscrire à la salle de sport ?",
+    "Combien coûte un billet de train pour Lyon ?",
+    "Je cherche des informations sur la météo à Lomé",
+    "Qual a melhor empresa de telefone celular?",
+    "quanto dinheiro preciso pra viajar pro Chile?",
+    "onde encontro informações sobre o horário do metrô?",
+    "qual o preço da gasolina hoje?",
+    "Como faço para estudar para o vestibular?",
+]
+
+
+@pytest.mark.parametrize("question", LONE_WEAK_WORDS)
+def test_lone_generic_word_gets_no_rule(question: str) -> None:
+    assert top(question) == [], question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "We run a choir for retirees; would WIEGO team up with us on a joint project?",
+        "Could WIEGO be our partner on a programme about dementia care homes?",
+        "¿Les interesa una alianza para un proyecto de observación de aves?",
+        "Buscamos socios para una iniciativa de clases de natación, ¿WIEGO se suma?",
+        "Un partenariat sur un projet de théâtre pour enfants, ça vous intéresse ?",
+        "Voulez-vous monter avec nous un projet commun de fouilles archéologiques ?",
+        "Vocês topam uma parceria num projeto de aulas de surfe para crianças?",
+        "Queremos desenvolver com a WIEGO um projeto conjunto de astronomia amadora.",
+    ],
+)
+def test_joint_project_outside_the_field_is_a_new_subject_area(question: str) -> None:
+    assert top(question)[0] == "new_subject_area", (question, top(question))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Would WIEGO partner with us on a project about social protection for street vendors?",
+        "¿Les interesa una alianza para un proyecto con recicladoras en Quito?",
+        "Un partenariat sur un projet avec des travailleuses domestiques, ça vous intéresse ?",
+        "Vocês topam uma parceria num projeto com catadores de Fortaleza?",
+        "We'd like to team up with WIEGO",
+    ],
+)
+def test_joint_project_inside_the_field_or_unspecified_is_a_partnership(question: str) -> None:
+    assert top(question)[0] == "partnership", (question, top(question))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I'm a master's student - could someone at WIEGO look over my interview guide on "
+        "home-based garment workers?",
+        "PhD student here: would a WIEGO researcher co-supervise my thesis on market porters?",
+        "Estudiante de maestría: ¿alguien podría revisar mi cuestionario sobre vendedoras de "
+        "mercado antes de aplicarlo?",
+        "Hago mi tesina sobre cartoneras y busco un codirector, ¿alguien de WIEGO podría?",
+        "Doctorante, je cherche quelqu'un chez WIEGO pour relire mon questionnaire sur les "
+        "récupérateurs.",
+        "Je prépare mon mémoire sur les vendeuses de rue, pourriez-vous m'encadrer ?",
+        "Sou mestrando e queria que alguém revisasse meu roteiro de entrevista com catadores.",
+        "alguem da wiego pode ser coorientador do meu tcc sobre feirantes?",
+    ],
+)
+def test_student_asking_for_review_or_supervision_is_student_research(question: str) -> None:
+    assert top(question)[0] == "student_research", (question, top(question))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I'm a master's student and need the phone numbers of street vendors in Accra",
+        "Soy estudiante de grado y quiero que me presenten a trabajadoras del hogar en Lima",
+        "Étudiante, j'aimerais rencontrer des récupérateurs à Dakar : pouvez-vous me mettre en "
+        "relation ?",
+        "Sou aluna de mestrado e preciso dos contatos de catadoras em Belém",
+    ],
+)
+def test_student_asking_for_contacts_is_access_first(question: str) -> None:
+    got = top(question)
+    assert got[0] == "access_to_workers", (question, got)
+    assert "student_research" in got
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I'm a reporter and need a comment from WIEGO on the vendor evictions by tomorrow",
+        "Soy periodista, necesito una declaración de WIEGO para el viernes",
+        "Journaliste, j'ai besoin d'une réaction de WIEGO d'ici demain",
+        "Sou jornalista e preciso de uma declaração da WIEGO até amanhã",
+    ],
+)
+def test_journalist_deadline_is_media_not_short_deadline(question: str) -> None:
+    got = top(question)
+    assert got[0] == "media", (question, got)
+    assert "short_deadline" not in got
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Our proposal goes in on Friday, could WIEGO be listed as a partner?",
+        "La propuesta se entrega el viernes, ¿WIEGO firmaría como socio?",
+        "Notre proposition est à déposer vendredi, WIEGO serait partenaire ?",
+        "A proposta vai ser enviada sexta-feira, a WIEGO entra como parceira?",
+    ],
+)
+def test_proposal_deadline_is_still_short_deadline(question: str) -> None:
+    assert top(question)[0] == "short_deadline", (question, top(question))
+
+
+@pytest.mark.parametrize(
+    ("question", "rule"),
+    [
+        ("sindicatos de trabajadoras del hogar en Estados Unidos", "directory"),
+        ("hay alguna cooperativa de recicladores en Ecuador?", "directory"),
+        ("wiego tiene pasantias para estudiantes de economia", "internship"),
+        ("soy periodsta y nececito hablar con un vocero de wiego", "media"),
+        ("je suis etudiante en master et je cherche une bourse d etudes", "funding"),
+        ("queria fazer estagio na wiego no verao", "internship"),
+        ("Hi, soy investigadora y busco estadísticas on informal employment in Peru", "information"),
+        ("Bonjour, we are a brand and want to source from home-based workers", "private_sector"),
+    ],
+)
+def test_typos_missing_accents_and_mixed_languages(question: str, rule: str) -> None:
+    assert top(question)[0] == rule, (question, top(question))
+
+
+def test_weak_concepts_need_context() -> None:
+    vocab = load_vocabulary(
+        """
+        [concepts.bank]
+        en = ["bank"]
+        [concepts.workers]
+        en = ["vendors"]
+        [concepts.grant]
+        en = ["grant"]
+        [gate]
+        domain = ["workers"]
+        weak = ["bank"]
+        [rules.private_sector]
+        anchors = { bank = 1.2 }
+        [rules.funding]
+        anchors = { grant = 1.3 }
+        """
+    )
+    assert vocab.score(vocab.concepts("which bank is best")) == []
+    assert vocab.score(vocab.concepts("a bank and street vendors"))[0][0] == "private_sector"
+    # a strong concept is context too
+    assert [r for r, _ in vocab.score(vocab.concepts("a bank grant"))] == [
+        "funding",
+        "private_sector",
+    ]
+
+
+def test_unless_blocks_a_combo() -> None:
+    vocab = load_vocabulary(
+        """
+        [concepts.collab]
+        en = ["partner"]
+        [concepts.project]
+        en = ["project"]
+        [concepts.workers]
+        en = ["vendors"]
+        [gate]
+        domain = ["workers"]
+        [rules.new_subject_area]
+        anchors = {}
+        combos = [ { all = ["collab", "project"], weight = 2.0, unless = ["@domain"] } ]
+        [rules.partnership]
+        anchors = { collab = 1.2 }
+        """
+    )
+    assert vocab.score(vocab.concepts("partner on a chess project"))[0][0] == "new_subject_area"
+    assert vocab.score(vocab.concepts("partner on a vendors project"))[0][0] == "partnership"

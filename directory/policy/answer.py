@@ -153,6 +153,12 @@ class PolicyEngine:
                 "", sectors=sectors, countries=countries, regions=regions, limit=_POOL
             )
             pool = [h.org for h in result.hits]
+            if not pool and sectors and (countries or regions):
+                # nobody of that sector in that place: the sector's organizations elsewhere
+                result = await self._directory.search("", sectors=sectors, limit=_POOL)
+                pool = [h.org for h in result.hits]
+            if not pool:  # nothing known there at all: the global networks
+                pool = await self._directory.global_networks()
         kinds = {"networks": _NETWORK_KINDS, "members": _MEMBER_KINDS}.get(rule.refers_to)
         if kinds is not None:
             pool = [o for o in pool if o.kind in kinds] or pool

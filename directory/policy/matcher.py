@@ -5,6 +5,13 @@ an event...) in four languages and, per rule, how much each concept counts. A qu
 matched in every language at once (see `lexicon`), longest phrase first so "access to water"
 is about water and not about access; a misspelt word of five letters or more is read as the
 nearest vocabulary word when it is one or two edits away. Everything is compiled once.
+
+Generic words ("documents", "company", "money", "radio", "water") are *weak* concepts (the
+`[gate]` table): they count only when the question also says something that places it in
+WIEGO's field (informal workers, a sector, WIEGO itself: *domain* concepts) or names a concept
+that is specific to a policy (a thesis, an internship, a journalist...). A lone weak word
+("which bank is best?", "how much does a ticket cost?") gets no rule. A concept read from a
+corrected short word is weak too: "cotação" one letter from "citação" is not a quote.
 """
 
 from __future__ import annotations
@@ -30,6 +37,10 @@ FALLBACK_FACTOR = 0.6
 _FUZZY_MIN_LEN = 5
 _ONE_EDIT_MIN_LEN = 6  # five-letter words are corrected only for swapped letters ("grnat")
 _TWO_EDITS_MIN_LEN = 10
+_TRUSTED_TYPO_LEN = 8  # a shorter corrected word only gives weak evidence (see `_TYPO`)
+_TYPO = "~"  # prefix of a concept read from a corrected short word
+DOMAIN = "@domain"
+"""Feature present when any domain concept is (combos may require its absence)."""
 # Ordinary words one edit away from a vocabulary word: never "corrected" into it.
 _NOT_TYPOS = frozenset(
     {
@@ -81,10 +92,15 @@ _Phrase = tuple[tuple[str, ...], int, str]  # (stems after the first, language i
 
 @dataclass(frozen=True)
 class Combo:
-    """Extra weight when every one of `concepts` is present (counts as an anchor)."""
+    """Extra weight when every one of `concepts` is present and none of `unless` is (counts
+    as an anchor)."""
 
     concepts: frozenset[str]
     weight: float
+    unless: frozenset[str] = frozenset()
+
+    def fires(self, found: frozenset[str]) -> bool:
+        return self.concepts <= found and not self.unless & found
 
 
 @dataclass(frozen=True)
@@ -98,7 +114,7 @@ class RuleWeights:
 
     def score(self, found: frozenset[str]) -> float:
         anchored = sum(w for c, w in self.anchors.items() if c in found)
-        anchored += sum(c.weight for c in self.combos if c.concepts <= found)
+        anchored += sum(c.weight for c in self.combos if c.fires(found))
         if anchored <= 0:
             return 0.0
         return anchored + sum(w for c, w in self.support.items() if c in found)
@@ -136,8 +152,19 @@ class Vocabulary:
         self,
         concepts: Mapping[str, Mapping[str, Iterable[str]]],
         rules: Mapping[str, RuleWeights],
+        weak: Iterable[str] = (),
+        domain: Iterable[str] = (),
+        context: Iterable[str] = (),
     ) -> None:
         self.rules = dict(rules)
+        self.weak = frozenset(weak)
+        self.domain = frozenset(domain)
+        anchoring = {c for w in rules.values() for c in w.anchors}
+        anchoring |= {c for w in rules.values() for combo in w.combos for c in combo.concepts}
+        # Concepts that, present, let weak ones count: the domain and every non-weak anchor.
+        self.context = frozenset(
+            self.domain | set(context) | (anchoring - self.weak - {DOMAIN})
+        )
         self._exact: dict[str, set[str]] = defaultdict(set)
         self._single: dict[_Key, set[str]] = defaultdict(set)
         self._phrases: dict[_Key, list[_Phrase]] = defaultdict(list)
@@ -210,7 +237,9 @@ class Vocabulary:
 
     def concepts(self, text: str, is_name: Callable[[str], bool] | None = None) -> frozenset[str]:
         """Every concept named in `text`, longest phrase first, each word used once."""
-        words = [self.correct(w, is_name) for w in tokens(prepare(text))]
+        raw = tokens(prepare(text))
+        words = [self.correct(w, is_name) for w in raw]
+        unsure = {i for i, w in enumerate(raw) if words[i] != w and len(w) < _TRUSTED_TYPO_LEN}
         all_stems = [stems(w) for w in words]
         content = [i for i, w in enumerate(words) if w not in ALL_STOPWORDS]
         rank = {pos: k for k, pos in enumerate(content)}
@@ -233,12 +262,31 @@ class Vocabulary:
                     for li, s in enumerate(all_stems[i]):
                         hits |= self._single.get((li, s), set())
                 end = i + 1
+            if any(j in unsure for j in range(i, end)):
+                hits = {_TYPO + h for h in hits}
             found |= hits
             i = end
         return frozenset(found)
 
+    def gate(self, found: frozenset[str]) -> frozenset[str]:
+        """`found` as scored: weak concepts kept only in context, `@domain` added.
+
+        A concept read from a corrected short word (unsure) is kept only in context, and only
+        when it is not weak itself: "estados" read as "estudos" is no evidence of a study.
+        """
+        sure = {c for c in found if not c.startswith(_TYPO)}
+        if sure & self.domain:
+            sure.add(DOMAIN)
+        if sure & self.context:
+            unsure = {c.removeprefix(_TYPO) for c in found if c.startswith(_TYPO)}
+            sure |= unsure - self.weak
+        else:
+            sure -= self.weak
+        return frozenset(sure)
+
     def score(self, found: frozenset[str]) -> list[tuple[str, float]]:
         """Rules scoring at least `MIN_SCORE`, best first (ties keep the vocabulary's order)."""
+        found = self.gate(found)
         scored = {rule: w.score(found) for rule, w in self.rules.items()}
         if any(s >= MIN_SCORE for r, s in scored.items() if not self.rules[r].fallback):
             for rule, w in self.rules.items():
@@ -249,7 +297,10 @@ class Vocabulary:
 
 
 def _weights(raw: Mapping[str, Any]) -> RuleWeights:
-    combos = tuple(Combo(frozenset(c["all"]), float(c["weight"])) for c in raw.get("combos", []))
+    combos = tuple(
+        Combo(frozenset(c["all"]), float(c["weight"]), frozenset(c.get("unless", ())))
+        for c in raw.get("combos", [])
+    )
     return RuleWeights(
         dict(raw.get("anchors", {})),
         dict(raw.get("support", {})),
@@ -265,4 +316,11 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         text = source.read_text(encoding="utf-8")
     data = tomllib.loads(text)
     rules = {rule_id: _weights(raw) for rule_id, raw in data["rules"].items()}
-    return Vocabulary(data["concepts"], rules)
+    gate = data.get("gate", {})
+    return Vocabulary(
+        data["concepts"],
+        rules,
+        gate.get("weak", ()),
+        gate.get("domain", ()),
+        gate.get("context", ()),
+    )
