@@ -1,0 +1,663 @@
+"""Broadcast delivery: a durable outbox drained under Telegram's limits, askers first.
+
+Request scheduling (`PriorityRateLimiter`, installed on the bot with `.rate_limiter(...)`)
+------------------------------------------------------------------------------------------
+Every request that sends or edits a message takes a place in one sliding window shared by the
+whole bot: at most `global_rate` (Telegram's ~30/s) within `window` seconds, a window a little
+longer than a second so that loopback or network jitter never packs 31 into Telegram's second.
+There are two lanes:
+
+* interactive (answers, edits, anything without `rate_limit_args`): goes at once and takes a
+  place in the window (so the broadcast, which only uses free places, gives way); it never
+  waits behind the broadcast or our own estimate of the limit, and is never held by a 429 that
+  the broadcast caused. If Telegram answers an interactive request with 429 itself, only that
+  request waits `retry_after` and is tried again (`interactive_retries` times).
+* broadcast (`rate_limit_args=BROADCAST`): the worker asks `broadcast_slot(chat)` before each
+  message. A slot is granted only at `rate` (BROADCAST_RATE, default 25/s: headroom under 30),
+  only while the window has room beyond `answer_reserve` places (default 1) kept for answers,
+  so that an answer finds a free place at once instead of waiting for a broadcast message to
+  age out; at most one message a second per chat; and never during a broadcast pause. So the broadcast uses the capacity the answers
+  leave, up to its rate. A 429 on either lane pauses the broadcast lane for
+  `retry_after`; answers keep flowing. Chat actions ("typing") are not counted.
+
+PTB's `AIORateLimiter` halts every request after a 429 and has no priorities, which is why the
+bot has its own limiter.
+
+The worker (`DeliveryWorker`)
+-----------------------------
+Started by the `on_start` hook after the application starts and stopped by `on_stop` with a
+stop signal (it is a plain task, not `Application.create_task`, whose tasks are awaited on stop).
+For the current broadcast it reads due `pending` rows in id order, and for each: waits for a
+broadcast slot, claims the row (`pending -> sending`, committed), sends it from a bounded pool
+of concurrent requests (`concurrency`; Telegram's latency needs a few in flight to reach the
+rate), and records the outcome:
+
+* success -> `sent`;
+* 403 Forbidden -> `blocked`, and the person is unsubscribed;
+* 429 RetryAfter -> back to `pending` after `retry_after` (not counted as an attempt), and the
+  broadcast lane pauses;
+* NetworkError / TimedOut / 5xx -> back to `pending` after exponential backoff with jitter;
+  `failed` after `max_attempts`;
+* 400 Bad Request and other Telegram errors -> `failed` at once.
+
+Crash rule (at least once for the in-flight rows): at start, rows left `sending` go back to
+`pending` and are sent again; every `sent` row stays sent. So a crash re-sends at most the
+messages that were in flight at that moment (at most `concurrency`, usually one or two) and
+loses none. A TimedOut is treated the same way (Telegram may have delivered it; it is sent
+again). Stopping normally waits for the in-flight requests, so a clean stop re-sends nothing.
+
+The admin sees one progress message, edited at most every `progress_interval` seconds, then a
+final report; both are owed durably (`broadcasts.finished_at`) and sent after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import os
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from babel.dates import format_timedelta
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import BaseRateLimiter
+
+from bot import callbacks
+from bot.config import ConfigError
+from bot.i18n import Translator
+from bot.render import h
+from directory.outbox import Broadcast, Counts, Delivery, Outbox
+
+if TYPE_CHECKING:
+    from telegram.ext import ExtBot
+
+    from bot.context import Services
+
+log = logging.getLogger(__name__)
+
+# rate_limit_args of a broadcast message: already paced by `broadcast_slot`
+BROADCAST: dict[str, str] = {"lane": "broadcast"}
+
+# Requests that count against Telegram's message limits (edits too: conservative).
+_NOT_COUNTED = frozenset({"sendChatAction"})
+_COUNTED_PREFIXES = (
+    "send",
+    "copyMessage",
+    "copyMessages",
+    "forwardMessage",
+    "forwardMessages",
+    "editMessage",
+)
+
+CANCEL_KIND = "bcx"  # callback data of the "cancel this broadcast" button
+
+
+# --- settings ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeliverySettings:
+    """How fast and how stubbornly broadcasts are delivered; tests and benches shrink them."""
+
+    rate: float = 25.0  # BROADCAST_RATE: broadcast messages a second
+    global_rate: float = 30.0  # Telegram's limit across all chats
+    window: float = 1.02  # seconds of the shared sliding window (a little over Telegram's 1 s)
+    per_chat_interval: float = 1.0  # at most one message a second in one chat
+    answer_reserve: int = 1  # places of the window the broadcast leaves to answers
+    concurrency: int = 8  # broadcast requests in flight at once
+    max_attempts: int = 5  # transient errors before a row is `failed`
+    backoff_base: float = 2.0  # first retry after about this many seconds, then doubling
+    backoff_max: float = 600.0
+    batch: int = 200  # outbox rows read at a time
+    progress_interval: float = 2.0  # edit the progress message at most this often
+    idle_poll: float = 30.0  # an idle worker looks for unannounced work this often
+    interactive_retries: int = 2  # a 429 on an answer: wait and try again this many times
+    stop_timeout: float = 10.0  # stopping waits this long for requests in flight
+
+    def __post_init__(self) -> None:
+        if not 0 < self.rate <= self.global_rate:
+            raise ConfigError(
+                "BROADCAST_RATE",
+                f"expected a rate between 0 and {self.global_rate:g} messages a second",
+            )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> DeliverySettings:
+        source: Mapping[str, str] = os.environ if env is None else env
+        raw = str(source.get("BROADCAST_RATE", "")).strip()
+        if not raw:
+            return cls()
+        try:
+            rate = float(raw)
+        except ValueError as exc:
+            raise ConfigError("BROADCAST_RATE", f"expected messages a second like 25, got {raw!r}") from exc
+        if not math.isfinite(rate):
+            raise ConfigError("BROADCAST_RATE", f"expected messages a second like 25, got {raw!r}")
+        return cls(rate=rate)
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds before retry number `attempts` (1-based): exponential, with jitter."""
+        base = min(self.backoff_max, self.backoff_base * 2.0 ** max(0, attempts - 1))
+        return base * random.uniform(0.5, 1.5)
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+# --- request scheduling --------------------------------------------------------------------
+class PriorityRateLimiter(BaseRateLimiter[dict[str, str]]):
+    """One window for the whole bot; answers first, the broadcast takes what is left."""
+
+    def __init__(self, settings: DeliverySettings, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.settings = settings
+        self._clock = clock
+        self._capacity = max(1, int(settings.global_rate))
+        # The broadcast never fills the last `answer_reserve` places of the window.
+        self._broadcast_capacity = max(1, self._capacity - settings.answer_reserve)
+        self._window: deque[float] = deque()  # when each counted request took its place
+        self._chat_last: dict[int, float] = {}
+        self._paused_until = 0.0
+        self._next_broadcast = 0.0
+        self._broadcast_lock = asyncio.Lock()
+        self.interactive_429 = 0
+        self.broadcast_429 = 0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    # --- bookkeeping --------------------------------------------------------------------
+    def _prune(self, now: float) -> None:
+        horizon = now - self.settings.window
+        while self._window and self._window[0] <= horizon:
+            self._window.popleft()
+        if len(self._chat_last) > 4096:
+            old = now - self.settings.per_chat_interval
+            self._chat_last = {c: t for c, t in self._chat_last.items() if t > old}
+
+    def _take(self, now: float, chat_id: int | None) -> None:
+        self._window.append(now)
+        if chat_id is not None:
+            self._chat_last[chat_id] = now
+
+    def _window_wait(self, now: float, capacity: int) -> float:
+        """Seconds until the window has fewer than `capacity` requests in it."""
+        if len(self._window) < capacity:
+            return 0.0
+        return self._window[len(self._window) - capacity] + self.settings.window - now
+
+    def chat_wait(self, chat_id: int) -> float:
+        """Seconds until `chat_id` may get another message (0 when it may now)."""
+        last = self._chat_last.get(chat_id)
+        if last is None:
+            return 0.0
+        return max(0.0, last + self.settings.per_chat_interval - self._clock())
+
+    def pause_broadcast(self, seconds: float) -> None:
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    @property
+    def broadcast_paused_for(self) -> float:
+        return max(0.0, self._paused_until - self._clock())
+
+    # --- the two lanes ------------------------------------------------------------------
+    async def broadcast_slot(self, chat_id: int) -> None:
+        """Wait until one broadcast message to `chat_id` may go (see the module docstring)."""
+        interval = 1.0 / self.settings.rate
+        async with self._broadcast_lock:
+            while True:
+                now = self._clock()
+                self._prune(now)
+                last = self._chat_last.get(chat_id)
+                wait = max(
+                    self._paused_until - now,
+                    self._next_broadcast - now,
+                    self._window_wait(now, self._broadcast_capacity),
+                    0.0 if last is None else last + self.settings.per_chat_interval - now,
+                )
+                if wait <= 0:
+                    self._take(now, chat_id)
+                    # keep the grid when slightly late (sleep overshoot), never burst to catch up
+                    self._next_broadcast = max(self._next_broadcast, now - interval) + interval
+                    return
+                await asyncio.sleep(wait)
+
+    def _interactive_slot(self, chat_id: int | None) -> None:
+        """An answer goes at once and is counted, so the broadcast leaves it the room.
+
+        Answers are never held back by our own estimate of Telegram's limit: people are
+        waiting for them, and if Telegram itself says 429, that one request waits and retries.
+        """
+        now = self._clock()
+        self._prune(now)
+        self._take(now, chat_id)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: dict[str, str] | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if rate_limit_args and rate_limit_args.get("lane") == "broadcast":
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                self.broadcast_429 += 1
+                self.pause_broadcast(_seconds(exc.retry_after))
+                raise
+        counted = endpoint.startswith(_COUNTED_PREFIXES) and endpoint not in _NOT_COUNTED
+        chat_id = _chat_id(data)
+        retries = 0
+        while True:
+            if counted:
+                self._interactive_slot(chat_id)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                self.interactive_429 += 1
+                delay = _seconds(exc.retry_after)
+                self.pause_broadcast(delay)  # whatever caused it, the broadcast gives way
+                if retries >= self.settings.interactive_retries:
+                    raise
+                retries += 1
+                log.info("429 on %s: retrying this request in %.1f s", endpoint, delay)
+                await asyncio.sleep(delay)
+
+
+def _chat_id(data: Mapping[str, Any]) -> int | None:
+    value = data.get("chat_id")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+# --- progress and report rendering ---------------------------------------------------------
+BAR_CELLS = 10
+
+
+def progress_bar(done: int, total: int) -> str:
+    fraction = 1.0 if total <= 0 else min(1.0, done / total)
+    filled = math.floor(fraction * BAR_CELLS)
+    return "▓" * filled + "░" * (BAR_CELLS - filled) + f" {math.floor(fraction * 100)}%"
+
+
+def duration(t: Translator, seconds: float) -> str:
+    """A rounded duration in the translator's language ("7 minutes", "40 secondes")."""
+    return str(format_timedelta(timedelta(seconds=max(1.0, seconds)), threshold=1.5, locale=t.locale))
+
+
+def counts_line(t: Translator, counts: Counts, total: int) -> str:
+    return t._(
+        "Sent %(sent)s of %(total)s · failed %(failed)s · blocked %(blocked)s",
+        sent=t.number(counts.sent),
+        total=t.number(total),
+        failed=t.number(counts.failed),
+        blocked=t.number(counts.blocked),
+    )
+
+
+def progress_text(t: Translator, broadcast: Broadcast, counts: Counts, eta: float | None) -> str:
+    total = broadcast.total
+    if broadcast.status == "queued":
+        head = t._("📣 Broadcast #%(id)s is queued.", id=broadcast.id)
+    else:
+        head = t._("📣 Broadcast #%(id)s: sending…", id=broadcast.id)
+    lines = [
+        f"<b>{h(head)}</b>",
+        progress_bar(counts.resolved, total),
+        h(counts_line(t, counts, total)),
+    ]
+    if eta is not None and counts.remaining:
+        lines.append(h(t._("About %(eta)s left.", eta=duration(t, eta))))
+    return "\n".join(lines)
+
+
+def report_text(t: Translator, broadcast: Broadcast, counts: Counts) -> str:
+    if broadcast.status == "cancelled":
+        head = t._("📣 Broadcast #%(id)s was cancelled.", id=broadcast.id)
+    else:
+        head = t._("📣 Broadcast #%(id)s is finished.", id=broadcast.id)
+    lines = [
+        f"<b>{h(head)}</b>",
+        progress_bar(counts.resolved, broadcast.total),
+        h(counts_line(t, counts, broadcast.total)),
+    ]
+    if counts.cancelled:
+        lines.append(
+            h(
+                t.ngettext(
+                    "%(n)s message was not sent (cancelled).",
+                    "%(n)s messages were not sent (cancelled).",
+                    counts.cancelled,
+                )
+            )
+        )
+    if broadcast.started_at:
+        elapsed = (datetime.now(UTC) - datetime.fromisoformat(broadcast.started_at)).total_seconds()
+        lines.append(h(t._("Took %(duration)s.", duration=duration(t, elapsed))))
+    return "\n".join(lines)
+
+
+def cancel_keyboard(t: Translator, broadcast_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    "⏹ " + t._("Cancel the broadcast"),
+                    callback_data=callbacks.pack(CANCEL_KIND, broadcast_id),
+                )
+            ]
+        ]
+    )
+
+
+class Progress:
+    """The one progress message of a broadcast: edited at most every `interval` seconds."""
+
+    def __init__(
+        self,
+        bot: ExtBot[Any],
+        outbox: Outbox,
+        t: Translator,
+        broadcast_id: int,
+        settings: DeliverySettings,
+    ) -> None:
+        self._bot = bot
+        self._outbox = outbox
+        self._t = t
+        self._id = broadcast_id
+        self._settings = settings
+        self._last_at = -math.inf
+        self._last_text = ""
+        self._started = time.monotonic()
+        self._resolved_at_start: int | None = None
+
+    async def update(self, *, force: bool = False) -> Broadcast | None:
+        """Refresh the message if it is time; returns the broadcast as it is now."""
+        now = time.monotonic()
+        if not force and now - self._last_at < self._settings.progress_interval:
+            return None
+        self._last_at = now
+        broadcast = await self._outbox.get(self._id)
+        if broadcast is None:
+            return None
+        counts = await self._outbox.counts(self._id)
+        if self._resolved_at_start is None:
+            self._resolved_at_start = counts.resolved
+            self._started = now
+        done_here = counts.resolved - self._resolved_at_start
+        elapsed = now - self._started
+        rate = done_here / elapsed if done_here > 0 and elapsed > 1.0 else self._settings.rate
+        eta = counts.remaining / rate if rate > 0 else None
+        text = progress_text(self._t, broadcast, counts, eta)
+        if broadcast.active and text != self._last_text:
+            await edit_progress(self._bot, broadcast, text, cancel_keyboard(self._t, broadcast.id))
+            self._last_text = text
+        return broadcast
+
+
+async def edit_progress(
+    bot: ExtBot[Any], broadcast: Broadcast, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    if broadcast.progress_chat_id is None or broadcast.progress_message_id is None:
+        return
+    try:
+        await bot.edit_message_text(
+            text,
+            chat_id=broadcast.progress_chat_id,
+            message_id=broadcast.progress_message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+    except TelegramError as exc:  # not modified, deleted by the admin, ...: progress is optional
+        log.info("progress of broadcast %s not edited: %s", broadcast.id, type(exc).__name__)
+
+
+# --- the worker ----------------------------------------------------------------------------
+class DeliveryWorker:
+    """Drains the outbox; `start()` after the application starts, `stop()` before it stops."""
+
+    def __init__(
+        self,
+        bot: ExtBot[Any],
+        services: Services,
+        settings: DeliverySettings | None = None,
+        *,
+        limiter: PriorityRateLimiter | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._bot = bot
+        self._services = services
+        self._outbox = services.outbox
+        self.settings = settings or services.delivery
+        found = getattr(bot, "rate_limiter", None)
+        self.limiter = limiter or (
+            found if isinstance(found, PriorityRateLimiter) else PriorityRateLimiter(self.settings)
+        )
+        self._clock = clock  # wall clock: `not_before` survives restarts
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._in_flight: set[asyncio.Task[None]] = set()
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def start(self) -> None:
+        recovered = await self._outbox.recover_in_flight()
+        if recovered:
+            log.warning("broadcast: %s message(s) in flight at the last stop will be sent again", recovered)
+        self._stopping.clear()
+        self._task = asyncio.create_task(self._run(), name="broadcast-worker")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._outbox.notify()
+        task, self._task = self._task, None
+        if task is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), self.settings.stop_timeout)
+        except TimeoutError:
+            log.warning("broadcast worker did not stop in time: cancelling it")
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                await self._report_finished()
+                broadcast = await self._outbox.next_runnable()
+                if broadcast is None:
+                    await self._outbox.wait_for_work(self.settings.idle_poll)
+                    continue
+                await self._deliver(broadcast)
+            except Exception:
+                log.exception("broadcast worker error; retrying shortly")
+                await self._until_stopped(asyncio.sleep(5))
+
+    async def _until_stopped(self, awaitable: Awaitable[Any]) -> bool:
+        """Await `awaitable` unless stopping comes first; True when it completed."""
+        if self._stopping.is_set():
+            if asyncio.iscoroutine(awaitable):
+                awaitable.close()
+            return False
+        work = asyncio.ensure_future(awaitable)
+        stopper = asyncio.ensure_future(self._stopping.wait())
+        done, _ = await asyncio.wait({work, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if work in done:
+            stopper.cancel()
+            work.result()
+            return True
+        work.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await work
+        return False
+
+    def _translator(self, broadcast: Broadcast) -> Translator:
+        return self._services.catalogs.translator(broadcast.progress_locale)
+
+    async def _deliver(self, broadcast: Broadcast) -> None:
+        if broadcast.status == "queued":
+            await self._outbox.start(broadcast.id)
+            log.info("broadcast %s started: %s recipients", broadcast.id, broadcast.total)
+        found = await self._outbox.get(broadcast.id)
+        if found is None or found.status != "running":
+            return
+        broadcast = found
+        progress = Progress(self._bot, self._outbox, self._translator(broadcast), broadcast.id, self.settings)
+        await progress.update(force=True)
+        slots = asyncio.Semaphore(self.settings.concurrency)
+        while not self._stopping.is_set():
+            rows = await self._outbox.due(broadcast.id, self._clock(), self.settings.batch)
+            if not rows:
+                if not await self._idle_step(broadcast.id, progress):
+                    break
+                continue
+            sent_any = False
+            for row in rows:
+                if self._stopping.is_set() or await self._cancelled(broadcast.id):
+                    break
+                if self.limiter.chat_wait(row.user_id) > 0:
+                    continue  # answered a moment ago: it stays pending for a later pass
+                if not await self._until_stopped(slots.acquire()):
+                    break
+                if not await self._until_stopped(self.limiter.broadcast_slot(row.user_id)):
+                    slots.release()
+                    break
+                if not await self._outbox.claim(row.id):  # cancelled or forgotten meanwhile
+                    slots.release()
+                    continue
+                sent_any = True
+                task = asyncio.create_task(self._send(broadcast, row))
+                self._in_flight.add(task)
+                task.add_done_callback(self._in_flight.discard)
+                task.add_done_callback(lambda _: slots.release())
+                await progress.update()
+            if not sent_any and not self._stopping.is_set():
+                await self._until_stopped(asyncio.sleep(min(self.settings.per_chat_interval, 0.2)))
+        if self._in_flight:  # a clean stop records what is in flight: nothing is sent twice
+            await asyncio.wait(set(self._in_flight), timeout=self.settings.stop_timeout)
+        await progress.update(force=True)
+
+    async def _idle_step(self, broadcast_id: int, progress: Progress) -> bool:
+        """Nothing due now; False once the broadcast is over (done, cancelled or gone)."""
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=self.settings.progress_interval)
+            await progress.update()
+            return True
+        if await self._outbox.finish_if_drained(broadcast_id):
+            log.info("broadcast %s delivered", broadcast_id)
+            return False
+        current = await self._outbox.get(broadcast_id)
+        if current is None or current.status != "running":
+            return False
+        due_at = await self._outbox.next_due_at(broadcast_id)
+        wait = self.settings.progress_interval if due_at is None else due_at - self._clock()
+        wait = min(max(wait, 0.01), self.settings.progress_interval)
+        await self._until_stopped(self._outbox.wait_for_work(wait))
+        await progress.update()
+        return True
+
+    async def _cancelled(self, broadcast_id: int) -> bool:
+        """Checked between messages, costing a query only after a signal (cancel, new work)."""
+        if not self._outbox.signalled():
+            return False
+        self._outbox.clear_signal()
+        await self._report_finished()  # e.g. a queued broadcast cancelled meanwhile
+        current = await self._outbox.get(broadcast_id)
+        return current is None or current.status != "running"
+
+    async def _send(self, broadcast: Broadcast, row: Delivery) -> None:
+        outbox = self._outbox
+        try:
+            await self._bot.send_message(
+                chat_id=row.user_id,
+                text=broadcast.text_for(row.locale),
+                parse_mode=ParseMode.HTML,
+                rate_limit_args=BROADCAST,
+            )
+        except RetryAfter as exc:
+            delay = _seconds(exc.retry_after)
+            await outbox.retry_later(
+                row.id, not_before=self._clock() + delay, error="RetryAfter", attempt=False
+            )
+        except Forbidden:
+            await outbox.mark_blocked(row.id)
+        except BadRequest as exc:
+            await outbox.mark_failed(row.id, f"BadRequest: {exc.message[:200]}")
+        except NetworkError as exc:  # TimedOut, connection errors, 5xx
+            attempts = row.attempts + 1
+            error = f"{type(exc).__name__}: {exc.message[:200]}"
+            if attempts >= self.settings.max_attempts:
+                await outbox.mark_failed(row.id, error)
+            else:
+                await outbox.retry_later(
+                    row.id,
+                    not_before=self._clock() + self.settings.backoff(attempts),
+                    error=error,
+                    attempt=True,
+                )
+        except TelegramError as exc:
+            await outbox.mark_failed(row.id, type(exc).__name__)
+        except Exception:  # the row stays `sending`: resent after a restart, never lost
+            log.exception("broadcast %s: unexpected error sending one message", broadcast.id)
+        else:
+            await outbox.mark_sent(row.id)
+
+    async def _report_finished(self) -> None:
+        for broadcast in await self._outbox.unreported():
+            t = self._translator(broadcast)
+            counts = await self._outbox.counts(broadcast.id)
+            text = report_text(t, broadcast, counts)
+            await edit_progress(self._bot, broadcast, text, None)
+            if broadcast.progress_chat_id is not None:
+                try:
+                    await self._bot.send_message(broadcast.progress_chat_id, text, parse_mode=ParseMode.HTML)
+                except TelegramError as exc:
+                    log.warning("report of broadcast %s not sent: %s", broadcast.id, type(exc).__name__)
+            await self._outbox.mark_reported(broadcast.id)
+            log.info(
+                "broadcast %s %s: sent %s, failed %s, blocked %s, cancelled %s",
+                broadcast.id,
+                broadcast.status,
+                counts.sent,
+                counts.failed,
+                counts.blocked,
+                counts.cancelled,
+            )
+
+
+@dataclass
+class WorkerHooks:
+    """The `on_start` / `on_stop` pair a feature registers for the worker."""
+
+    worker: DeliveryWorker | None = None
+    factory: Callable[[Any], DeliveryWorker] = field(
+        default=lambda app: DeliveryWorker(app.bot, app.bot_data.services)
+    )
+
+    async def start(self, app: Any) -> None:
+        self.worker = self.factory(app)
+        await self.worker.start()
+
+    async def stop(self, app: Any) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            await worker.stop()
