@@ -171,21 +171,20 @@ async def test_versions_view(bot, repo) -> None:
     assert "verdict: No → Yes" in view.text and "first version" in view.text
 
 
-async def test_share_offers_the_texts_in_every_language(bot, repo, catalogs) -> None:
+async def test_share_opens_a_broadcast_draft_in_every_language(bot, repo, catalogs) -> None:
     await repo.update_rule("funding", f"user:{ADMIN_ID}", verdict="sometimes")
     listing = await bot.send("/policy", user=ADMIN_ID)
     mark = await bot.press(listing, "pb:funding:2", user=ADMIN_ID)
-    await bot.emulator.wait_for(
-        lambda c: c.method == "sendMessage" and "Português" in c.text, after=mark
-    )
-    sent = [c.text for c in bot.emulator.calls[mark:] if c.method == "sendMessage"]
+    preview = await bot.emulator.wait_for(lambda c: c.method == "sendMessage", after=mark)
     rule = await repo.get("funding")
     assert rule is not None
+    assert catalogs.translator("en")._("Preview of the broadcast") in preview.text
     for lang in ("en", "es", "fr", "pt"):
         t = catalogs.translator(lang)
         header = t._("WIEGO policy update: %(topic)s", topic=t._("Funding and grants"))
-        assert any(header in text and rule.texts[lang].verdict_line in text for text in sent), lang
-    assert "/broadcast" in sent[0]
+        assert header in preview.text and rule.texts[lang].verdict_line in preview.text, lang
+    # the admin reviews it and sends it with the draft's own button
+    assert any(b["callback_data"].startswith("bc:send:") for b in preview.buttons)
 
 
 # --- rights on every step -----------------------------------------------------------------------
