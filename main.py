@@ -19,12 +19,16 @@ EXIT_USAGE = 2
 
 
 def environment() -> dict[str, str]:
-    """The process environment over an optional `.env` in the working directory."""
-    values: dict[str, str] = {}
+    """The process environment over an optional `.env` in the working directory.
+
+    Values from `.env` are also exported (without overriding the environment), so settings
+    read by a feature module (e.g. BROADCAST_RATE) see them too.
+    """
     if Path(".env").is_file():
-        values = {k: v for k, v in dotenv_values(".env").items() if v is not None}
-    values.update(os.environ)
-    return values
+        for key, value in dotenv_values(".env").items():
+            if value is not None:
+                os.environ.setdefault(key, value)
+    return dict(os.environ)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -56,7 +56,7 @@ def register_handlers(app: WiegoApp) -> None:
         feature.register(app)
     ask.register_free_text(app)  # any other private text is a question
     basics.register_fallbacks(app)
-    app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
+    app.add_error_handler(errors.on_error)
     for group, handlers in app.handlers.items():
         if group >= 0:
             for handler in handlers:

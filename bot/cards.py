@@ -68,7 +68,7 @@ def details(t: Translator, org: Organization, *, parent: Organization | None, bo
     lines += [f"<b>{h(label)}:</b> {h(value)}" for label, value in facts]
     sources = [s.strip() for s in org.sources.split(" ; ") if s.strip()]
     if sources:
-        lines.append(f"<b>{h(t._('Sources'))}:</b>")
+        lines.append("<b>" + h(t._("Sources")) + ":</b>")
         lines += [h(source) for source in sources]
-    lines.append(f"\n{h(t._('Link to this listing'))}: {h(deep_link(bot_username, org.id))}")
+    lines.append("\n" + h(t._("Link to this listing")) + f": {h(deep_link(bot_username, org.id))}")
     return "\n".join(lines)

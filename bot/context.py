@@ -10,9 +10,18 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Config
+from bot.delivery import DeliverySettings
 from bot.flood import FloodControl
 from bot.i18n import Catalogs, Translator
 from directory.db import Database
+from directory.listings import Listings
+from directory.outbox import Outbox
+from directory.policy.answer import PolicyEngine
+from directory.policy.feedback import PolicyFeedback
+from directory.saved_searches import SavedSearches
+from directory.search import Directory
+from directory.seed import load_seed
+from directory.subscriptions import Subscriptions
 from directory.users import Users
 
 if TYPE_CHECKING:
@@ -29,16 +38,34 @@ class Services:
     users: Users = field(init=False)
     flood: FloodControl = field(init=False)
     extras: dict[str, Any] = field(default_factory=dict)
+    listings: Listings = field(init=False)
+    subscriptions: Subscriptions = field(init=False)
+    outbox: Outbox = field(init=False)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings.from_env)  # BROADCAST_RATE
+    directory: Directory = field(init=False)
+    policy: PolicyEngine = field(init=False)
+    feedback: PolicyFeedback = field(init=False)
+    saved_searches: SavedSearches = field(init=False)
 
     def __post_init__(self) -> None:
         self.users = Users(self.db)
+        self.listings = Listings(self.db)
+        self.subscriptions = Subscriptions(self.db)
+        self.outbox = Outbox(self.db)
         self.flood = FloodControl(self.config.flood_per_minute, float(self.config.flood_cooldown))
+        self.directory = Directory(self.db)
+        self.policy = PolicyEngine(self.db, self.directory)
+        self.feedback = PolicyFeedback(self.db)
+        self.saved_searches = SavedSearches(self.db)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.config.admins
 
     async def load(self) -> None:
-        """Seed and warm the domain (the directory and policy features extend this)."""
+        """Seed the directory and the policy (idempotent), compile the matcher, tidy up."""
+        await load_seed(self.db)
+        await self.policy.load()
+        await self.saved_searches.purge()
 
     async def directory_size(self) -> int:
         """How many organizations the directory holds (for the startup line)."""

@@ -7,11 +7,11 @@ dropping in a catalog. The translator travels on the callback context (never a p
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import io
 import logging
 from dataclasses import dataclass
-import datetime as dt
 from pathlib import Path
 from typing import Any
 

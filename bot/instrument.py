@@ -14,7 +14,9 @@ from telegram.ext import BaseHandler, ConversationHandler
 log = logging.getLogger("bot.updates")
 
 
-def _timed(callback: Callable[..., Coroutine[Any, Any, Any]], name: str) -> Callable[..., Coroutine[Any, Any, Any]]:
+def _timed(
+    callback: Callable[..., Coroutine[Any, Any, Any]], name: str
+) -> Callable[..., Coroutine[Any, Any, Any]]:
     @wraps(callback)
     async def timed(update: object, context: Any) -> Any:
         start = time.perf_counter()

@@ -164,13 +164,15 @@ class Database:
                 _in_transaction.reset(token)
 
     # --- queries --------------------------------------------------------------------------
+    # Reads run the statement and fetch its rows in ONE call on aiosqlite's thread: with a
+    # separate execute and fetch, another task's write could land in between on the shared
+    # connection and SQLite's cursor would then return undefined rows.
     async def fetchall(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        rows = await self.conn.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def fetchval(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> Any:
         row = await self.fetchone(sql, params)

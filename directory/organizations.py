@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 import aiosqlite
@@ -95,6 +95,7 @@ def decode(name: str, text: str | None) -> Any:
     return text or ""
 
 
+_SNAPSHOT_FIELDS = tuple(f for f in fields(Organization) if f.name != "updated_at")
 EDITABLE_FIELDS: tuple[str, ...] = tuple(
     f.name for f in fields(Organization) if f.name not in ("id", *_META_FIELDS)
 )
@@ -250,8 +251,7 @@ class Organizations:
             [_row(o) for o in orgs],
         )
         nums = await self._nums(conn, [o.id for o in orgs])
-        for org in orgs:
-            await self._write_children(conn, nums[org.id], org, fresh=True)
+        await self._insert_children(conn, [(nums[o.id], o) for o in orgs])
 
     async def _nums(self, conn: aiosqlite.Connection, ids: Sequence[str]) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -288,32 +288,43 @@ class Organizations:
                 "org_summaries",
             ):
                 await conn.execute(f"DELETE FROM {table} WHERE org_num = ?", (num,))  # noqa: S608 - only placeholders and fixed SQL are interpolated
-        scope = _SCOPE[org.kind]
+        await self._insert_children(conn, [(num, org)])
+
+    async def _insert_children(
+        self, conn: aiosqlite.Connection, orgs: Sequence[tuple[int, Organization]]
+    ) -> None:
+        """The child rows of many organizations: one statement per table, not per organization."""
         await conn.executemany(
             "INSERT OR IGNORE INTO org_sectors (sector, scope, org_num) VALUES (?, ?, ?)",
-            [(s, scope, num) for s in org.sectors],
+            [(s, _SCOPE[o.kind], num) for num, o in orgs for s in o.sectors],
         )
         await conn.executemany(
             "INSERT OR IGNORE INTO org_facets (sector, country, scope, org_num) "
             "VALUES (?, ?, ?, ?)",
-            [(s, c, scope, num) for s in org.sectors for c in org.countries if scope == 0],
+            [
+                (s, c, 0, num)
+                for num, o in orgs
+                if _SCOPE[o.kind] == 0
+                for s in o.sectors
+                for c in o.countries
+            ],
         )
         await conn.executemany(
             "INSERT OR IGNORE INTO org_countries (country, scope, org_num, pos) "
             "VALUES (?, ?, ?, ?)",
-            [(c, scope, num, i) for i, c in enumerate(org.countries)],
+            [(c, _SCOPE[o.kind], num, i) for num, o in orgs for i, c in enumerate(o.countries)],
         )
         await conn.executemany(
             "INSERT OR IGNORE INTO org_regions (region, scope, org_num, pos) VALUES (?, ?, ?, ?)",
-            [(r, scope, num, i) for i, r in enumerate(org.regions)],
+            [(r, _SCOPE[o.kind], num, i) for num, o in orgs for i, r in enumerate(o.regions)],
         )
         await conn.executemany(
             "INSERT OR IGNORE INTO org_languages (org_num, lang, pos) VALUES (?, ?, ?)",
-            [(num, lang, i) for i, lang in enumerate(org.languages)],
+            [(num, lang, i) for num, o in orgs for i, lang in enumerate(o.languages)],
         )
         await conn.executemany(
             "INSERT OR REPLACE INTO org_summaries (org_num, lang, text) VALUES (?, ?, ?)",
-            [(num, lang, text) for lang, text in org.summaries if text],
+            [(num, lang, text) for num, o in orgs for lang, text in o.summaries if text],
         )
 
 
@@ -362,7 +373,7 @@ def _row(org: Organization) -> tuple[Any, ...]:
 
 
 def _snapshot(org: Organization) -> str:
-    data = asdict(org)
-    data.pop("updated_at", None)
+    # Same JSON as dataclasses.asdict (tuples become lists) without its deep copies.
+    data: dict[str, Any] = {f.name: getattr(org, f.name) for f in _SNAPSHOT_FIELDS}
     data["summaries"] = dict(org.summaries)
     return json.dumps(data, ensure_ascii=False, sort_keys=True)

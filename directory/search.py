@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
@@ -40,21 +41,157 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """The requested page of hits, the total, and what the query was understood to ask."""
+    """The requested page of hits, the total, and what the query was understood to ask.
+
+    `total` counts distinct organizations: paging with `offset` over [0, total) shows each
+    exactly once. Past `TOTAL_CAP` matches counting stops: `total` is `TOTAL_CAP` and
+    `total_capped` is true (show "1,000+"); only the first `TOTAL_CAP` can be paged to.
+    """
 
     hits: list[Hit]
     total: int
     sectors: frozenset[str]
     places: list[Place]
+    total_capped: bool = False
+
+
+TOTAL_CAP = 1000
+# A source whose index keys expand to more (sector, country) pairs than this is paged by
+# sorting its rows instead of merging one ordered index range per pair.
+_MAX_ARMS = 150
 
 
 @dataclass(frozen=True)
-class _Tier:
-    reason: Reason
-    sql: str
-    params: tuple[Any, ...]
-    order: str = "ORDER BY 1"  # rowid order within a tier; FTS tiers come ranked already
+class _Branch:
+    """Rows of one child table at one scope whose key columns take any of the listed values."""
 
+    table: str
+    scope: int
+    keys: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def select(self, where: str, where_params: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+        """Every matching row (duplicates possible), keys as IN lists."""
+        conds = [f"t.{col} IN ({_marks(vals)})" for col, vals in self.keys]
+        params = tuple(v for _col, vals in self.keys for v in vals)
+        return self._sql(conds, where), (*params, self.scope, *where_params)
+
+    def arms(self, where: str, where_params: tuple[Any, ...]) -> list[tuple[str, tuple[Any, ...]]]:
+        """One query per combination of key values: each reads one index range, in org order."""
+        conds = [f"t.{col} = ?" for col, _vals in self.keys]
+        sql = self._sql(conds, where)
+        return [(sql, (*combo, self.scope, *where_params)) for combo in self.combos()]
+
+    def combos(self) -> list[tuple[str, ...]]:
+        out: list[tuple[str, ...]] = [()]
+        for _col, vals in self.keys:
+            out = [(*c, v) for c in out for v in vals]
+        return out
+
+    def size(self) -> int:
+        n = 1
+        for _col, vals in self.keys:
+            n *= len(vals)
+        return n
+
+    def member(self, outer: str) -> tuple[str, tuple[Any, ...]]:
+        """An EXISTS test that `outer` (an org_num expression) has a row here."""
+        conds = "".join(f" AND +x.{col} IN ({_marks(vals)})" for col, vals in self.keys)
+        params = tuple(v for _col, vals in self.keys for v in vals)
+        return (
+            f"EXISTS (SELECT 1 FROM {self.table} AS x "  # noqa: S608 - only placeholders and fixed SQL are interpolated
+            f"WHERE x.org_num = {outer} AND x.scope = ?{conds})",
+            (self.scope, *params),
+        )
+
+    def _sql(self, conds: list[str], where: str) -> str:
+        return (
+            f"SELECT t.org_num AS org_num FROM {self.table} AS t "  # noqa: S608 - only placeholders and fixed SQL are interpolated
+            f"WHERE {' AND '.join([*conds, 't.scope = ?'])}{f' AND {where}' if where else ''}"
+        )
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One tier of results: distinct organizations in a fixed order.
+
+    `count_sql` is a scalar subquery counting them, stopping at TOTAL_CAP + 1; `page_sql`
+    lists them in order and takes `LIMIT ? OFFSET ?` appended after `page_params`.
+    """
+
+    reason: Reason
+    count_sql: str
+    count_params: tuple[Any, ...]
+    page_sql: str
+    page_params: tuple[Any, ...]
+    nums: tuple[int, ...] | None = None  # rows already known (regional networks): no page SQL
+
+
+def _indexed(
+    reason: Reason, branches: Sequence[_Branch], where: str = "", where_params: tuple[Any, ...] = ()
+) -> _Source | None:
+    """A source over child-table index ranges, in organization (rowid) order.
+
+    The page merges one ordered range per key combination (a UNION with ORDER BY is a merge
+    that removes duplicates and stops after LIMIT + OFFSET rows); the count reads at most
+    TOTAL_CAP + 1 distinct organizations. Neither reads a whole continent's rows.
+    """
+    branches = [b for b in branches if b.size()]
+    if not branches:
+        return None
+    selects = [b.select(where, where_params) for b in branches]
+    rows_sql = " UNION ALL ".join(sql for sql, _p in selects)
+    rows_params = tuple(p for _sql, params in selects for p in params)
+    count_sql = (
+        f"(SELECT count(*) FROM (SELECT DISTINCT +org_num FROM ({rows_sql}) LIMIT {TOTAL_CAP + 1}))"  # noqa: S608 - only placeholders and fixed SQL are interpolated
+    )
+    if sum(b.size() for b in branches) <= _MAX_ARMS:
+        arms = [arm for b in branches for arm in b.arms(where, where_params)]
+        page_sql = " UNION ".join(sql for sql, _p in arms) + " ORDER BY 1"
+        page_params = tuple(p for _sql, params in arms for p in params)
+    else:
+        page_sql = f"SELECT DISTINCT +org_num AS org_num FROM ({rows_sql}) ORDER BY 1"  # noqa: S608 - only placeholders and fixed SQL are interpolated
+        page_params = rows_params
+    return _Source(reason, count_sql, rows_params, page_sql, page_params)
+
+
+def _listed(reason: Reason, nums: Sequence[int]) -> _Source | None:
+    """A source whose organizations are already known, in order."""
+    return _Source(reason, "?", (len(nums),), "", (), tuple(nums)) if nums else None
+
+
+@dataclass(frozen=True)
+class _Regional:
+    """Regional networks (scope 2) by sector, country and region, as of one directory version.
+
+    They are few (a network per region and trade), but "which ones cover Kenya or a region
+    around it" joins three tables; over these sets it is a couple of unions in memory.
+    """
+
+    version: object
+    by_sector: dict[str, frozenset[int]]
+    by_country: dict[str, frozenset[int]]
+    by_region: dict[str, frozenset[int]]
+
+    def covering(
+        self, countries: Iterable[str], regions: Iterable[str], sectors: Iterable[str] | None
+    ) -> list[int]:
+        """Networks listing one of the countries or regions (and, if given, of a sector)."""
+        found: set[int] = set()
+        for c in countries:
+            found |= self.by_country.get(c, frozenset())
+        for r in regions:
+            found |= self.by_region.get(r, frozenset())
+        if sectors is not None:
+            of_sector: set[int] = set()
+            for sector in sectors:
+                of_sector |= self.by_sector.get(sector, frozenset())
+            found &= of_sector
+        return sorted(found)
+
+
+def _ranked(reason: Reason, sql: str, params: tuple[Any, ...]) -> _Source:
+    """A source from a query already yielding distinct `org_num`s in rank order (few rows)."""
+    return _Source(reason, f"(SELECT count(*) FROM ({sql}))", params, sql, params)  # noqa: S608 - only placeholders and fixed SQL are interpolated
 
 def escape_fts(text: str) -> list[str]:
     """Every whitespace-separated bit as a quoted FTS5 string: operators become plain words."""
@@ -74,6 +211,7 @@ class Directory:
         self._gaz = gaz or gazetteer()
         self._vocab: _Vocabulary | None = None
         self._vocab_version: object = None
+        self._regional: _Regional | None = None
 
     async def get(self, org_id: str) -> Organization | None:
         return await self._orgs.get(org_id)
@@ -111,96 +249,162 @@ class Directory:
         ]
         place_countries = frozenset(c for p in places for c in p.countries)
         if wanted or place_countries:
-            tiers = self._tiers(wanted, place_countries)
+            regional = self._regional or await self._load_regional()
+            sources = self._sources(wanted, place_countries, regional)
+            counts, version = await self._counts(sources)
+            if version != regional.version:  # the directory changed since the networks were read
+                regional = await self._load_regional()
+                sources = self._sources(wanted, place_countries, regional)
+                counts, _version = await self._counts(sources)
         else:
-            tiers = await self._text_tiers(text)
-        nums, reasons, total = await self._page(tiers, limit, offset)
+            sources = await self._text_sources(text)
+            counts, _version = await self._counts(sources)
+        nums, reasons, total, capped = await self._page(sources, counts, limit, offset)
         orgs = await self._orgs.by_nums(nums)
-        hits = [Hit(o, reasons[i], 1.0 / (offset + i + 1)) for i, o in enumerate(orgs)]
-        return SearchResult(hits, total, frozenset(wanted), places)
+        if len(orgs) != len(nums):  # one was deleted between the two reads: keep reasons aligned
+            kept = [(n, r) for n, r in zip(nums, reasons, strict=True) if await self._orgs.by_nums([n])]
+            nums, reasons = [n for n, _r in kept], [r for _n, r in kept]
+            orgs = await self._orgs.by_nums(nums)
+        first = max(offset, 0) + 1
+        hits = [
+            Hit(o, reason, 1.0 / (first + i))
+            for i, (o, reason) in enumerate(zip(orgs, reasons, strict=False))
+        ]
+        return SearchResult(hits, total, frozenset(wanted), places, capped)
 
     # --- cue search -------------------------------------------------------------------------
-    def _tiers(self, wanted: list[str], countries: frozenset[str]) -> list[_Tier]:
+    def _sources(
+        self, wanted: list[str], countries: frozenset[str], regional: _Regional
+    ) -> list[_Source]:
+        """Tiers nearest first. Tiers of different scopes never share an organization; the
+        one pair of the same scope (requested then related sectors in the place) is kept
+        apart by an exclusion, so the tiers' counts add up to distinct organizations."""
         exact = tuple(wanted)
         related = tuple(
             dict.fromkeys(
                 r for s in wanted for r in (*RELATED.get(s, ()), GENERAL) if r not in wanted
             )
         )
-        by_sector = "SELECT org_num FROM org_sectors WHERE scope = {} AND sector IN ({})"
         if not countries:
-            return [
-                _Tier("global", by_sector.format(3, _marks(exact)), exact),
-                _Tier("region", by_sector.format(2, _marks(exact)), exact),
-                _Tier("sector", by_sector.format(0, _marks(exact)), exact),
+            candidates = [
+                _indexed("global", [_Branch("org_sectors", 3, (("sector", exact),))]),
+                _indexed("region", [_Branch("org_sectors", 2, (("sector", exact),))]),
+                _indexed("sector", [_Branch("org_sectors", 0, (("sector", exact),))]),
             ]
+            return [s for s in candidates if s is not None]
         cc = tuple(sorted(countries))
-        regions = tuple(sorted({r for c in cc for r in self._gaz.regions_of_country(c)}))
-        covering = (
-            f"SELECT org_num FROM org_countries WHERE scope = 2 AND country IN ({_marks(cc)}) "  # noqa: S608 - only placeholders and fixed SQL are interpolated
-            "UNION SELECT org_num FROM org_regions "
-            f"WHERE scope = 2 AND region IN ({_marks(regions)})"
-        )
+        regions = _covering_regions(self._gaz, cc)
         if not exact:
-            return [
-                _Tier(
-                    "place",
-                    "SELECT org_num FROM org_countries "  # noqa: S608 - placeholders only
-                    f"WHERE scope = 0 AND country IN ({_marks(cc)})",
-                    cc,
-                ),
-                _Tier("region", covering, cc + regions),
+            candidates = [
+                _indexed("place", [_Branch("org_countries", 0, (("country", cc),))]),
+                _listed("region", regional.covering(cc, regions, None)),
             ]
-        facet = (
-            "SELECT org_num FROM org_facets WHERE scope = 0 AND sector IN ({}) AND country IN ({})"
-        )
-        tiers = [_Tier("place", facet.format(_marks(exact), _marks(cc)), exact + cc)]
-        if related:
-            tiers.append(_Tier("place", facet.format(_marks(related), _marks(cc)), related + cc))
-        both = exact + related
-        tiers.append(
-            _Tier(
-                "region",
-                f"SELECT * FROM ({covering}) INTERSECT {by_sector.format(2, _marks(both))}",  # noqa: S608 - only placeholders and fixed SQL are interpolated
-                cc + regions + both,
-            )
-        )
-        tiers.append(_Tier("global", by_sector.format(3, _marks(exact)), exact))
-        return tiers
+            return [s for s in candidates if s is not None]
+        in_place = _Branch("org_facets", 0, (("sector", exact), ("country", cc)))
+        already, already_params = in_place.member("t.org_num")
+        candidates = [
+            _indexed("place", [in_place]),
+            _indexed(
+                "place",
+                [_Branch("org_facets", 0, (("sector", related), ("country", cc)))],
+                f"NOT {already}",
+                already_params,
+            ),
+            _listed("region", regional.covering(cc, regions, exact + related)),
+            _indexed("global", [_Branch("org_sectors", 3, (("sector", exact),))]),
+        ]
+        return [s for s in candidates if s is not None]
 
     async def _page(
-        self, tiers: list[_Tier], limit: int, offset: int
-    ) -> tuple[list[int], list[Reason], int]:
-        """Two queries: every tier's count, then the first offset+limit rows of each tier.
+        self, sources: list[_Source], counts: list[int], limit: int, offset: int
+    ) -> tuple[list[int], list[Reason], int, bool]:
+        """The rows of the requested page, given the sources' capped counts.
 
-        A tier's count may include an organization twice when it matches two requested
-        sectors or countries; the page itself never repeats one.
+        The sources are disjoint, so the counts add up to distinct organizations and the page
+        at `offset` is found by walking them; only the one or two sources it falls in are
+        read, each from its own offset, in one query.
         """
-        if not tiers:
-            return [], [], 0
-        counts_sql = ", ".join(f"(SELECT count(*) FROM ({t.sql}))" for t in tiers)  # noqa: S608 - only placeholders and fixed SQL are interpolated
-        row = await self._db.fetchone(f"SELECT {counts_sql}", [p for t in tiers for p in t.params])
-        counts = [int(v) for v in row] if row is not None else [0] * len(tiers)
-        live = [(i, t) for i, t in enumerate(tiers) if counts[i]]
-        if not live or offset >= sum(counts):
-            return [], [], sum(counts)
-        union = " UNION ALL ".join(
-            f"SELECT * FROM (SELECT org_num, {i} FROM ({t.sql}) {t.order} LIMIT ?)"  # noqa: S608
-            for i, t in live
+        found = sum(counts)
+        total = min(found, TOTAL_CAP)
+        offset = max(offset, 0)
+        end = min(offset + max(limit, 0), total)
+        if offset >= end:
+            return [], [], total, found > total
+        parts: list[str] = []
+        params: list[Any] = []
+        picked: list[tuple[int, int]] = []  # (source, org_num)
+        start = 0
+        for i, (source, n) in enumerate(zip(sources, counts, strict=True)):
+            lo, hi = max(offset, start), min(end, start + n)
+            if lo < hi and source.nums is not None:
+                picked += [(i, num) for num in source.nums[lo - start : hi - start]]
+            elif lo < hi:
+                parts.append(f"SELECT {i}, org_num FROM ({source.page_sql} LIMIT ? OFFSET ?)")  # noqa: S608 - only placeholders and fixed SQL are interpolated
+                params += [*source.page_params, hi - lo, lo - start]
+            start += n
+        if parts:
+            rows = await self._db.fetchall(" UNION ALL ".join(parts), params)
+            picked += [(int(i), int(num)) for i, num in rows]
+        picked.sort(key=lambda r: r[0])  # stable: each source keeps its own order
+        return [n for _i, n in picked], [sources[i].reason for i, _n in picked], total, found > total
+
+    async def _counts(self, sources: list[_Source]) -> tuple[list[int], object]:
+        """Every source's count and the directory version, in one statement.
+
+        Each count stops at TOTAL_CAP + 1 and a source after the cap is reached is not
+        counted, so a continent-wide search reads about a thousand index entries, not tens
+        of thousands.
+        """
+        if not sources:
+            return [], None
+        ctes: list[str] = []
+        params: list[Any] = []
+        for i, source in enumerate(sources):
+            if i == 0:
+                ctes.append(f"c0(n0) AS MATERIALIZED (SELECT {source.count_sql})")
+            else:
+                before = [f"n{j}" for j in range(i)]
+                ctes.append(
+                    f"c{i}({', '.join([*before, f'n{i}'])}) AS MATERIALIZED (SELECT "  # noqa: S608 - only placeholders and fixed SQL are interpolated
+                    f"{', '.join(before)}, CASE WHEN {' + '.join(before)} > {TOTAL_CAP} "
+                    f"THEN 0 ELSE {source.count_sql} END FROM c{i - 1})"
+                )
+            params += source.count_params
+        row = await self._db.fetchone(
+            f"WITH {', '.join(ctes)} SELECT *, (SELECT max(id) FROM org_changes) "  # noqa: S608 - only placeholders and fixed SQL are interpolated
+            f"FROM c{len(sources) - 1}",
+            params,
         )
-        params = [p for _i, t in live for p in (*t.params, offset + limit * 2)]
-        rows = await self._db.fetchall(union, params)
-        ordered: list[tuple[int, Reason]] = []
-        seen: set[int] = set()
-        for num, tier in rows:
-            if num not in seen:
-                seen.add(num)
-                ordered.append((num, tiers[tier].reason))
-        page = ordered[offset : offset + limit]
-        return [n for n, _r in page], [r for _n, r in page], sum(counts)
+        if row is None:  # pragma: no cover - a SELECT without FROM always has its row
+            return [0] * len(sources), None
+        return [int(v) for v in tuple(row)[:-1]], row[-1]
+
+    async def _load_regional(self) -> _Regional:
+        """Read the regional networks with the version they belong to, in one statement.
+
+        Not kept while a transaction is open on the connection: its writes may be half done.
+        """
+        rows = await self._db.fetchall(
+            "SELECT 'v', NULL, (SELECT max(id) FROM org_changes) "
+            "UNION ALL SELECT 's', sector, org_num FROM org_sectors WHERE scope = 2 "
+            "UNION ALL SELECT 'c', country, org_num FROM org_countries WHERE scope = 2 "
+            "UNION ALL SELECT 'r', region, org_num FROM org_regions WHERE scope = 2"
+        )
+        tables: dict[str, dict[str, set[int]]] = {"s": {}, "c": {}, "r": {}}
+        version: object = None
+        for kind, key, value in rows:
+            if kind == "v":
+                version = value
+            else:
+                tables[kind].setdefault(key, set()).add(int(value))
+        frozen = {k: {key: frozenset(v) for key, v in t.items()} for k, t in tables.items()}
+        regional = _Regional(version, frozen["s"], frozen["c"], frozen["r"])
+        if not self._db.conn.in_transaction:
+            self._regional = regional
+        return regional
 
     # --- text search ------------------------------------------------------------------------
-    async def _text_tiers(self, text: str) -> list[_Tier]:
+    async def _text_sources(self, text: str) -> list[_Source]:
         """Rare words ranked by bm25 (AND, else OR); typo correction when no word is known."""
         if not escape_fts(text):
             return []
@@ -208,9 +412,10 @@ class Directory:
         words = list(dict.fromkeys(w for w in tokens(text) if w in vocab.docs))
         if not words:
             words = self._corrected(text, vocab)
-        tiers = [self._acronym_tier(text)]
+        acronym_sql, acronym_params = self._acronym_query(text)
+        sources = [_ranked("text", acronym_sql + " ORDER BY 1", acronym_params)]
         if not words:
-            return tiers
+            return sources
         common = max(1000, vocab.total // 50)
         rare = [w for w in words if vocab.docs[w] <= common]
         quoted = escape_fts(" ".join(rare or words))
@@ -221,30 +426,26 @@ class Directory:
             query = " OR ".join(quoted)
         if rare:
             # bm25 weights: name, acronym, city, summaries; at most 200 ranked candidates.
-            tiers.append(
-                _Tier(
-                    "text",
-                    "SELECT rowid AS org_num FROM (SELECT rowid, bm25(org_fts, 10.0, "
-                    "10.0, 4.0, 1.0) AS r FROM org_fts WHERE org_fts MATCH ? ORDER BY r LIMIT 200)",
-                    (query,),
-                    "",
-                )
+            matches = (
+                "SELECT rowid AS org_num FROM (SELECT rowid, bm25(org_fts, 10.0, 10.0, 4.0, 1.0) "
+                "AS r FROM org_fts WHERE org_fts MATCH ? ORDER BY r LIMIT 200)"
             )
         else:  # only very common words: ranking every match would cost more than it tells
-            tiers.append(
-                _Tier(
-                    "text",
-                    "SELECT rowid AS org_num FROM org_fts WHERE org_fts MATCH ? LIMIT 200",
-                    (query,),
-                    "",
-                )
+            matches = "SELECT rowid AS org_num FROM org_fts WHERE org_fts MATCH ? LIMIT 200"
+        # Acronym hits come first; the text tier leaves them out so none is counted twice.
+        sources.append(
+            _ranked(
+                "text",
+                f"SELECT org_num FROM ({matches}) WHERE org_num NOT IN ({acronym_sql})",  # noqa: S608 - only placeholders and fixed SQL are interpolated
+                (query, *acronym_params),
             )
-        return tiers
+        )
+        return sources
 
-    def _acronym_tier(self, text: str) -> _Tier:
+    @staticmethod
+    def _acronym_query(text: str) -> tuple[str, tuple[Any, ...]]:
         bits = tuple(dict.fromkeys(b for b in text.split() if len(b) >= 2))[:20] or ("",)
-        return _Tier(
-            "text",
+        return (
             "SELECT num AS org_num FROM organizations WHERE acronym COLLATE NOCASE "  # noqa: S608 - only placeholders and fixed SQL are interpolated
             f"IN ({_marks(bits)}) OR id IN ({_marks(bits)})",
             bits + tuple(b.lower() for b in bits),
@@ -285,3 +486,9 @@ class _Vocabulary:
     docs: dict[str, int]
     fuzzy: dict[str, list[str]]
     total: int
+
+
+@lru_cache(maxsize=1024)
+def _covering_regions(gaz: Gazetteer, countries: tuple[str, ...]) -> tuple[str, ...]:
+    """Every region that contains one of the countries (continents expand to many)."""
+    return tuple(sorted({r for c in countries for r in gaz.regions_of_country(c)}))

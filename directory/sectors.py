@@ -213,7 +213,8 @@ _WORDS: dict[str, tuple[str, ...]] = {
     "head_porters": (
         "head porter",
         "head porters",
-        "porter",
+        "market porter",
+        "market porters",
         "porters",
         "kayayei",
         "kayayo",
@@ -269,6 +270,17 @@ _WORDS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Words that look like a sector word but are not one: French "porter" (to carry, to lead: "co-porter
+# un projet", "porter le chantier") and its forms are close to English "porters". Never matched,
+# not even fuzzily; the nouns ("porteurs", "porteuses", "head porters", "kayayei") still are.
+_NOT_SECTOR_WORDS = frozenset(
+    {
+        "porter", "porte", "portes", "portent", "portez", "portons", "portera", "porterait",
+        "porterez", "porteront", "porterons", "portait", "portaient", "portant", "porta",
+        "porti", "co porter", "coporter", "co portes", "co porte",
+    }
+)
+
 _MAX_WORDS = 5
 _FUZZY_MIN_LEN = 5
 _FUZZY_CUTOFF = 88.0
@@ -292,6 +304,8 @@ def _fuzzy_choices() -> list[str]:
 
 @lru_cache(maxsize=16384)
 def _lookup(phrase: str) -> str | None:
+    if phrase in _NOT_SECTOR_WORDS:
+        return None
     exact = _phrases().get(phrase)
     if exact is not None or len(phrase) < _FUZZY_MIN_LEN:
         return exact

@@ -135,3 +135,26 @@ def test_translator_formats_with_locale(catalogs: Catalogs) -> None:
     assert catalogs.translator("es").country("CI") == "Côte d’Ivoire"
     assert catalogs.translator("pt").country("DE") == "Alemanha"
     assert "2024" in catalogs.translator("pt").day("2024-03-05T10:00:00+00:00")
+
+
+def test_no_translation_inside_an_f_string() -> None:
+    """Babel cannot see `t._("...")` inside an f-string (Python 3.11 tokenizes it whole),
+    so such a string would never reach the catalogs: call it outside and interpolate."""
+    import ast
+
+    offenders = []
+    for path in [*(ROOT / "bot").rglob("*.py"), *(ROOT / "directory").rglob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Attribute)
+                    and inner.func.attr in {"_", "ngettext"}
+                    and inner.args
+                    and isinstance(inner.args[0], ast.Constant)
+                ):
+                    offenders.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert offenders == []

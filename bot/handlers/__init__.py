@@ -2,5 +2,10 @@
 
 from types import ModuleType
 
+from bot.handlers import ask, broadcast, listings, policy_admin, search
+
 # Feature modules register in this order; each exposes `register(application)`.
-FEATURES: tuple[ModuleType, ...] = ()
+# broadcast comes first: its text handler claims messages only while a draft is pending.
+# listings and policy_admin too: their text handlers claim messages only while an edit is pending.
+# search and ask claim no free text: plain questions are taken last, by ask.register_free_text.
+FEATURES: tuple[ModuleType, ...] = (broadcast, listings, policy_admin, search, ask)

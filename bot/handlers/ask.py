@@ -41,7 +41,7 @@ def off_topic_text(context: BotContext) -> str:
     t = context.t
     return "\n".join(
         [
-            f"<b>{h(t._('I found nothing in WIEGO’s policy about this, so I won’t guess.'))}</b>",
+            "<b>" + h(t._("I found nothing in WIEGO’s policy about this, so I won’t guess.")) + "</b>",
             h(
                 t._(
                     "WIEGO supports organizations of informal workers and produces research, "
@@ -71,7 +71,7 @@ async def answer_text(context: BotContext, answer: Answer) -> tuple[str, InlineK
     best = answer.rules[0].rule
     parts = [rule_text(context, best)]
     if answer.organizations:
-        parts.append(f"\n<b>{h(t._('Organizations you can contact directly'))}</b>")
+        parts.append("\n<b>" + h(t._("Organizations you can contact directly")) + "</b>")
         parts += [cards.card(t, org, n) for n, org in enumerate(answer.organizations[:REFERRAL_CARDS], 1)]
         # "more" opens the directory filtered by what the question named (not its words)
         saved = await services.saved_searches.save(
@@ -263,10 +263,10 @@ async def unanswered_command(update: Update, context: BotContext) -> None:
         return
     lines: list[str] = []
     if unanswered:
-        lines.append(f"<b>{h(t._('Questions no rule fitted'))}</b>")
+        lines.append("<b>" + h(t._("Questions no rule fitted")) + "</b>")
         lines += [f"• {h(t.day(e.at))}: {h(e.question[:200])}" for e in unanswered]
     if unhelpful:
-        lines.append(f"\n<b>{h(t._('Answers marked not helpful'))}</b>")
+        lines.append("\n<b>" + h(t._("Answers marked not helpful")) + "</b>")
         lines += [
             f"• {h(t.day(e.at))} · {h(labels.topic(t, e.rule_id or ''))}: {h(e.question[:200])}"
             for e in unhelpful

@@ -91,7 +91,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     )
     text = "\n".join(
         [
-            f"<b>{h(t._('Commands'))}</b>",
+            "<b>" + h(t._("Commands")) + "</b>",
             command_lines(t, commands),
             "",
             h(t._("Or simply write your question: for example, “Can WIEGO fund our project?”")),

@@ -95,7 +95,7 @@ async def no_results(context: BotContext, text: str) -> str:
         h(t._("No organization matches “%(query)s”.", query=text[:80])),
         h(t._("Try fewer words, or only a sector or a country, for example “waste pickers Brazil”.")),
         "",
-        f"<b>{h(t._('The global networks of informal workers'))}</b>",
+        "<b>" + h(t._("The global networks of informal workers")) + "</b>",
     ]
     lines += [cards.card(t, org) for org in networks]
     return "\n".join(lines)

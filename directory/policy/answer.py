@@ -8,6 +8,7 @@ place. It never contacts anyone and never invents a policy: below the threshold,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -15,10 +16,12 @@ from directory.db import Database
 from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
 from directory.policy.cues import askers, deadline_days, detect_language, is_short
+from directory.policy.lexicon import ALL_STOPWORDS
 from directory.policy.matcher import Vocabulary, load_vocabulary
 from directory.policy.rules import PolicyRules, Rule
 from directory.search import GENERAL, Directory
 from directory.sectors import find_sectors
+from directory.text import normalize, tokens
 
 CLOSE_SECOND_RATIO = 0.6
 """A runner-up within this fraction of the best score is offered too (as a button)."""
@@ -27,6 +30,9 @@ MAX_ORGS = 5
 _NETWORK_KINDS = frozenset({"global_network", "regional_network"})
 _MEMBER_KINDS = frozenset({"national", "local"})
 _POOL = 20  # organizations fetched before filtering by kind
+_WORD = re.compile(r"[^\W\d_]+")
+_MIN_NAME_LEN = 4
+_MAX_NAMED = 2
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,37 @@ class Answer:
     @property
     def best(self) -> RuleMatch | None:
         return self.rules[0] if self.rules else None
+
+
+def _proper_nouns(text: str) -> frozenset[str]:
+    """Capitalized words after the first one, normalized: names of markets, landfills, places
+    the gazetteer may not know ("la décharge de Mbeubeuss")."""
+    found = {
+        normalize(word)
+        for k, word in enumerate(_WORD.findall(text))
+        if k > 0 and word[:1].isupper() and len(word) >= _MIN_NAME_LEN
+    }
+    return frozenset(found - ALL_STOPWORDS)
+
+
+def _named_first(text: str, pool: list[Organization]) -> list[Organization]:
+    """`pool` with the organizations whose record names a proper noun of the question first.
+
+    Only a name that sets a few organizations apart counts ("WIEGO", in many records, does not).
+    """
+    names = _proper_nouns(text)
+    if not names or not pool:
+        return pool
+    records = [
+        set(tokens(" ".join([o.name, o.acronym, o.city, *(t for _l, t in o.summaries)])))
+        & names
+        for o in pool
+    ]
+    rare = {n for n in names if 0 < sum(n in r for r in records) <= _MAX_NAMED}
+    if not rare:
+        return pool
+    order = sorted(range(len(pool)), key=lambda i: not records[i] & rare)
+    return [pool[i] for i in order]
 
 
 class PolicyEngine:
@@ -95,8 +132,9 @@ class PolicyEngine:
         return bool(self._gaz.find(word))
 
     def cues(self, text: str, concepts: frozenset[str] = frozenset()) -> Cues:
+        hinted = self._vocab.sectors(concepts) if self._vocab is not None else []
         return Cues(
-            sectors=tuple(find_sectors(text)),
+            sectors=tuple(dict.fromkeys([*find_sectors(text), *hinted])),
             places=tuple(self._gaz.find(text)),
             deadline_days=deadline_days(text),
             askers=askers(concepts),
@@ -141,7 +179,8 @@ class PolicyEngine:
         if rule is None:
             return []
         if rule.id == "directory":
-            found = await self._directory.search(text, limit=MAX_ORGS)
+            hinted = [s for s in cues.sectors if s not in find_sectors(text)]
+            found = await self._directory.search(text, sectors=hinted, limit=MAX_ORGS)
             return [h.org for h in found.hits]
         sectors = [s for s in cues.sectors if s != GENERAL]
         countries = sorted({c for p in cues.places if p.kind != "region" for c in p.countries})
@@ -162,4 +201,4 @@ class PolicyEngine:
         kinds = {"networks": _NETWORK_KINDS, "members": _MEMBER_KINDS}.get(rule.refers_to)
         if kinds is not None:
             pool = [o for o in pool if o.kind in kinds] or pool
-        return pool[:MAX_ORGS]
+        return _named_first(text, pool)[:MAX_ORGS]

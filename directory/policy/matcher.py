@@ -83,6 +83,7 @@ _NOT_TYPOS = frozenset(
         "after",
         "again",
         "apres",
+        "planning",
     }
 )
 
@@ -155,8 +156,10 @@ class Vocabulary:
         weak: Iterable[str] = (),
         domain: Iterable[str] = (),
         context: Iterable[str] = (),
+        sector_hints: Mapping[str, str] | None = None,
     ) -> None:
         self.rules = dict(rules)
+        self.sector_hints = dict(sector_hints or {})
         self.weak = frozenset(weak)
         self.domain = frozenset(domain)
         anchoring = {c for w in rules.values() for c in w.anchors}
@@ -249,6 +252,14 @@ class Vocabulary:
         while i < len(words):
             end, hits = _longest(self._literal, all_stems, i)
             k = rank.get(i)
+            if k is None and end:
+                # a literal phrase opening on a function word ("un stage") gives way to a longer
+                # phrase from its first content word ("stage de fin d'études")
+                j = next((p for p in range(i + 1, end) if p in rank), None)
+                if j is not None:
+                    n, phrase_hits = _longest(self._phrases, content_stems, rank[j])
+                    if n and content[n - 1] + 1 > end:
+                        i, k = j, rank[j]
             if k is not None:
                 n, phrase_hits = _longest(self._phrases, content_stems, k)
                 if n and content[n - 1] + 1 > end:
@@ -267,6 +278,10 @@ class Vocabulary:
             found |= hits
             i = end
         return frozenset(found)
+
+    def sectors(self, found: Iterable[str]) -> list[str]:
+        """Sectors named in other words ("piece-rate work", "outwork": home-based work)."""
+        return list(dict.fromkeys(self.sector_hints[c] for c in found if c in self.sector_hints))
 
     def gate(self, found: frozenset[str]) -> frozenset[str]:
         """`found` as scored: weak concepts kept only in context, `@domain` added.
@@ -323,4 +338,5 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         gate.get("weak", ()),
         gate.get("domain", ()),
         gate.get("context", ()),
+        data.get("sector_hints", {}),
     )
