@@ -126,7 +126,7 @@ async def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             await engine.load()
             print(f"engine load (seed + vocabulary): {(time.perf_counter() - start) * 1000:.0f} ms")
-            met, latencies = True, []
+            met, latencies = True, list[float]()
             for path in [args.eval, *(args.own or [OWN_EVAL])]:
                 ok, lat = await evaluate(engine, path, args.verbose)
                 met, latencies = met and ok, latencies + lat

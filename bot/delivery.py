@@ -17,8 +17,8 @@ There are two lanes:
   only while the window has room beyond `answer_reserve` places (default 1) kept for answers,
   so that an answer finds a free place at once instead of waiting for a broadcast message to
   age out; at most one message a second per chat; and never during a broadcast pause. So the
-  broadcast uses the capacity the answers leave, up to its rate. A 429 on either lane pauses the broadcast lane for
-  `retry_after`; answers keep flowing. Chat actions ("typing") are not counted.
+  broadcast uses the capacity the answers leave, up to its rate. A 429 on either lane pauses the
+  broadcast lane for `retry_after`; answers keep flowing. Chat actions ("typing") are not counted.
 
 PTB's `AIORateLimiter` halts every request after a 429 and has no priorities, which is why the
 bot has its own limiter.
