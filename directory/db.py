@@ -8,11 +8,10 @@ uses savepoints when nested in the same task.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -23,7 +22,6 @@ import aiosqlite
 
 BUSY_TIMEOUT_MS = 5000
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
-_in_transaction: contextvars.ContextVar[int] = contextvars.ContextVar("_in_transaction", default=0)
 
 
 class DatabaseError(Exception):
@@ -85,6 +83,8 @@ class Database:
         self.conn = conn
         self.path = path
         self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None  # the task whose transaction is open
+        self._depth = 0
 
     @classmethod
     async def open(
@@ -133,12 +133,17 @@ class Database:
     # --- transactions ---------------------------------------------------------------------
     @asynccontextmanager
     async def atomic(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or a savepoint when already inside one in this task."""
-        depth = _in_transaction.get()
-        if depth:
-            name = f"sp{depth}"
+        """BEGIN IMMEDIATE ... COMMIT, or a savepoint when this task is already inside one.
+
+        Nesting is decided by the task that owns the open transaction, not by a context
+        variable: a task started inside a transaction inherits context variables, and would
+        otherwise write into a transaction that another task is about to commit.
+        """
+        task = asyncio.current_task()
+        if self._depth and task is self._owner:
+            name = f"sp{self._depth}"
             await self.conn.execute(f"SAVEPOINT {name}")
-            token = _in_transaction.set(depth + 1)
+            self._depth += 1
             try:
                 yield self.conn
             except BaseException:
@@ -148,11 +153,18 @@ class Database:
             else:
                 await self.conn.execute(f"RELEASE {name}")
             finally:
-                _in_transaction.reset(token)
+                self._depth -= 1
             return
         async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
-            token = _in_transaction.set(1)
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                # Cancelled while BEGIN was queued: it still runs on aiosqlite's thread, so
+                # undo it, or the next transaction would find this one open.
+                with suppress(sqlite3.Error):
+                    await self.conn.execute("ROLLBACK")
+                raise
+            self._owner, self._depth = task, 1
             try:
                 yield self.conn
             except BaseException:
@@ -161,9 +173,8 @@ class Database:
             else:
                 await self.conn.execute("COMMIT")
             finally:
-                _in_transaction.reset(token)
+                self._owner, self._depth = None, 0
 
-    # --- queries --------------------------------------------------------------------------
     # Reads run the statement and fetch its rows in ONE call on aiosqlite's thread: with a
     # separate execute and fetch, another task's write could land in between on the shared
     # connection and SQLite's cursor would then return undefined rows.

@@ -301,11 +301,15 @@ async def test_answers_go_before_the_broadcast_when_the_window_is_full() -> None
     assert order == ["answer", "broadcast"]
 
 
-async def test_the_window_holds_at_most_the_global_rate() -> None:
-    limiter = PriorityRateLimiter(DeliverySettings(rate=5, global_rate=5, window=0.3))
+async def test_answers_go_at_once_and_fill_the_window_the_broadcast_waits_for() -> None:
+    limiter = PriorityRateLimiter(DeliverySettings(rate=5, global_rate=5, window=0.3, answer_reserve=1))
     started = time.monotonic()
-    for chat in range(6):
+    for chat in range(6):  # more answers than the window holds: none is held back
         await limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": chat}, None)
+    assert time.monotonic() - started < 0.1
+    # the window is full of answers: the broadcast waits until they age out
+    started = time.monotonic()
+    await limiter.broadcast_slot(100)
     assert time.monotonic() - started > 0.25
     # requests that are not messages do not count
     started = time.monotonic()

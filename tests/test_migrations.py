@@ -84,3 +84,40 @@ async def test_nested_atomic_rolls_back_inner_only(db: Database) -> None:
                 await inner.execute("INSERT INTO users (id, first_seen, last_seen) VALUES (2, 'a', 'a')")
                 raise RuntimeError("inner fails")
     assert [r[0] for r in await db.fetchall("SELECT id FROM users")] == [1]
+
+
+async def test_a_transaction_cancelled_at_any_point_leaves_the_connection_usable(db: Database) -> None:
+    """Cancelling a task (a crash of one worker, a stop) must never leave BEGIN open."""
+    import asyncio
+
+    async def write(n: int) -> None:
+        async with db.atomic() as conn:
+            await conn.execute("INSERT INTO users (id, first_seen, last_seen) VALUES (?, 'a', 'a')", (n,))
+            await asyncio.sleep(0.01)
+
+    for steps in range(8):  # cancel after 0, 1, 2, ... loop iterations: before, during and after BEGIN
+        task = asyncio.create_task(write(1000 + steps))
+        for _ in range(steps):
+            await asyncio.sleep(0)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await write(steps)  # the next transaction starts cleanly
+    rows = await db.fetchall("SELECT id FROM users WHERE id < 1000 ORDER BY id")
+    assert [r[0] for r in rows] == list(range(8))
+
+
+async def test_a_task_started_inside_a_transaction_does_not_join_it(db: Database) -> None:
+    import asyncio
+
+    async def child() -> None:
+        async with db.atomic() as conn:
+            await conn.execute("INSERT INTO users (id, first_seen, last_seen) VALUES (2, 'a', 'a')")
+
+    with pytest.raises(RuntimeError):
+        async with db.atomic() as conn:
+            await conn.execute("INSERT INTO users (id, first_seen, last_seen) VALUES (1, 'a', 'a')")
+            spawned = asyncio.create_task(child())
+            await asyncio.sleep(0.01)
+            raise RuntimeError("the parent rolls back")
+    await spawned
+    assert [r[0] for r in await db.fetchall("SELECT id FROM users")] == [2]
