@@ -56,9 +56,6 @@ class SearchResult:
 
 
 TOTAL_CAP = 1000
-# A source whose index keys expand to more (sector, country) pairs than this is paged by
-# sorting its rows instead of merging one ordered index range per pair.
-_MAX_ARMS = 150
 
 
 @dataclass(frozen=True)
@@ -74,18 +71,6 @@ class _Branch:
         conds = [f"t.{col} IN ({_marks(vals)})" for col, vals in self.keys]
         params = tuple(v for _col, vals in self.keys for v in vals)
         return self._sql(conds, where), (*params, self.scope, *where_params)
-
-    def arms(self, where: str, where_params: tuple[Any, ...]) -> list[tuple[str, tuple[Any, ...]]]:
-        """One query per combination of key values: each reads one index range, in org order."""
-        conds = [f"t.{col} = ?" for col, _vals in self.keys]
-        sql = self._sql(conds, where)
-        return [(sql, (*combo, self.scope, *where_params)) for combo in self.combos()]
-
-    def combos(self) -> list[tuple[str, ...]]:
-        out: list[tuple[str, ...]] = [()]
-        for _col, vals in self.keys:
-            out = [(*c, v) for c in out for v in vals]
-        return out
 
     def size(self) -> int:
         n = 1
@@ -114,8 +99,9 @@ class _Branch:
 class _Source:
     """One tier of results: distinct organizations in a fixed order.
 
-    `count_sql` is a scalar subquery counting them, stopping at TOTAL_CAP + 1; `page_sql`
-    lists them in order and takes `LIMIT ? OFFSET ?` appended after `page_params`.
+    `count_sql` is a scalar subquery counting them, stopping at the `{limit}` it is given
+    (the room left under TOTAL_CAP + 1 after the sources before it); `page_sql` lists them
+    in order and takes a LIMIT (and OFFSET unless `repeats`) after `page_params`.
     """
 
     reason: Reason
@@ -124,34 +110,28 @@ class _Source:
     page_sql: str
     page_params: tuple[Any, ...]
     nums: tuple[int, ...] | None = None  # rows already known (regional networks): no page SQL
+    repeats: bool = False  # page_sql may list an organization more than once (adjacent)
 
 
 def _indexed(
-    reason: Reason, branches: Sequence[_Branch], where: str = "", where_params: tuple[Any, ...] = ()
+    reason: Reason, branch: _Branch, where: str = "", where_params: tuple[Any, ...] = ()
 ) -> _Source | None:
-    """A source over child-table index ranges, in organization (rowid) order.
+    """A source over one child table's index ranges, in organization (rowid) order.
 
-    The page merges one ordered range per key combination (a UNION with ORDER BY is a merge
-    that removes duplicates and stops after LIMIT + OFFSET rows); the count reads at most
-    TOTAL_CAP + 1 distinct organizations. Neither reads a whole continent's rows.
+    The count reads at most the room left under TOTAL_CAP + 1 distinct organizations. The
+    page reads rows in org order with a LIMIT (SQLite stops each index range early), so
+    neither reads a whole continent's rows; an organization matching two key combinations
+    comes twice and is dropped in `_distinct_prefix`.
     """
-    branches = [b for b in branches if b.size()]
-    if not branches:
+    if not branch.size():
         return None
-    selects = [b.select(where, where_params) for b in branches]
-    rows_sql = " UNION ALL ".join(sql for sql, _p in selects)
-    rows_params = tuple(p for _sql, params in selects for p in params)
+    rows_sql, rows_params = branch.select(where, where_params)
     count_sql = (
-        f"(SELECT count(*) FROM (SELECT DISTINCT +org_num FROM ({rows_sql}) LIMIT {TOTAL_CAP + 1}))"  # noqa: S608 - only placeholders and fixed SQL are interpolated
+        f"(SELECT count(*) FROM (SELECT DISTINCT +org_num FROM ({rows_sql}) LIMIT {{limit}}))"  # noqa: S608 - only placeholders and fixed SQL are interpolated
     )
-    if sum(b.size() for b in branches) <= _MAX_ARMS:
-        arms = [arm for b in branches for arm in b.arms(where, where_params)]
-        page_sql = " UNION ".join(sql for sql, _p in arms) + " ORDER BY 1"
-        page_params = tuple(p for _sql, params in arms for p in params)
-    else:
-        page_sql = f"SELECT DISTINCT +org_num AS org_num FROM ({rows_sql}) ORDER BY 1"  # noqa: S608 - only placeholders and fixed SQL are interpolated
-        page_params = rows_params
-    return _Source(reason, count_sql, rows_params, page_sql, page_params)
+    return _Source(
+        reason, count_sql, rows_params, f"{rows_sql} ORDER BY 1", rows_params, repeats=True
+    )
 
 
 def _listed(reason: Reason, nums: Sequence[int]) -> _Source | None:
@@ -287,31 +267,31 @@ class Directory:
         )
         if not countries:
             candidates = [
-                _indexed("global", [_Branch("org_sectors", 3, (("sector", exact),))]),
-                _indexed("region", [_Branch("org_sectors", 2, (("sector", exact),))]),
-                _indexed("sector", [_Branch("org_sectors", 0, (("sector", exact),))]),
+                _indexed("global", _Branch("org_sectors", 3, (("sector", exact),))),
+                _indexed("region", _Branch("org_sectors", 2, (("sector", exact),))),
+                _indexed("sector", _Branch("org_sectors", 0, (("sector", exact),))),
             ]
             return [s for s in candidates if s is not None]
         cc = tuple(sorted(countries))
         regions = _covering_regions(self._gaz, cc)
         if not exact:
             candidates = [
-                _indexed("place", [_Branch("org_countries", 0, (("country", cc),))]),
+                _indexed("place", _Branch("org_countries", 0, (("country", cc),))),
                 _listed("region", regional.covering(cc, regions, None)),
             ]
             return [s for s in candidates if s is not None]
         in_place = _Branch("org_facets", 0, (("sector", exact), ("country", cc)))
         already, already_params = in_place.member("t.org_num")
         candidates = [
-            _indexed("place", [in_place]),
+            _indexed("place", in_place),
             _indexed(
                 "place",
-                [_Branch("org_facets", 0, (("sector", related), ("country", cc)))],
+                _Branch("org_facets", 0, (("sector", related), ("country", cc))),
                 f"NOT {already}",
                 already_params,
             ),
             _listed("region", regional.covering(cc, regions, exact + related)),
-            _indexed("global", [_Branch("org_sectors", 3, (("sector", exact),))]),
+            _indexed("global", _Branch("org_sectors", 3, (("sector", exact),))),
         ]
         return [s for s in candidates if s is not None]
 
@@ -321,39 +301,58 @@ class Directory:
         """The rows of the requested page, given the sources' capped counts.
 
         The sources are disjoint, so the counts add up to distinct organizations and the page
-        at `offset` is found by walking them; only the one or two sources it falls in are
-        read, each from its own offset, in one query.
+        at `offset` is found by walking them; only the source (rarely two) it falls in is
+        read, from its own offset.
         """
         found = sum(counts)
         total = min(found, TOTAL_CAP)
         offset = max(offset, 0)
         end = min(offset + max(limit, 0), total)
-        if offset >= end:
-            return [], [], total, found > total
-        parts: list[str] = []
-        params: list[Any] = []
-        picked: list[tuple[int, int]] = []  # (source, org_num)
+        nums: list[int] = []
+        reasons: list[Reason] = []
         start = 0
-        for i, (source, n) in enumerate(zip(sources, counts, strict=True)):
-            lo, hi = max(offset, start), min(end, start + n)
-            if lo < hi and source.nums is not None:
-                picked += [(i, num) for num in source.nums[lo - start : hi - start]]
-            elif lo < hi:
-                parts.append(f"SELECT {i}, org_num FROM ({source.page_sql} LIMIT ? OFFSET ?)")  # noqa: S608 - only placeholders and fixed SQL are interpolated
-                params += [*source.page_params, hi - lo, lo - start]
+        for source, n in zip(sources, counts, strict=True):
+            lo, hi = max(offset, start) - start, min(end, start + n) - start
             start += n
-        if parts:
-            rows = await self._db.fetchall(" UNION ALL ".join(parts), params)
-            picked += [(int(i), int(num)) for i, num in rows]
-        picked.sort(key=lambda r: r[0])  # stable: each source keeps its own order
-        return [n for _i, n in picked], [sources[i].reason for i, _n in picked], total, found > total
+            if lo >= hi:
+                continue
+            if source.nums is not None:
+                got = list(source.nums[lo:hi])
+            elif source.repeats:
+                got = (await self._distinct_prefix(source, hi))[lo:hi]
+            else:
+                rows = await self._db.fetchall(
+                    f"SELECT org_num FROM ({source.page_sql}) LIMIT ? OFFSET ?",  # noqa: S608 - only placeholders and fixed SQL are interpolated
+                    (*source.page_params, hi - lo, lo),
+                )
+                got = [int(r[0]) for r in rows]
+            nums += got
+            reasons += [source.reason] * len(got)
+        return nums, reasons, total, found > total
+
+    async def _distinct_prefix(self, source: _Source, n: int) -> list[int]:
+        """The first `n` distinct organizations of a source whose rows may repeat one.
+
+        Rows come in org order, so repeats are adjacent and any prefix of the rows holds the
+        smallest distinct ones; read twice as many rows as needed, more only if that was
+        not enough (an organization matching many requested sectors and countries).
+        """
+        want = 2 * n
+        while True:
+            rows = await self._db.fetchall(
+                f"{source.page_sql} LIMIT ?", (*source.page_params, want)
+            )
+            out = list(dict.fromkeys(int(r[0]) for r in rows))
+            if len(out) >= n or len(rows) < want:
+                return out[:n]
+            want *= 4
 
     async def _counts(self, sources: list[_Source]) -> tuple[list[int], object]:
         """Every source's count and the directory version, in one statement.
 
-        Each count stops at TOTAL_CAP + 1 and a source after the cap is reached is not
-        counted, so a continent-wide search reads about a thousand index entries, not tens
-        of thousands.
+        Together the counts stop at TOTAL_CAP + 1 (each source counts only the room the ones
+        before it left), so a continent-wide search reads about a thousand index entries, not
+        tens of thousands.
         """
         if not sources:
             return [], None
@@ -361,13 +360,16 @@ class Directory:
         params: list[Any] = []
         for i, source in enumerate(sources):
             if i == 0:
-                ctes.append(f"c0(n0) AS MATERIALIZED (SELECT {source.count_sql})")
+                count = source.count_sql.replace("{limit}", str(TOTAL_CAP + 1))
+                ctes.append(f"c0(n0) AS MATERIALIZED (SELECT {count})")
             else:
                 before = [f"n{j}" for j in range(i)]
+                room = f"(SELECT {TOTAL_CAP + 1} - {' - '.join(before)} FROM c{i - 1})"  # noqa: S608 - fixed SQL
+                count = source.count_sql.replace("{limit}", room)
                 ctes.append(
                     f"c{i}({', '.join([*before, f'n{i}'])}) AS MATERIALIZED (SELECT "  # noqa: S608 - only placeholders and fixed SQL are interpolated
                     f"{', '.join(before)}, CASE WHEN {' + '.join(before)} > {TOTAL_CAP} "
-                    f"THEN 0 ELSE {source.count_sql} END FROM c{i - 1})"
+                    f"THEN 0 ELSE {count} END FROM c{i - 1})"
                 )
             params += source.count_params
         row = await self._db.fetchone(

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from directory.db import Database
 from directory.search import Directory, escape_fts
+from directory.sectors import SECTORS
 from directory.seed import load_seed
 
 
@@ -82,3 +83,97 @@ def test_escape_fts_quotes_everything() -> None:
 async def test_hostile_text_never_raises(directory: Directory, text: str) -> None:
     result = await directory.search(text)
     assert isinstance(result.hits, list)
+
+
+# --- totals and paging: every organization exactly once ------------------------------------
+PAGING_QUERIES = [
+    "vendedores ambulantes Kenya",
+    "street vendors and market traders in Kenya and Ghana",
+    "waste pickers in India",
+    "domestic workers",
+    "Asia",
+    "organisations de récupérateurs en Afrique",
+    "vendeurs de rue au Bénin et au Sénégal",
+    "trabalhadoras domésticas no Brasil",
+    "catadores no Brasil",
+    "redes de trabajadoras del hogar en América Latina",
+    "recicladores en Colombia",
+    "union",
+    "IDWF",
+    "home-based workers in South Asia",
+]
+
+
+async def _all_pages(directory: Directory, text: str = "", limit: int = 2, **filters) -> tuple[int, list[str]]:
+    first = await directory.search(text, limit=limit, **filters)
+    ids: list[str] = []
+    for offset in range(0, first.total, limit):
+        page = await directory.search(text, limit=limit, offset=offset, **filters)
+        assert page.total == first.total
+        assert page.hits, f"empty page at offset {offset} of {first.total} for {text!r} {filters}"
+        assert len(page.hits) == min(limit, first.total - offset)
+        ids += [h.org.id for h in page.hits]
+    after = await directory.search(text, limit=limit, offset=first.total, **filters)
+    assert after.hits == []
+    return first.total, ids
+
+
+async def test_total_counts_distinct_organizations(directory: Directory) -> None:
+    result = await directory.search("vendedores ambulantes Kenya")
+    assert result.total == len({h.org.id for h in result.hits}) == 2
+    assert not result.total_capped
+
+
+@pytest.mark.parametrize("text", PAGING_QUERIES)
+async def test_paging_shows_each_organization_once(directory: Directory, text: str) -> None:
+    total, ids = await _all_pages(directory, text)
+    assert len(ids) == total == len(set(ids))
+    whole = await directory.search(text, limit=total or 1)
+    assert [h.org.id for h in whole.hits] == ids, "pages follow the single-page order"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.sampled_from(SECTORS), max_size=3, unique=True),
+    st.lists(st.sampled_from(["KE", "GH", "IN", "BR", "PE", "ZA", "SN", "BJ", "MX", "PH", "FR"]), max_size=3, unique=True),
+    st.lists(st.sampled_from(["002", "019", "142", "419", "034", "011"]), max_size=2, unique=True),
+    st.integers(min_value=1, max_value=4),
+)
+async def test_paging_filters_property(
+    directory: Directory, sectors: list[str], countries: list[str], regions: list[str], limit: int
+) -> None:
+    total, ids = await _all_pages(directory, limit=limit, sectors=sectors, countries=countries, regions=regions)
+    assert len(ids) == total == len(set(ids))
+
+
+async def test_total_is_capped_for_huge_results(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from directory import search
+
+    await load_seed(db)
+    directory = Directory(db)
+    monkeypatch.setattr(search, "TOTAL_CAP", 3)
+    result = await directory.search("waste pickers", limit=2)
+    assert (result.total, result.total_capped) == (3, True)
+    total, ids = await _all_pages(directory, "waste pickers", limit=2)
+    assert total == 3 and len(set(ids)) == 3
+    small = await directory.search("IDWF")
+    assert not small.total_capped
+
+
+async def test_regional_networks_follow_edits(db: Database) -> None:
+    from dataclasses import replace
+
+    from directory.organizations import Organizations
+
+    await load_seed(db)
+    directory = Directory(db)
+    before = await directory.search("domestic workers in Peru", limit=50)
+    repo = Organizations(db)
+    net = await repo.get("conlactraho")
+    assert net is not None and "conlactraho" in {h.org.id for h in before.hits}
+    await repo.upsert(replace(net, countries=("FR",), regions=("150",)), "test")
+    after = await directory.search("domestic workers in Peru", limit=50)
+    assert "conlactraho" not in {h.org.id for h in after.hits}
+    assert after.total == before.total - 1

@@ -50,6 +50,11 @@ async def results_message(
     page = min(page, pages - 1)
     understood = understood_line(context, result.sectors, [place_name(context, p) for p in result.places])
     head = t.ngettext("%(n)s organization found", "%(n)s organizations found", result.total)
+    if result.total_capped:
+        head = t._(
+            "More than %(n)s organizations found: add a place or a sector to narrow it",
+            n=t.number(result.total),
+        )
     lines = [f"<b>{h(head)}</b>" + (f"\n{h(understood)}" if understood else ""), ""]
     first = page * PAGE_SIZE + 1
     lines += [cards.card(t, hit.org, first + i) + "\n" for i, hit in enumerate(result.hits)]
