@@ -17,7 +17,7 @@ from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
 from directory.policy.cues import askers, deadline_days, detect_language, is_short
 from directory.policy.lexicon import ALL_STOPWORDS
-from directory.policy.matcher import Vocabulary, load_vocabulary
+from directory.policy.matcher import ADDRESSED, Vocabulary, load_vocabulary
 from directory.policy.rules import PolicyRules, Rule
 from directory.search import GENERAL, Directory
 from directory.sectors import find_sectors
@@ -154,6 +154,9 @@ class PolicyEngine:
             features.add("@place")
         if is_short(cues.deadline_days):
             features.add("@deadline_short")
+        features |= self._vocab.third_party(text, self._is_name)
+        if self._vocab.addressed(text, concepts):
+            features.add(ADDRESSED)
         scored = self._vocab.score(frozenset(features))
         matches = [RuleMatch(self._rules[r], s) for r, s in scored if r in self._rules]
         return matches[:MAX_RULES], cues

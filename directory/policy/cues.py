@@ -87,6 +87,8 @@ _WEEKDAYS = frozenset(
      "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"}
 )
 _PT_WEEKDAYS = frozenset({"segunda", "terca", "quarta", "quinta", "sexta"})
+# "até sexta", "na quinta": a Portuguese weekday without "feira" ("a sexta parte" is not one)
+_PT_WEEKDAY_BEFORE = frozenset({"ate", "na", "nesta", "proxima", "essa", "esta"})
 _RELATIVE_RE = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _RELATIVE), key=len, reverse=True)) + r")\b"
 )
@@ -153,7 +155,10 @@ def deadline_days(text: str) -> int | None:
         found.append(days)
     for k, word in enumerate(words):
         nxt = words[k + 1] if k + 1 < len(words) else ""
-        if word in _WEEKDAYS or (word in _PT_WEEKDAYS and nxt == "feira"):
+        prev = words[k - 1] if k > 0 else ""
+        if word in _WEEKDAYS or (
+            word in _PT_WEEKDAYS and (nxt == "feira" or prev in _PT_WEEKDAY_BEFORE)
+        ):
             found.append(7)
     return min(found) if found else None
 

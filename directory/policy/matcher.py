@@ -12,10 +12,20 @@ WIEGO's field (informal workers, a sector, WIEGO itself: *domain* concepts) or n
 that is specific to a policy (a thesis, an internship, a journalist...). A lone weak word
 ("which bank is best?", "how much does a ticket cost?") gets no rule. A concept read from a
 corrected short word is weak too: "cotação" one letter from "citação" is not a quote.
+
+Some questions are not requests to WIEGO at all, whatever their words: the thing asked for
+comes from a named third party ("a subsidy from the government", "a traineeship at the BBC",
+"the CNPq scholarship": `@third_party`, see `Vocabulary.third_party`) and WIEGO is not
+addressed (`@addressed`), or the asker offers what a rule is about (a company publishing its
+job offer) or wants an errand unrelated to the field (proofreading a CV), or asks *about* a
+topic for themselves (how to become a journalist and what one earns, the difference between a
+grant and a loan, a reference manager for a thesis, the price of a market permit). `[[veto]]`
+entries name such situations: when one fires, no rule is offered.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -41,6 +51,15 @@ _TRUSTED_TYPO_LEN = 8  # a shorter corrected word only gives weak evidence (see 
 _TYPO = "~"  # prefix of a concept read from a corrected short word
 DOMAIN = "@domain"
 """Feature present when any domain concept is (combos may require its absence)."""
+THIRD_PARTY = "@third_party"
+"""Feature: the thing asked for (money, a placement, a price) comes from a named third party."""
+THIRD_PARTY_NAME = "@third_party_name"
+"""Feature: ...the third party only named by a capitalized word (vetoes fewer questions)."""
+ADDRESSED = "@addressed"
+"""Feature: the question speaks to WIEGO ("WIEGO", "you", "vocês", "vous", "tienen"...)."""
+_SOURCE_WINDOW = 4  # words between the thing asked for and the preposition naming its source
+_ACRONYM = re.compile(r"^[A-Z]{2}[A-Za-z]{0,7}$")  # BBC, CAF, CNPq, CONACYT
+_WORD_RE = re.compile(r"[^\W_]+")
 # Ordinary words one edit away from a vocabulary word: never "corrected" into it.
 _NOT_TYPOS = frozenset(
     {
@@ -84,6 +103,11 @@ _NOT_TYPOS = frozenset(
         "again",
         "apres",
         "planning",
+        # "contratada por" (hired by) is not "contratar" (to hire)
+        "contratada",
+        "contratado",
+        "contratadas",
+        "contratados",
     }
 )
 
@@ -102,6 +126,21 @@ class Combo:
 
     def fires(self, found: frozenset[str]) -> bool:
         return self.concepts <= found and not self.unless & found
+
+
+@dataclass(frozen=True)
+class Source:
+    """How a third-party source is told (`[third_party]`): the concepts of a thing asked for,
+    the prepositions and articles between it and its source, the words that name a source by
+    themselves (government, ministry, agency...), the names that are not third parties (WIEGO,
+    the workers' networks), and the words that address WIEGO."""
+
+    things: frozenset[str] = frozenset()
+    preps: frozenset[str] = frozenset()
+    articles: frozenset[str] = frozenset()
+    heads: frozenset[str] = frozenset()
+    own: frozenset[str] = frozenset()
+    addressed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -157,8 +196,12 @@ class Vocabulary:
         domain: Iterable[str] = (),
         context: Iterable[str] = (),
         sector_hints: Mapping[str, str] | None = None,
+        vetoes: Iterable[Combo] = (),
+        source: Source | None = None,
     ) -> None:
         self.rules = dict(rules)
+        self.vetoes = tuple(vetoes)
+        self.source = source or Source()
         self.sector_hints = dict(sector_hints or {})
         self.weak = frozenset(weak)
         self.domain = frozenset(domain)
@@ -279,6 +322,63 @@ class Vocabulary:
             i = end
         return frozenset(found)
 
+    def _word_concepts(self, word: str) -> set[str]:
+        """Concepts one normalized word names on its own (no phrase, no typo correction)."""
+        hits = set(self._exact.get(word, ()))
+        if not hits:
+            for li, s in enumerate(stems(word)):
+                hits |= self._single.get((li, s), set())
+        return hits
+
+    def _source_kind(
+        self, word: str, raw: str, is_name: Callable[[str], bool] | None
+    ) -> str | None:
+        """How `word` (normalized; `raw` as written) names a third party: `THIRD_PARTY` for a
+        source word (government, agency...) or an acronym, `THIRD_PARTY_NAME` for a capitalized
+        name that is not a place (weaker: "an internship at Makola market" is in the field)."""
+        src = self.source
+        if word in src.own:
+            return None
+        if word in src.heads or _ACRONYM.match(raw):
+            return THIRD_PARTY
+        if (
+            raw[:1].isupper()
+            and len(word) >= 4
+            and word not in ALL_STOPWORDS
+            and not (is_name is not None and is_name(word))
+        ):
+            return THIRD_PARTY_NAME
+        return None
+
+    def third_party(
+        self, text: str, is_name: Callable[[str], bool] | None = None
+    ) -> frozenset[str]:
+        """`THIRD_PARTY` (and/or `THIRD_PARTY_NAME`) when a thing asked for is followed by its
+        source and the source is a named third party: "subvención *de la* CAF", "traineeship
+        *at the* BBC", "bolsa *do* CNPq", "a subsidy *from the* government" (a place is not a
+        source: "beca *en* Madrid")."""
+        src = self.source
+        raw = _WORD_RE.findall(prepare(text))
+        words = [normalize(w) for w in raw]
+        kinds: set[str] = set()
+        for i, word in enumerate(words):
+            if word in ALL_STOPWORDS or not self._word_concepts(word) & src.things:
+                continue
+            for j in range(i + 1, min(i + 2 + _SOURCE_WINDOW, len(words))):
+                if words[j] not in src.preps:
+                    continue
+                k = j + 1
+                while k < len(words) and words[k] in src.articles:
+                    k += 1
+                kind = self._source_kind(words[k], raw[k], is_name) if k < len(words) else None
+                if kind is not None:
+                    kinds.add(kind)
+        return frozenset(kinds)
+
+    def addressed(self, text: str, found: Iterable[str] = ()) -> bool:
+        """True when the question speaks to WIEGO: names it, or says "you" (plural, formal)."""
+        return "wiego" in found or bool(set(tokens(prepare(text))) & self.source.addressed)
+
     def sectors(self, found: Iterable[str]) -> list[str]:
         """Sectors named in other words ("piece-rate work", "outwork": home-based work)."""
         return list(dict.fromkeys(self.sector_hints[c] for c in found if c in self.sector_hints))
@@ -302,6 +402,8 @@ class Vocabulary:
     def score(self, found: frozenset[str]) -> list[tuple[str, float]]:
         """Rules scoring at least `MIN_SCORE`, best first (ties keep the vocabulary's order)."""
         found = self.gate(found)
+        if any(v.fires(found) for v in self.vetoes):
+            return []
         scored = {rule: w.score(found) for rule, w in self.rules.items()}
         if any(s >= MIN_SCORE for r, s in scored.items() if not self.rules[r].fallback):
             for rule, w in self.rules.items():
@@ -332,6 +434,19 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
     data = tomllib.loads(text)
     rules = {rule_id: _weights(raw) for rule_id, raw in data["rules"].items()}
     gate = data.get("gate", {})
+    vetoes = [
+        Combo(frozenset(v["all"]), 0.0, frozenset(v.get("unless", ())))
+        for v in data.get("veto", [])
+    ]
+    tp = data.get("third_party", {})
+    third = Source(
+        frozenset(tp.get("things", ())),
+        frozenset(tp.get("preps", ())),
+        frozenset(tp.get("articles", ())),
+        frozenset(normalize(w) for w in tp.get("heads", ())),
+        frozenset(normalize(w) for w in tp.get("own", ())),
+        frozenset(normalize(w) for w in tp.get("addressed", ())),
+    )
     return Vocabulary(
         data["concepts"],
         rules,
@@ -339,4 +454,6 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         gate.get("domain", ()),
         gate.get("context", ()),
         data.get("sector_hints", {}),
+        vetoes,
+        third,
     )
