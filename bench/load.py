@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -209,6 +210,8 @@ async def paced_and_soak(
 
 
 async def main() -> None:
+    # a bot process stopped between phases may drop a long poll mid-request: not an error here
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -865,3 +865,48 @@ def test_topic_cases_are_not_copied_from_any_bench_file() -> None:
         assert {lang for lang, _q in group} == {"en", "es", "fr", "pt"}
         for _lang, question in group:
             assert question.strip().lower() not in seen, question
+
+
+# The asker's own administrative errand (a bonus, registering an employee, the rules on paying
+# an intern, applying to a public scheme) or a course recommended to them: no rule.
+OWN_ERRANDS = [
+    ("en", "How do I calculate the 13th month bonus for my housekeeper in Manila?"),
+    ("en", "As a freelance reporter, which online course would you recommend for podcast editing?"),
+    ("es", "¿Cómo registro a mi jardinero en el sistema de la seguridad social de Colombia?"),
+    ("es", "Trabajo en una radio, ¿me recomiendan un curso de locución?"),
+    ("fr", "Quelles sont les règles pour rémunérer un apprenti dans mon garage ?"),
+    ("fr", "Comment calculer le salaire de l'aide ménagère que j'emploie à Lyon ?"),
+    ("pt", "Como cadastro minha cuidadora de idosos no eSocial?"),
+    ("pt", "Sou repórter, onde encontro um curso online de edição de vídeo?"),
+]
+
+
+@pytest.mark.parametrize(("lang", "question"), OWN_ERRANDS)
+def test_own_errands_get_no_rule(lang: str, question: str) -> None:
+    assert top(question) == [], (lang, question, top(question))
+
+
+# ...while requests addressed to WIEGO, and the proposals that merely sound alike, keep a rule.
+NEAR_ERRANDS = [
+    ("en", "How can I apply to you for a small grant for our market traders' association?",
+     "funding"),
+    ("en", "Our fintech would like to co-design a savings product for waste pickers with WIEGO",
+     "private_sector"),
+    ("es", "¿Tienen un glosario con las definiciones de trabajo informal que usa la OIT?",
+     "information"),
+    ("es", "Somos una fundación de apoyo a emprendedoras y nos gustaría una relación de trabajo "
+           "con ustedes", "partnership"),
+    ("fr", "Pourrais-je passer l'été à donner un coup de main, sans rémunération, à une des "
+           "organisations de base de votre réseau ?", "internship"),
+    ("fr", "Notre cabinet de conseil, mandaté par une marque, voudrait que WIEGO nous conseille "
+           "sur une stratégie d'achat auprès des artisanes à domicile", "private_sector"),
+    ("pt", "Como faço para pedir à WIEGO dados sobre vendedores ambulantes em Salvador?",
+     "information"),
+    ("pt", "Existe algum glossário com a definição de economia informal para uma oficina com "
+           "lideranças?", "information"),
+]
+
+
+@pytest.mark.parametrize(("lang", "question", "rule"), NEAR_ERRANDS)
+def test_requests_near_errands_keep_their_rule(lang: str, question: str, rule: str) -> None:
+    assert top(question)[:1] == [rule], (lang, question, top(question))
