@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import callbacks, cards, labels
 from bot.context import BotContext
-from bot.handlers.search import results_message
+from bot.handlers.search import pressed_search, results_message
 from bot.render import clip, h
 from directory.policy.answer import Answer
 from directory.policy.rules import Rule
@@ -231,16 +231,10 @@ async def second_rule_pressed(update: Update, context: BotContext) -> None:
 async def more_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    try:
-        data = callbacks.parse(query.data, kind="m", arity=1)
-        saved = await context.services.saved_searches.get(data.int_part(0))
-        if saved is None:
-            raise callbacks.CallbackDataError("unknown search")
-    except callbacks.CallbackDataError:
-        await query.answer(context.t._("This search has expired: please send it again."), show_alert=True)
+    found = await pressed_search(query, context, "m", 1)
+    if found is None:
         return
-    await query.answer()
-    text, keyboard = await results_message(context, saved, 0)
+    text, keyboard = await results_message(context, found[0], 0)
     if isinstance(query.message, Message):
         await query.message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -126,19 +127,30 @@ async def search_command(update: Update, context: BotContext) -> None:
     await send_search(message, context, saved)
 
 
-async def page_pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
+async def pressed_search(
+    query: CallbackQuery, context: BotContext, kind: str, arity: int
+) -> tuple[SavedSearch, int] | None:
+    """The saved search (and page) a button refers to, or None after telling the user why."""
     try:
-        data = callbacks.parse(query.data, kind="s", arity=2)
+        data = callbacks.parse(query.data, kind=kind, arity=arity)
         saved = await context.services.saved_searches.get(data.int_part(0))
-        page = data.int_part(1, maximum=10_000)
+        page = data.int_part(1, maximum=10_000) if arity > 1 else 0
         if saved is None:
             raise callbacks.CallbackDataError("unknown search")
     except callbacks.CallbackDataError:
         await query.answer(context.t._("This search has expired: please send it again."), show_alert=True)
-        return
+        return None
     await query.answer()
+    return saved, page
+
+
+async def page_pressed(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    found = await pressed_search(query, context, "s", 2)
+    if found is None:
+        return
+    saved, page = found
     text, keyboard = await results_message(context, saved, page)
     try:
         await query.edit_message_text(
