@@ -27,6 +27,7 @@ WORLD = "001"
 _MAX_WORDS = 6
 _FUZZY_MIN_LEN = 5
 _FUZZY_CUTOFF = 88.0
+_FUZZY_MEMO_SIZE = 20_000
 _CITY_MIN_POP = 100_000
 _CITY_LOWERCASE_MIN_POP = 1_000_000
 # CLDR names that are ordinary words in one of our languages ("reunión" = meeting).
@@ -84,6 +85,7 @@ class Gazetteer:
         self._members: dict[str, frozenset[str]] = self._build_members()
         self._names: dict[str, tuple[PlaceKind, str]] = self._build_names()
         self._fuzzy_names = [n for n in self._names if len(n) >= _FUZZY_MIN_LEN]
+        self._fuzzy_memo: dict[str, Place | None] = {}
         self._directory_cities = {normalize(c) for c in directory_cities if c}
         self._cities: dict[str, _City] | None = None
 
@@ -211,18 +213,29 @@ class Gazetteer:
             return None
         if any(p in _NOT_PLACE_NAMES for p in parts):
             return None
+        return self._fuzzy(phrase)
+
+    def _fuzzy(self, phrase: str) -> Place | None:
+        """Typo-tolerant lookup; the same phrases recur across questions, so it is memoized."""
+        if phrase in self._fuzzy_memo:
+            return self._fuzzy_memo[phrase]
+        found: Place | None = None
         best = process.extractOne(
             phrase, self._fuzzy_names, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
         )
         if best is not None:
-            return self._place(*self._names[best[0]])
-        fuzzy_city = process.extractOne(
-            phrase, self._big_city_names(), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
-        )
-        if fuzzy_city is not None:
-            city = self._city_index()[fuzzy_city[0]]
-            return Place("city", city.geonameid, city.name, frozenset({city.country}))
-        return None
+            found = self._place(*self._names[best[0]])
+        else:
+            fuzzy_city = process.extractOne(
+                phrase, self._big_city_names(), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+            )
+            if fuzzy_city is not None:
+                city = self._city_index()[fuzzy_city[0]]
+                found = Place("city", city.geonameid, city.name, frozenset({city.country}))
+        if len(self._fuzzy_memo) >= _FUZZY_MEMO_SIZE:
+            self._fuzzy_memo.clear()
+        self._fuzzy_memo[phrase] = found
+        return found
 
     @cache  # noqa: B019 - singleton
     def _big_city_names(self) -> list[str]:
@@ -250,9 +263,11 @@ def _words_with_case(text: str) -> tuple[list[str], list[bool]]:
     words: list[str] = []
     capital: list[bool] = []
     for match in _WORD.finditer(plain):
+        i = match.start() - 1
+        while i >= 0 and plain[i] in " \t\r":  # the character before the word, spaces skipped
+            i -= 1
+        sentence_start = i < 0 or plain[i] in ".!?¡¿\n:"
         for part in normalize(match.group()).split():
-            before = plain[: match.start()].rstrip()
-            sentence_start = not before or before[-1] in ".!?¡¿\n:"
             words.append(part)
             capital.append(match.group()[0].isupper() and not sentence_start)
     return words, capital
