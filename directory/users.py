@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from directory.db import Database
 
 
 def _today() -> str:
     return datetime.now(UTC).date().isoformat()
+
+
+CACHE_SIZE = 10_000  # users remembered in memory; beyond that the oldest half is forgotten
+
+
+def _bounded(cache: dict[int, Any]) -> None:
+    """Keep a per-user cache from growing with every new user (dicts keep insertion order)."""
+    if len(cache) > CACHE_SIZE:
+        for key in list(cache)[: CACHE_SIZE // 2]:
+            del cache[key]
 
 
 class Users:
@@ -22,6 +33,7 @@ class Users:
     async def chosen_locale(self, user_id: int) -> str | None:
         if user_id not in self._locale_cache:
             value = await self._db.fetchval("SELECT locale FROM users WHERE id = ?", (user_id,))
+            _bounded(self._locale_cache)
             self._locale_cache[user_id] = value
         return self._locale_cache[user_id]
 
@@ -51,6 +63,7 @@ class Users:
                 "ON CONFLICT(id) DO UPDATE SET last_seen = excluded.last_seen",
                 (user_id, today, today),
             )
+        _bounded(self._seen_today)
         self._seen_today[user_id] = today
 
     async def forget(self, user_id: int) -> None:
