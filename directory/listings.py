@@ -23,6 +23,7 @@ from functools import cache
 from typing import Any, Literal
 from urllib.parse import urlparse
 
+import aiosqlite
 import babel
 
 from directory.db import Database
@@ -52,9 +53,7 @@ MIN_YEAR = 1800
 MAX_LIST_ITEMS = 60
 _CLEARED: Mapping[str, Any] = {"members": ("", ""), "year": None, "languages": ()}
 
-FieldKind = Literal[
-    "text", "url", "countries", "languages", "sectors", "year", "members", "summary"
-]
+FieldKind = Literal["text", "url", "countries", "languages", "sectors", "year", "members", "summary"]
 
 
 @dataclass(frozen=True)
@@ -384,9 +383,7 @@ class Listings:
         return None if value is None else str(value)
 
     # --- invitations ------------------------------------------------------------------------
-    async def create_invite(
-        self, org_id: str, created_by: int, now: datetime | None = None
-    ) -> Invite | None:
+    async def create_invite(self, org_id: str, created_by: int, now: datetime | None = None) -> Invite | None:
         """A new one-time link for `org_id` (None when there is no such organization)."""
         when = _now(now)
         token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -453,9 +450,7 @@ class Listings:
 
     async def is_editor_anywhere(self, user_id: int) -> bool:
         return (
-            await self._db.fetchval(
-                "SELECT 1 FROM listing_editors WHERE user_id = ? LIMIT 1", (user_id,)
-            )
+            await self._db.fetchval("SELECT 1 FROM listing_editors WHERE user_id = ? LIMIT 1", (user_id,))
             is not None
         )
 
@@ -482,6 +477,18 @@ class Listings:
             return cur.rowcount > 0
 
     # --- edits ------------------------------------------------------------------------------
+    async def _editable(self, conn: aiosqlite.Connection, org_id: str, user_id: int) -> Organization:
+        """The listing, checked inside the writing transaction: the person still edits it."""
+        async with conn.execute(
+            "SELECT 1 FROM listing_editors WHERE user_id = ? AND org_id = ?", (user_id, org_id)
+        ) as cur:
+            if await cur.fetchone() is None:
+                raise NotEditor(org_id)
+        current = await self.organizations.get(org_id)
+        if current is None:
+            raise NotEditor(org_id)
+        return current
+
     async def apply(self, org_id: str, edit: Edit, user_id: int) -> list[str]:
         """Write an editor's edit with history; the right is checked in the same transaction.
 
@@ -489,14 +496,7 @@ class Listings:
         `NotEditor` when the person does not (or no longer) edit this listing.
         """
         async with self._db.atomic() as conn:
-            async with conn.execute(
-                "SELECT 1 FROM listing_editors WHERE user_id = ? AND org_id = ?", (user_id, org_id)
-            ) as cur:
-                if await cur.fetchone() is None:
-                    raise NotEditor(org_id)
-            current = await self.organizations.get(org_id)
-            if current is None:
-                raise NotEditor(org_id)
+            current = await self._editable(conn, org_id, user_id)
             edited = edit.apply_to(current)
             return await self.organizations.upsert_in(conn, edited, who_for(user_id))
 
@@ -504,14 +504,7 @@ class Listings:
         """The editor says the listing is still correct: `verified_at` becomes now."""
         stamp = _stamp(_now(now))
         async with self._db.atomic() as conn:
-            async with conn.execute(
-                "SELECT 1 FROM listing_editors WHERE user_id = ? AND org_id = ?", (user_id, org_id)
-            ) as cur:
-                if await cur.fetchone() is None:
-                    raise NotEditor(org_id)
-            current = await self.organizations.get(org_id)
-            if current is None:
-                raise NotEditor(org_id)
+            current = await self._editable(conn, org_id, user_id)
             checked = replace(current, verified_at=stamp)
             await self.organizations.upsert_in(conn, checked, who_for(user_id))
         return stamp

@@ -23,7 +23,6 @@ import asyncio
 import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import aiosqlite
 
@@ -194,14 +193,13 @@ class Outbox:
         return found[0] if found else None
 
     async def _load(self, where: str, params: Iterable[object]) -> list[Broadcast]:
-        rows = await _rows(self._db, f"SELECT * FROM broadcasts {where}", params)  # noqa: S608
+        rows = await self._db.fetchall(f"SELECT * FROM broadcasts {where}", params)  # noqa: S608
         if not rows:
             return []
         ids = [r["id"] for r in rows]
         marks = ",".join("?" * len(ids))
         texts: dict[int, dict[str, str]] = {i: {} for i in ids}
-        for t in await _rows(
-            self._db,
+        for t in await self._db.fetchall(
             "SELECT broadcast_id, locale, text FROM broadcast_texts "  # noqa: S608 - only ?s
             f"WHERE broadcast_id IN ({marks})",
             ids,
@@ -214,7 +212,7 @@ class Outbox:
         return await self._load("ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset))
 
     async def count(self) -> int:
-        return int(await _value(self._db, "SELECT count(*) FROM broadcasts"))
+        return int(await self._db.fetchval("SELECT count(*) FROM broadcasts"))
 
     async def counts(self, broadcast_id: int) -> Counts:
         return (await self.counts_of([broadcast_id]))[broadcast_id]
@@ -224,8 +222,7 @@ class Outbox:
         found: dict[int, dict[str, int]] = {i: {} for i in ids}
         if ids:
             marks = ",".join("?" * len(ids))
-            for r in await _rows(
-                self._db,
+            for r in await self._db.fetchall(
                 f"SELECT broadcast_id, status, count(*) AS n FROM outbox "  # noqa: S608
                 f"WHERE broadcast_id IN ({marks}) GROUP BY broadcast_id, status",
                 ids,
@@ -314,8 +311,7 @@ class Outbox:
             return cursor.rowcount
 
     async def due(self, broadcast_id: int, now: float, limit: int) -> list[Delivery]:
-        rows = await _rows(
-            self._db,
+        rows = await self._db.fetchall(
             "SELECT id, broadcast_id, user_id, locale, attempts FROM outbox "
             "WHERE broadcast_id = ? AND status = 'pending' AND not_before <= ? ORDER BY id LIMIT ?",
             (broadcast_id, now, limit),
@@ -324,8 +320,7 @@ class Outbox:
 
     async def next_due_at(self, broadcast_id: int) -> float | None:
         """When the earliest delayed row becomes due (None when nothing is pending)."""
-        value = await _value(
-            self._db,
+        value = await self._db.fetchval(
             "SELECT min(not_before) FROM outbox WHERE broadcast_id = ? AND status = 'pending'",
             (broadcast_id,),
         )
@@ -382,16 +377,4 @@ class Outbox:
 
 async def _val(conn: aiosqlite.Connection, sql: str, params: Iterable[object]) -> object:
     rows = list(await conn.execute_fetchall(sql, tuple(params)))
-    return rows[0][0] if rows else None
-
-
-async def _rows(db: Database, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-    """Execute and fetch in one step of the connection's thread. With `execute` then `fetchall`
-    as two steps, a write by another task can land between them on the same connection, and
-    SQLite leaves such a half-read SELECT undefined (seen: GROUP BY rows of NULLs)."""
-    return list(await db.conn.execute_fetchall(sql, tuple(params)))
-
-
-async def _value(db: Database, sql: str, params: Iterable[Any] = ()) -> Any:
-    rows = await _rows(db, sql, params)
     return rows[0][0] if rows else None

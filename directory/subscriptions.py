@@ -7,11 +7,6 @@ locale stored here is the one resolved when the person subscribed; a saved /lang
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
-import aiosqlite
-
 from directory.db import Database, utcnow
 
 # The language a subscriber reads a broadcast in: their saved choice, else the subscription's.
@@ -50,33 +45,20 @@ class Subscriptions:
             return cursor.rowcount > 0
 
     async def is_subscribed(self, user_id: int) -> bool:
-        rows = await _rows(self._db, "SELECT 1 FROM subscriptions WHERE user_id = ?", (user_id,))
+        rows = await self._db.fetchall("SELECT 1 FROM subscriptions WHERE user_id = ?", (user_id,))
         return bool(rows)
 
     async def locale_of(self, user_id: int) -> str | None:
-        value = await _value(self._db, "SELECT locale FROM subscriptions WHERE user_id = ?", (user_id,))
+        value = await self._db.fetchval("SELECT locale FROM subscriptions WHERE user_id = ?", (user_id,))
         return None if value is None else str(value)
 
     async def count(self) -> int:
-        return int(await _value(self._db, "SELECT count(*) FROM subscriptions"))
+        return int(await self._db.fetchval("SELECT count(*) FROM subscriptions"))
 
     async def count_by_locale(self) -> dict[str, int]:
         """Subscribers by the language they would receive a broadcast in now."""
-        rows = await _rows(
-            self._db,
+        rows = await self._db.fetchall(
             f"SELECT {EFFECTIVE_LOCALE} AS locale, count(*) AS n "  # noqa: S608 - a constant
             "FROM subscriptions s JOIN users u ON u.id = s.user_id GROUP BY 1 ORDER BY 2 DESC, 1",
         )
         return {str(r["locale"]): int(r["n"]) for r in rows}
-
-
-async def _rows(db: Database, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-    """Execute and fetch in one step of the connection's thread. With `execute` then `fetchall`
-    as two steps, a write by another task can land between them on the same connection, and
-    SQLite leaves such a half-read SELECT undefined (seen: GROUP BY rows of NULLs)."""
-    return list(await db.conn.execute_fetchall(sql, tuple(params)))
-
-
-async def _value(db: Database, sql: str, params: Iterable[Any] = ()) -> Any:
-    rows = await _rows(db, sql, params)
-    return rows[0][0] if rows else None
