@@ -90,7 +90,11 @@ async def test_directory_browse_by_sector_then_region(bot) -> None:
     assert "d:domestic_workers:419" in [b["callback_data"] for b in regions.buttons]
     mark = await bot.press(menu, "d:domestic_workers:419")
     results = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
-    assert "CONLACTRAHO" in results.text
+    # National organizations of the region come first, then the regional networks (next page).
+    assert "Domestic workers" in results.text and "CONLACTRAHO" not in results.text
+    mark = await bot.press(menu, "s:1:1")
+    page2 = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    assert "CONLACTRAHO" in page2.text
 
 
 async def test_inline_query_returns_articles(bot) -> None:
