@@ -215,32 +215,50 @@ def _has_bad_bytes(cell: str) -> bool:
     return any("\udc80" <= ch <= "\udcff" for ch in cell)
 
 
-async def import_file(db: Database, path: str | Path, who: str = "import") -> ImportReport:
-    """Validate every row, then apply all of them in one transaction (or nothing)."""
+@dataclass(frozen=True)
+class Row:
+    """One valid row of an import file: its line, the organization, the columns it carries."""
+
+    line: int
+    org: Organization
+    columns: frozenset[str]
+
+
+async def validate_file(db: Database, path: str | Path) -> tuple[list[Row], list[tuple[int, str]]]:
+    """Every row of the file checked (values, duplicate ids, parents); errors sorted by line."""
     records, errors = read_records(Path(path))
-    report = ImportReport(errors=list(errors))
-    orgs: list[tuple[int, Organization]] = []
+    errors = list(errors)
+    rows: list[Row] = []
     seen: dict[str, int] = {}
     for line, record in records:
         try:
             org = org_from_record(record)
         except RowError as exc:
-            report.errors.append((line, str(exc)))
+            errors.append((line, str(exc)))
             continue
         if org.id in seen:
-            report.errors.append((line, f"duplicate id {org.id!r} (first on line {seen[org.id]})"))
+            errors.append((line, f"duplicate id {org.id!r} (first on line {seen[org.id]})"))
             continue
         seen[org.id] = line
-        orgs.append((line, org))
+        rows.append(Row(line, org, frozenset(record)))
     existing = {r[0] for r in await db.fetchall("SELECT id FROM organizations")}
-    for line, org in orgs:
-        if org.parent and org.parent not in existing and org.parent not in seen:
-            report.errors.append(
-                (line, f"parent {org.parent!r} is neither in the directory nor in the file")
+    for row in rows:
+        parent = row.org.parent
+        if parent and parent not in existing and parent not in seen:
+            errors.append(
+                (row.line, f"parent {parent!r} is neither in the directory nor in the file")
             )
+    errors.sort()
+    return rows, errors
+
+
+async def import_file(db: Database, path: str | Path, who: str = "import") -> ImportReport:
+    """Validate every row, then apply all of them in one transaction (or nothing)."""
+    rows, errors = await validate_file(db, path)
+    report = ImportReport(errors=errors)
     if report.errors:
-        report.errors.sort()
         return report
+    orgs = [(row.line, row.org) for row in rows]
     repo = Organizations(db)
     async with db.atomic() as conn:
         for _line, org in orgs:
