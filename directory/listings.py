@@ -14,21 +14,21 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from functools import cache
 from typing import Any, Literal
-from urllib.parse import urlparse
 
 import aiosqlite
 import babel
 
+from directory import gate
 from directory.db import Database
 from directory.organizations import (
     EDITABLE_FIELDS,
+    PERSON_PREFIX,
     SUMMARY_LANGS,
     WORLDWIDE,
     Change,
@@ -45,9 +45,7 @@ STALE_DAYS = 180
 REMIND_EVERY_DAYS = 30
 TOKEN_BYTES = 24  # secrets.token_urlsafe(24): 192 bits, 32 characters
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
-_AS_OF = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SPLIT = re.compile(r"[,;\n]+")
-_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 CLEAR = "-"
 MIN_YEAR = 1800
 MAX_LIST_ITEMS = 60
@@ -82,13 +80,8 @@ FIELDS: tuple[FieldSpec, ...] = (
 FIELDS_BY_KEY: Mapping[str, FieldSpec] = {f.key: f for f in FIELDS}
 
 
-class FieldError(ValueError):
-    """A value the field cannot take; `code` and `params` let the bot say why."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
+# The text gate's error: a code and parameters the bot words in the user's language.
+FieldError = gate.InputError
 
 
 class NotEditor(PermissionError):
@@ -133,46 +126,13 @@ def _today() -> date:
 
 
 def clean_text(raw: str, max_len: int, *, multiline: bool = False) -> str:
-    """NFC, trimmed, no control characters; single-line fields get their whitespace collapsed.
-
-    Emoji, right-to-left text and their joiners and marks (format characters) stay as typed.
-    """
-    text = unicodedata.normalize("NFC", raw)
-    if multiline:
-        lines = text.replace("\r\n", "\n").replace("\t", " ").split("\n")
-        text = "\n".join(line.strip() for line in lines).strip()
-        text = re.sub(r"\n{3,}", "\n\n", text)
-    else:
-        text = " ".join(text.split())
-    if any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in text):
-        raise FieldError("control_characters")
-    if len(text) > max_len:
-        raise FieldError("too_long", limit=max_len, length=len(text))
-    return text
+    """The text gate (`directory.gate.field`): NFC, no control or stray invisible characters,
+    at most `max_len` characters. Emoji, right-to-left text and the joiners they need stay."""
+    return gate.field(raw, max_len, multiline=multiline)
 
 
 def parse_url(raw: str) -> str:
-    text = raw.strip()
-    if "://" not in text:
-        text = "https://" + text
-    url = urlparse(text)
-    host = (url.hostname or "").rstrip(".")
-    if url.scheme not in ("http", "https") or not host or any(ch.isspace() for ch in text):
-        raise FieldError("bad_url")
-    try:
-        ascii_host = host.encode("idna").decode("ascii").lower()
-    except UnicodeError as exc:
-        raise FieldError("bad_url") from exc
-    labels = ascii_host.split(".")
-    try:
-        url.port  # noqa: B018 - raises on a port that is not a number in range
-    except ValueError as exc:
-        raise FieldError("bad_url") from exc
-    if len(labels) < 2 or labels[-1].isdigit() or url.username or url.password:
-        raise FieldError("bad_url")
-    if not all(_HOST_LABEL.match(label) for label in labels):
-        raise FieldError("bad_url")
-    return text
+    return gate.parse_url(raw)
 
 
 def _items(raw: str) -> list[str]:
@@ -243,29 +203,11 @@ def _parse_list(raw: str, one: Any, error: str) -> tuple[str, ...]:
 
 
 def parse_year(raw: str, today: date) -> int:
-    text = raw.strip()
-    if not text.isdigit() or len(text) != 4 or int(text) < MIN_YEAR:
-        raise FieldError("bad_year", earliest=MIN_YEAR)
-    if int(text) > today.year:
-        raise FieldError("future_year")
-    return int(text)
+    return gate.parse_year(raw, today, earliest=MIN_YEAR)
 
 
 def parse_as_of(raw: str, today: date) -> str:
-    text = raw.strip()
-    match = _AS_OF.match(text)
-    if match is None:
-        raise FieldError("bad_date")
-    year, month, day = int(match[1]), int(match[2] or 1), int(match[3] or 1)
-    try:
-        when = date(year, month, day)
-    except ValueError as exc:
-        raise FieldError("bad_date") from exc
-    if year < MIN_YEAR:
-        raise FieldError("bad_date")
-    if when > today:
-        raise FieldError("future_date")
-    return text
+    return gate.parse_date(raw, today)
 
 
 def parse_members(raw: str, max_len: int, today: date) -> tuple[str, str]:
@@ -296,7 +238,6 @@ def parse_field(key: str, raw: str, today: date | None = None) -> Edit:
             raise FieldError("empty")
         return Edit(key, value)
     if spec.kind == "url":
-        clean_text(raw, spec.max_len)
         return Edit(key, parse_url(raw))
     if spec.kind == "countries":
         countries = _parse_list(raw, parse_country, "unknown_countries")
@@ -363,7 +304,7 @@ def _now(now: datetime | None) -> datetime:
 
 def who_for(user_id: int) -> str:
     """How a person appears in the history."""
-    return f"user:{user_id}"
+    return f"{PERSON_PREFIX}{user_id}"
 
 
 class Listings:

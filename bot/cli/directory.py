@@ -10,9 +10,11 @@ from typing import Literal, cast
 from bot.config import Config
 from bot.i18n import Catalogs
 from bot.services import open_services
+from directory import gate
 from directory.db import Database
 
 NAME = "directory"
+WHO_LIMIT = 60
 HELP = "import organizations from CSV/JSON (all rows or none), or export the whole directory"
 
 
@@ -44,6 +46,11 @@ async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> i
             else:
                 sys.stdout.write(text if text.endswith("\n") else text + "\n")
             return 0
+        try:
+            args.who = gate.field(args.who, WHO_LIMIT, required=True)
+        except gate.InputError:
+            print(f"error: --who: expected a short name (at most {WHO_LIMIT} characters)", file=sys.stderr)
+            return 2
         if not args.file.is_file():
             print(f"error: {args.file}: no such file", file=sys.stderr)
             return 2
