@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,6 +28,8 @@ from directory.users import Users
 
 if TYPE_CHECKING:
     from telegram.ext import JobQueue
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -65,7 +69,10 @@ class Services:
         """Seed the directory and the policy (idempotent), compile the matcher, tidy up."""
         await load_seed(self.db)
         await self.policy.load()
-        await self.saved_searches.purge()
+        try:
+            await self.saved_searches.purge()
+        except sqlite3.OperationalError as exc:  # tidying up can wait for the next start
+            log.warning("old saved searches not purged: %s", exc)
 
     async def directory_size(self) -> int:
         """How many organizations the directory holds (for the startup line)."""

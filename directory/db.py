@@ -11,6 +11,10 @@ Two kinds of connection, as datasette does it:
   write lock. A read made by the task that holds the open transaction runs on the write
   connection instead: a transaction always reads its own writes.
 
+The writes that go with an answer (a person seen, a saved search, an unanswered question) do
+not take the write connection in the answer's way: `Database.writer` (`directory.writer`) makes
+them behind it, in batches, and waits out another process's lock.
+
 The file is opened by its absolute path, never through a URI built from it, so `?` and `#` in
 a path are just characters of the name.
 """
@@ -31,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from directory.writer import Writer
 
 BUSY_TIMEOUT_MS = 5000
 READERS = 2  # read connections per process: reads go on while the writer waits for a lock
@@ -144,6 +150,7 @@ class Database:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None  # the task whose transaction is open
         self._depth = 0
+        self.writer = Writer(self)  # write-behind for the writes that go with an answer
 
     @classmethod
     async def open(
@@ -201,6 +208,7 @@ class Database:
         return self._readers[next(self._next_reader)]
 
     async def close(self) -> None:
+        await self.writer.close()
         readers, self._readers = self._readers, []
         for reader in readers:
             await reader.close()

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
+from directory import gate
 from directory.db import Database, utcnow
 from directory.subscriptions import EFFECTIVE_LOCALE
 
@@ -145,8 +146,12 @@ class Outbox:
     ) -> Broadcast:
         """Queue a broadcast: the broadcast, its texts and one outbox row per subscriber, in
         one transaction (all of it is on disk before anything is sent, or none of it is)."""
-        if not texts.get(default_locale):
+        texts = {locale: gate.clean(text, multiline=True, tidy=False) for locale, text in texts.items()}
+        if not texts.get(default_locale, "").strip():
             raise ValueError("a broadcast needs a text in its default locale")
+        # Language choices made just before are written behind the replies: let them land,
+        # so every recipient gets the language they chose (an admin action may wait).
+        await self._db.writer.flush(timeout=10)
         now = utcnow()
         async with self._db.atomic() as conn:
             await conn.execute(

@@ -92,7 +92,8 @@ async def test_directory_browse_by_sector_then_region(bot) -> None:
     results = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
     # National organizations of the region come first, then the regional networks (next page).
     assert "Domestic workers" in results.text and "CONLACTRAHO" not in results.text
-    mark = await bot.press(menu, "s:1:1")
+    next_page = next(b["callback_data"] for b in results.buttons if b["callback_data"].endswith(":1"))
+    mark = await bot.press(menu, next_page)
     page2 = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
     assert "CONLACTRAHO" in page2.text
 

@@ -17,6 +17,7 @@ from bot import callbacks, cards, labels
 from bot.context import BotContext
 from bot.handlers.search import pressed_search, results_message
 from bot.render import clip, h
+from directory import gate
 from directory.policy.answer import Answer
 from directory.policy.rules import Rule
 
@@ -128,6 +129,10 @@ async def typing(message: Message) -> AsyncIterator[None]:
 
 async def reply_to_question(message: Message, context: BotContext, question: str) -> None:
     services = context.services
+    question = gate.clean(question, multiline=True)  # the text gate: no control or stray invisible characters
+    if not question:
+        await message.reply_text(context.t._("I can only read text. Please write your question in words."))
+        return
     async with typing(message):
         answer = await services.policy.answer(question[:MAX_QUESTION])
         await send_answer(message, context, question, answer)

@@ -19,6 +19,7 @@ from bot import callbacks
 from bot.commands import visible_to
 from bot.context import BotContext
 from bot.flood import Verdict
+from bot.privacy import wrote_to_bot
 from bot.render import command_lines, h
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,8 @@ async def resolve_locale(update: Update, context: BotContext) -> None:
     context.use_locale(services.catalogs.resolve(saved, user.language_code))
     if user.is_bot:
         return
-    await services.users.touch(user.id)
+    if wrote_to_bot(update):  # no row for people who never addressed the bot
+        await services.users.touch(user.id)
     if update.inline_query is None and not context.is_admin:
         verdict = services.flood.check(user.id)
         if verdict is Verdict.NOTIFY and update.effective_chat is not None:

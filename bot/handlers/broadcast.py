@@ -27,6 +27,7 @@ from bot import callbacks
 from bot.context import BotContext
 from bot.delivery import CANCEL_KIND, WorkerHooks, counts_line
 from bot.i18n import N_
+from bot.privacy import forgotten_text
 from bot.render import MAX_TEXT, h
 from directory.outbox import Broadcast, Counts
 
@@ -156,11 +157,11 @@ async def forget_chosen(update: Update, context: BotContext) -> None:
     if choice == "no":
         await query.edit_message_text(t._("Nothing was deleted."))
         return
-    await context.services.users.forget(user.id)
+    gone = await context.services.users.forget(user.id)
     if context.user_data is not None:
         context.user_data.clear()
     log.info("user %s deleted their data", user.id, extra={"user_id": user.id, "action": "forget"})
-    await query.edit_message_text(t._("Done: everything the bot stored about you is deleted."))
+    await query.edit_message_text(forgotten_text(t, gone))
 
 
 # --- composing a broadcast -----------------------------------------------------------------

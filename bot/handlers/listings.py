@@ -27,6 +27,7 @@ from bot import callbacks, cards, labels
 from bot.context import BotContext, Services
 from bot.i18n import N_, Translator
 from bot.render import clip, h
+from directory import gate
 from directory.listings import (
     FIELDS,
     FIELDS_BY_KEY,
@@ -715,7 +716,8 @@ async def verify_pressed(update: Update, context: BotContext) -> None:
 # --- telling the admins --------------------------------------------------------------------
 def change_line(t: Translator, change: Change) -> str:
     """One history row, plain text: "#12 · 3 Mar 2025 · user:100 · Website: old → new"."""
-    head = f"#{change.id} · {t.day(change.at)} · {change.who} · {field_label(t, change.field)}"
+    who = labels.who(t, change.who)
+    head = f"#{change.id} · {t.day(change.at)} · {who} · {field_label(t, change.field)}"
     if change.field == "*":
         return head
     old = _short(change.old or "—", VALUE_SHOWN)
@@ -806,8 +808,9 @@ async def revert(update: Update, context: BotContext) -> None:
     if not await private_or_refuse(update, context):
         return
     t = context.t
-    arg = (context.args or [""])[0].lstrip("#")
-    if not arg.isdigit() or len(arg) > 12:
+    try:
+        change_id = gate.parse_id((context.args or [""])[0])  # ASCII or script digits; never ²
+    except gate.InputError:
         await message.reply_text(
             t._(
                 "Send /revert followed by the change number that /history shows, for example: "
@@ -815,8 +818,9 @@ async def revert(update: Update, context: BotContext) -> None:
             )
         )
         return
+    arg = str(change_id)
     try:
-        done = await context.services.listings.revert(int(arg), who_for(user.id))
+        done = await context.services.listings.revert(change_id, who_for(user.id))
     except ValueError:
         await message.reply_text(
             t._("Change #%(id)s cannot be undone: it created the listing.", id=arg)

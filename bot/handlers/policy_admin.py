@@ -109,7 +109,7 @@ def stamp_line(t: Translator, rule: Rule) -> str:
         verdict=labels.verdict(t, rule.verdict),
         version=rule.version,
         date=t.day(rule.updated_at) if rule.updated_at else "—",
-        who=rule.updated_by,
+        who=labels.who(t, rule.updated_by),
     )
 
 
@@ -631,7 +631,7 @@ async def versions_pressed(update: Update, context: BotContext) -> None:
     for version in reversed(versions[-VERSIONS_SHOWN:]):
         lines.append(
             h(
-                f"v{version.version} · {t.day(version.at)} · {version.who} · "
+                f"v{version.version} · {t.day(version.at)} · {labels.who(t, version.who)} · "
                 + version_changes(t, version)
             )
         )

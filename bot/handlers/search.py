@@ -22,7 +22,7 @@ from bot import callbacks, cards, labels
 from bot.context import BotContext
 from bot.render import clip, h
 from directory.places import Place
-from directory.saved_searches import SavedSearch
+from directory.saved_searches import MAX_ID, SavedSearch
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ async def pressed_search(
     """The saved search (and page) a button refers to, or None after telling the user why."""
     try:
         data = callbacks.parse(query.data, kind=kind, arity=arity)
-        saved = await context.services.saved_searches.get(data.int_part(0))
+        saved = await context.services.saved_searches.get(data.int_part(0, maximum=MAX_ID))
         page = data.int_part(1, maximum=10_000) if arity > 1 else 0
         if saved is None:
             raise callbacks.CallbackDataError("unknown search")
