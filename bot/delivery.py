@@ -40,8 +40,14 @@ rate), and records the outcome:
   `failed` after `max_attempts`;
 * 400 Bad Request and other Telegram errors -> `failed` at once.
 
-Crash rule (at least once for the in-flight rows): at start, rows left `sending` go back to
-`pending` and are sent again; every `sent` row stays sent. So a crash re-sends at most the
+One drainer per database: the worker first takes the `broadcast` lease (`directory.leases`,
+`BROADCAST_LEASE` seconds, renewed every third of that). A second process on the same database
+stands by while the lease is alive and takes over once it expires (at once when the holder was
+a process of this machine that no longer exists); every claim is fenced by the lease in the
+same statement, so a process that lost its lease cannot claim another row.
+
+Crash rule (at least once for the in-flight rows): when a worker takes the lease, rows other
+owners left `sending` go back to `pending` and are sent again; every `sent` row stays sent. So a crash re-sends at most the
 messages that were in flight at that moment (at most `concurrency`, usually one or two) and
 loses none. A TimedOut is treated the same way (Telegram may have delivered it; it is sent
 again). Stopping normally waits for the in-flight requests, so a clean stop re-sends nothing.
@@ -58,10 +64,11 @@ import logging
 import math
 import os
 import random
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -75,7 +82,8 @@ from bot import callbacks
 from bot.config import ConfigError
 from bot.i18n import Translator
 from bot.render import h
-from directory.outbox import Broadcast, Counts, Delivery, Outbox
+from directory.leases import Leases, new_owner
+from directory.outbox import LEASE, Broadcast, Counts, Delivery, Outbox
 
 if TYPE_CHECKING:
     from telegram.ext import ExtBot
@@ -120,6 +128,7 @@ class DeliverySettings:
     idle_poll: float = 30.0  # an idle worker looks for unannounced work this often
     interactive_retries: int = 2  # a 429 on an answer: wait and try again this many times
     stop_timeout: float = 10.0  # stopping waits this long for requests in flight
+    lease_ttl: float = 30.0  # BROADCAST_LEASE: a silent drainer is replaced after this long
 
     def __post_init__(self) -> None:
         if not 0 < self.rate <= self.global_rate:
@@ -131,21 +140,32 @@ class DeliverySettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> DeliverySettings:
         source: Mapping[str, str] = os.environ if env is None else env
+        settings = cls()
         raw = str(source.get("BROADCAST_RATE", "")).strip()
-        if not raw:
-            return cls()
-        try:
-            rate = float(raw)
-        except ValueError as exc:
-            raise ConfigError("BROADCAST_RATE", f"expected messages a second like 25, got {raw!r}") from exc
-        if not math.isfinite(rate):
-            raise ConfigError("BROADCAST_RATE", f"expected messages a second like 25, got {raw!r}")
-        return cls(rate=rate)
+        if raw:
+            settings = replace(settings, rate=_positive("BROADCAST_RATE", raw, "messages a second like 25"))
+        raw = str(source.get("BROADCAST_LEASE", "")).strip()
+        if raw:
+            ttl = _positive("BROADCAST_LEASE", raw, "seconds like 30")
+            if ttl < 1:
+                raise ConfigError("BROADCAST_LEASE", f"expected at least 1 second, got {raw!r}")
+            settings = replace(settings, lease_ttl=ttl)
+        return settings
 
     def backoff(self, attempts: int) -> float:
         """Seconds before retry number `attempts` (1-based): exponential, with jitter."""
         base = min(self.backoff_max, self.backoff_base * 2.0 ** max(0, attempts - 1))
         return base * random.uniform(0.5, 1.5)
+
+
+def _positive(name: str, raw: str, expected: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(name, f"expected {expected}, got {raw!r}") from exc
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(name, f"expected {expected}, got {raw!r}")
+    return value
 
 
 def _seconds(value: float | timedelta) -> float:
@@ -449,27 +469,84 @@ class DeliveryWorker:
         self.limiter = limiter or (
             found if isinstance(found, PriorityRateLimiter) else PriorityRateLimiter(self.settings)
         )
-        self._clock = clock  # wall clock: `not_before` survives restarts
+        self._clock = clock  # wall clock: `not_before` and leases survive restarts
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
+        self.owner = new_owner()
+        self._leases = Leases(services.db, clock=clock)
+        self._holding = False  # this process holds the broadcast lease
+        self._heartbeat: asyncio.Task[None] | None = None
 
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
+    @property
+    def holding(self) -> bool:
+        """Whether this process is the database's drainer now (holds the broadcast lease)."""
+        return self._holding
+
     async def start(self) -> None:
-        recovered = await self._outbox.recover_in_flight()
-        if recovered:
-            log.warning("broadcast: %s message(s) in flight at the last stop will be sent again", recovered)
         self._stopping.clear()
         self._task = asyncio.create_task(self._run(), name="broadcast-worker")
+
+    # --- the lease: one drainer per database ---------------------------------------------
+    async def _take_lease(self) -> bool:
+        """Hold the lease (taking it if free or expired); on taking it, recover the rows that
+        other owners left `sending`. False while another live process drains."""
+        if self._holding:
+            return True
+        try:
+            got = await self._leases.acquire(LEASE, self.owner, self.settings.lease_ttl)
+        except sqlite3.OperationalError as exc:  # the database is busy: try again later
+            log.info("broadcast lease not checked: %s", exc)
+            return False
+        if not got:
+            return False
+        self._holding = True
+        self._outbox.owner = self.owner
+        recovered = await self._outbox.recover_in_flight()
+        log.info("broadcast: this process drains the outbox (lease %s)", self.owner)
+        if recovered:
+            log.warning("broadcast: %s message(s) in flight at a previous stop will be sent again", recovered)
+        self._heartbeat = asyncio.create_task(self._beat(), name="broadcast-lease")
+        return True
+
+    async def _beat(self) -> None:
+        """Renew the lease every third of its life; stop draining the moment it is lost."""
+        interval = self.settings.lease_ttl / 3
+        while self._holding and not self._stopping.is_set():
+            await self._until_stopped(asyncio.sleep(interval))
+            if self._stopping.is_set():
+                return
+            try:
+                kept = await self._leases.renew(LEASE, self.owner, self.settings.lease_ttl)
+            except sqlite3.OperationalError as exc:  # busy: the next beat tries again
+                log.info("broadcast lease not renewed this time: %s", exc)
+                continue
+            if not kept:
+                log.warning("broadcast: the lease was taken over by another process; draining stops here")
+                self._holding = False
+                self._outbox.notify()
+
+    async def _release_lease(self) -> None:
+        beat, self._heartbeat = self._heartbeat, None
+        if beat is not None:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+        if self._holding:
+            self._holding = False
+            with contextlib.suppress(sqlite3.Error):
+                await self._leases.release(LEASE, self.owner)
 
     async def stop(self) -> None:
         self._stopping.set()
         self._outbox.notify()
         task, self._task = self._task, None
         if task is None:
+            await self._release_lease()
             return
         try:
             await asyncio.wait_for(asyncio.shield(task), self.settings.stop_timeout)
@@ -478,10 +555,14 @@ class DeliveryWorker:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self._release_lease()
 
     async def _run(self) -> None:
         while not self._stopping.is_set():
             try:
+                if not await self._take_lease():  # another process drains: stand by
+                    await self._until_stopped(asyncio.sleep(self.settings.lease_ttl / 3))
+                    continue
                 await self._report_finished()
                 broadcast = await self._outbox.next_runnable()
                 if broadcast is None:
@@ -524,7 +605,7 @@ class DeliveryWorker:
         progress = Progress(self._bot, self._outbox, self._translator(broadcast), broadcast.id, self.settings)
         await progress.update(force=True)
         slots = asyncio.Semaphore(self.settings.concurrency)
-        while not self._stopping.is_set():
+        while not self._stopping.is_set() and self._holding:
             rows = await self._outbox.due(broadcast.id, self._clock(), self.settings.batch)
             if not rows:
                 if not await self._idle_step(broadcast.id, progress):
@@ -532,7 +613,7 @@ class DeliveryWorker:
                 continue
             sent_any = False
             for row in rows:
-                if self._stopping.is_set() or await self._cancelled(broadcast.id):
+                if self._stopping.is_set() or not self._holding or await self._cancelled(broadcast.id):
                     break
                 if self.limiter.chat_wait(row.user_id) > 0:
                     continue  # answered a moment ago: it stays pending for a later pass
@@ -541,7 +622,8 @@ class DeliveryWorker:
                 if not await self._until_stopped(self.limiter.broadcast_slot(row.user_id)):
                     slots.release()
                     break
-                if not await self._outbox.claim(row.id):  # cancelled or forgotten meanwhile
+                # cancelled or forgotten meanwhile, or our lease is gone
+                if not await self._outbox.claim(row.id, now=self._clock()):
                     slots.release()
                     continue
                 sent_any = True

@@ -16,3 +16,16 @@ INSERT INTO saved_searches_new (id, digest, text, sectors, countries, regions, c
 DROP TABLE saved_searches;
 ALTER TABLE saved_searches_new RENAME TO saved_searches;
 CREATE INDEX saved_searches_created ON saved_searches (created_at);
+
+-- One drainer per database: a worker holds the lease named after its job while its heartbeat
+-- is fresh (`expires_at`, Unix seconds); another process takes over only after it expired.
+CREATE TABLE worker_leases (
+    name         TEXT PRIMARY KEY,
+    owner        TEXT NOT NULL,
+    heartbeat_at REAL NOT NULL,
+    expires_at   REAL NOT NULL
+);
+
+-- The lease owner that claimed an outbox row (`sending`): a new owner resets only the rows of
+-- owners whose lease expired.
+ALTER TABLE outbox ADD COLUMN owner TEXT;
