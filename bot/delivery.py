@@ -47,10 +47,11 @@ a process of this machine that no longer exists); every claim is fenced by the l
 same statement, so a process that lost its lease cannot claim another row.
 
 Crash rule (at least once for the in-flight rows): when a worker takes the lease, rows other
-owners left `sending` go back to `pending` and are sent again; every `sent` row stays sent. So a crash re-sends at most the
-messages that were in flight at that moment (at most `concurrency`, usually one or two) and
-loses none. A TimedOut is treated the same way (Telegram may have delivered it; it is sent
-again). Stopping normally waits for the in-flight requests, so a clean stop re-sends nothing.
+owners left `sending` go back to `pending` and are sent again; every `sent` row stays sent.
+So a crash re-sends at most the messages that were in flight at that moment (at most
+`concurrency`, usually one or two) and loses none. A TimedOut is treated the same way
+(Telegram may have delivered it; it is sent again). Stopping normally waits for the in-flight
+requests, so a clean stop re-sends nothing.
 
 The admin sees one progress message, edited at most every `progress_interval` seconds, then a
 final report; both are owed durably (`broadcasts.finished_at`) and sent after a restart.
@@ -476,6 +477,7 @@ class DeliveryWorker:
         self.owner = new_owner()
         self._leases = Leases(services.db, clock=clock)
         self._holding = False  # this process holds the broadcast lease
+        self._recovered = False  # ...and has taken back the rows other owners left in flight
         self._heartbeat: asyncio.Task[None] | None = None
 
     @property
@@ -495,22 +497,23 @@ class DeliveryWorker:
     async def _take_lease(self) -> bool:
         """Hold the lease (taking it if free or expired); on taking it, recover the rows that
         other owners left `sending`. False while another live process drains."""
-        if self._holding:
-            return True
-        try:
-            got = await self._leases.acquire(LEASE, self.owner, self.settings.lease_ttl)
-        except sqlite3.OperationalError as exc:  # the database is busy: try again later
-            log.info("broadcast lease not checked: %s", exc)
-            return False
-        if not got:
-            return False
-        self._holding = True
-        self._outbox.owner = self.owner
-        recovered = await self._outbox.recover_in_flight()
-        log.info("broadcast: this process drains the outbox (lease %s)", self.owner)
-        if recovered:
-            log.warning("broadcast: %s message(s) in flight at a previous stop will be sent again", recovered)
-        self._heartbeat = asyncio.create_task(self._beat(), name="broadcast-lease")
+        if not self._holding:
+            try:
+                got = await self._leases.acquire(LEASE, self.owner, self.settings.lease_ttl)
+            except sqlite3.OperationalError as exc:  # the database is busy: try again later
+                log.info("broadcast lease not checked: %s", exc)
+                return False
+            if not got:
+                return False
+            self._holding, self._recovered = True, False
+            self._outbox.owner = self.owner
+            self._heartbeat = asyncio.create_task(self._beat(), name="broadcast-lease")
+            log.info("broadcast: this process drains the outbox (lease %s)", self.owner)
+        if not self._recovered:  # raises when busy: the next round tries again
+            recovered = await self._outbox.recover_in_flight()
+            self._recovered = True
+            if recovered:
+                log.warning("broadcast: %s message(s) in flight at a previous stop go again", recovered)
         return True
 
     async def _beat(self) -> None:

@@ -51,12 +51,15 @@ async def test_a_live_lease_is_never_shared_and_an_expired_one_is_taken_over(db:
     assert await leases.holder(LEASE) is None
 
 
+def _finished_pid() -> int:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    return int(dead.stdout)
+
+
 async def test_a_dead_process_on_this_machine_is_replaced_at_once(db: Database) -> None:
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
     import socket
 
-    owner = f"{socket.gethostname()}:{dead.pid}:x"
+    owner = f"{socket.gethostname()}:{_finished_pid()}:x"
     leases = Leases(db)
     assert await leases.acquire(LEASE, owner, ttl=300)
     assert await leases.acquire(LEASE, new_owner(), ttl=300)  # its pid no longer exists
