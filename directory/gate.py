@@ -126,7 +126,8 @@ def clean(raw: str, *, multiline: bool = False, tidy: bool = True) -> str:
             continue
         in_flag = ch == _BLACK_FLAG or (in_flag and ord(ch) in _TAGS)
         out.append(ch)
-    result = "".join(out)
+    # removing an invisible character can bring a letter and its accent together: compose again
+    result = unicodedata.normalize("NFC", "".join(out))
     if not tidy:
         return result if multiline else result.replace("\n", " ")
     if not multiline:
@@ -259,6 +260,13 @@ def _no_constant(name: str) -> Any:
     raise InputError("bad_json", reason=f"{name} is not a JSON value")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise InputError("bad_json", reason=f"{text[:20]} is too large a number")
+    return value
+
+
 def load_json(text: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """Parse JSON text: at most `max_depth` levels, no NaN or Infinity."""
     if len(text) > MAX_JSON_BYTES:
@@ -266,7 +274,7 @@ def load_json(text: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     if not json_depth_ok(text, max_depth):
         raise InputError("bad_json", reason=f"nested more than {max_depth} levels deep")
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
     except InputError:
         raise
     except (ValueError, RecursionError) as exc:
