@@ -171,8 +171,21 @@ async def update_file(
     report = UpdateReport(errors=errors)
     if errors:
         return report
+    if dry_run:
+        await _plan(db, rows, report)
+        return report
     repo = Organizations(db)
-    by_id = {o.id: o for o in await repo.by_ids([r.org.id for r in rows])}
+    async with db.atomic() as conn:  # planned and written under one lock: no edit slips between
+        writes = await _plan(db, rows, report)
+        for org in writes:
+            await repo.upsert_in(conn, org, who)
+    report.applied = True
+    return report
+
+
+async def _plan(db: Database, rows: Sequence[Row], report: UpdateReport) -> list[Organization]:
+    """The organizations to write; fills `report` with what happens to each row."""
+    by_id = {o.id: o for o in await Organizations(db).by_ids([r.org.id for r in rows])}
     protected = await _protected(db, list(by_id))
     writes: list[Organization] = []
     for row in rows:
@@ -188,11 +201,4 @@ async def update_file(
             report.updates.append(OrgUpdate(row.org.id, row.line, False, tuple(changed), tuple(kept)))
         else:
             report.unchanged += 1
-    if dry_run or not writes:
-        report.applied = not dry_run
-        return report
-    async with db.atomic() as conn:
-        for org in writes:
-            await repo.upsert_in(conn, org, who)
-    report.applied = True
-    return report
+    return writes
