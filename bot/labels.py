@@ -41,6 +41,8 @@ RULE_TOPICS: dict[str, str] = {
     "speaker": N_("Speakers for events"),
     "partnership": N_("Partnerships"),
     "directory": N_("Finding organizations"),
+    "membership": N_("Becoming a member of WIEGO"),
+    "about_wiego": N_("About WIEGO and how to reach it"),
 }
 
 VERDICT_NAMES: dict[str, str] = {

@@ -16,11 +16,12 @@ from typing import Any, Literal
 import aiosqlite
 
 from directory.db import Database, utcnow
+from directory.languages import codes
 
 Kind = Literal["global_network", "regional_network", "national", "local"]
 KINDS: tuple[Kind, ...] = ("global_network", "regional_network", "national", "local")
 WORLDWIDE = "*"
-SUMMARY_LANGS: tuple[str, ...] = ("en", "es", "fr", "pt")
+SUMMARY_LANGS: tuple[str, ...] = codes()
 _SCOPE = {"global_network": 3, "regional_network": 2, "national": 0, "local": 0}
 _LIST_FIELDS = ("sectors", "countries", "regions", "languages")
 _META_FIELDS = ("updated_at",)

@@ -83,12 +83,6 @@ async def test_off_topic_answer_is_empty(engine: PolicyEngine) -> None:
     assert [p.code for p in answer.cues.places] == ["FR"]
 
 
-async def test_close_second_is_offered(engine: PolicyEngine) -> None:
-    answer = await engine.answer("Will WIEGO fund a sanitation project in an informal settlement?")
-    assert answer.close_second is not None
-    assert answer.close_second.rule.id == "funding"
-
-
 async def test_admin_edit_is_answered_after_reload(engine: PolicyEngine) -> None:
     await engine.rules.update_rule("funding", "admin", lang="en", text={"why": "Edited."})
     await engine.load()

@@ -12,7 +12,7 @@ async def test_private_question_gets_verdict_links_and_referrals(bot, services, 
 
     monkeypatch.setattr(ask, "TYPING_AFTER", 0.0)  # show "typing…" however fast the answer is
     mark = len(bot.emulator.calls)
-    reply = await bot.send("Can WIEGO connect me with street vendors in Ghana for interviews?", lang="fr")
+    reply = await bot.send("Pouvez-vous me présenter des vendeurs de rue au Ghana pour des entretiens ?", lang="fr")
     rule = await services.policy.rules.get("access_to_workers")
     assert rule is not None
     assert rule.text("fr").verdict_line in reply.text
@@ -36,20 +36,95 @@ async def test_more_button_opens_filtered_search(bot) -> None:
 @pytest.mark.parametrize(
     ("lang", "question"),
     [
-        ("en", "Can WIEGO give my organization a grant?"),
-        ("es", "¿WIEGO financia proyectos comunitarios?"),
-        ("fr", "WIEGO accorde-t-il des financements aux associations ?"),
-        ("pt", "A WIEGO oferece financiamento para ONGs?"),
+        ("en", "Hello, can WIEGO give my organization a grant for new equipment?"),
+        ("es", "Hola, ¿WIEGO financia proyectos comunitarios de vendedoras ambulantes?"),
+        ("fr", "Bonjour, WIEGO accorde-t-il des financements aux associations de vendeuses ?"),
+        ("pt", "Olá, a WIEGO oferece financiamento para cooperativas de catadoras?"),
     ],
 )
-async def test_answer_in_the_users_language_whatever_the_question_language(
-    bot, services, lang: str, question: str
+async def test_a_clear_sentence_is_answered_in_its_own_language_with_a_keep_button(
+    bot, services, catalogs, lang: str, question: str
 ) -> None:
     rule = await services.policy.rules.get("funding")
     assert rule is not None
     for user_lang in ("en", "pt"):
         reply = await bot.send(question, lang=user_lang, user=USER_ID + len(question))
-        assert rule.text(user_lang).verdict_line in reply.text
+        assert rule.text(lang).verdict_line in reply.text
+        keep = [b["callback_data"] for b in reply.buttons if b["callback_data"].startswith("kl:")]
+        assert keep == ([] if user_lang == lang else [f"kl:{lang}"])
+
+
+async def test_keep_language_saves_the_choice_and_leaves_the_answer(bot, services) -> None:
+    reply = await bot.send("Buenas tardes, ¿ustedes tienen pasantías para estudiantes?", lang="en")
+    mark = await bot.press(reply, "kl:es")
+    edit = await bot.emulator.wait_for(lambda c: c.method == "editMessageReplyMarkup", after=mark)
+    assert not any(b["callback_data"].startswith("kl:") for b in edit.buttons)
+    assert await services.users.chosen_locale(USER_ID) == "es"
+    short = await bot.send("internship?", lang="en")
+    rule = await services.policy.rules.get("internship")
+    assert rule is not None and rule.text("es").verdict_line in short.text
+
+
+async def test_a_short_message_keeps_the_users_language(bot, services) -> None:
+    reply = await bot.send("pasantías?", lang="fr")
+    rule = await services.policy.rules.get("internship")
+    assert rule is not None and rule.text("fr").verdict_line in reply.text
+    assert not any(b["callback_data"].startswith("kl:") for b in reply.buttons)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Habari, tunahitaji pesa kwa ajili ya mradi wa wauzaji wa mitaani", "मुझे अपने व्यापार के लिए पैसे चाहिए"],
+)
+async def test_a_language_the_bot_does_not_read_is_told_which_it_reads(
+    bot, services, catalogs, question: str
+) -> None:
+    reply = await bot.send(question, lang="fr")
+    for name in ("English", "Español", "Français", "Português"):
+        assert name in reply.text
+    t_fr, t_en = catalogs.translator("fr"), catalogs.translator("en")
+    names = ", ".join(i.native_name for i in catalogs.ordered())
+    assert t_fr._("I can only read these languages: %(languages)s.", languages=names) in reply.text
+    assert t_en._("I can only read these languages: %(languages)s.", languages=names) in reply.text
+    assert "d" in [b["callback_data"] for b in reply.buttons]
+    assert await services.feedback.recent_unanswered() == []
+
+
+async def test_two_asks_are_both_answered(bot, services, catalogs) -> None:
+    reply = await bot.send(
+        "I'm a journalist at a radio in Accra: could someone at WIEGO give us an interview? "
+        "And could you also put me in touch with street vendors in Accra?"
+    )
+    media = await services.policy.rules.get("media")
+    access = await services.policy.rules.get("access_to_workers")
+    assert media is not None and access is not None
+    assert media.text("en").verdict_line in reply.text
+    also = catalogs.translator("en")._("You also asked:")
+    assert also in reply.text
+    assert reply.text.index(media.text("en").verdict_line) < reply.text.index(also)
+    assert access.text("en").verdict_line in reply.text.split(also, 1)[1]
+    assert "IHVAG" in reply.text or "GAMA" in reply.text  # the referral of the rule that calls for one
+
+
+@pytest.mark.parametrize("greeting", ["hello", "hola!", "thanks!", "👋", "who are you?", "obrigada 🙏"])
+async def test_small_talk_gets_a_friendly_reply_not_a_refusal(bot, services, catalogs, greeting) -> None:
+    reply = await bot.send(greeting)
+    t = catalogs.translator("en")
+    assert t._("Ask me in your own words, for example:") in reply.text
+    assert t._("I found nothing in WIEGO’s policy about this, so I won’t guess.") not in reply.text
+    assert await services.feedback.recent_unanswered() == []
+
+
+async def test_a_long_letter_is_read_for_its_ask_at_the_end(bot, services) -> None:
+    story = (
+        "Dear WIEGO team, I hope you are all well. I write from Kisumu, where I have sold "
+        "vegetables at the market for twenty years, like my mother before me. "
+    ) * 25
+    letter = (story + "My question is simple: do you offer internships for young people?")[-4000:]
+    assert len(letter) > 3000
+    reply = await bot.send(letter)
+    rule = await services.policy.rules.get("internship")
+    assert rule is not None and rule.text("en").verdict_line in reply.text
 
 
 async def test_off_topic_is_refused_honestly_and_recorded(bot, services, catalogs) -> None:

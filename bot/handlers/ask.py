@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatAction
+from telegram.constants import ChatAction, MessageLimit
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -22,7 +22,7 @@ from directory.policy.rules import Rule
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION = 1000  # longer messages are answered from their first part
+MAX_QUESTION = int(MessageLimit.MAX_TEXT_LENGTH)  # a whole Telegram message is read
 TYPING_AFTER = 0.3  # seconds: quicker answers need no "typing…" indicator
 REFERRAL_CARDS = 3
 
@@ -87,6 +87,11 @@ async def answer_text(context: BotContext, answer: Answer) -> tuple[str, InlineK
                 )
             ]
         )
+    if answer.second_ask is not None:
+        parts.append(
+            "\n<b>" + h(t._("You also asked:")) + " " + h(labels.topic(t, answer.second_ask.rule.id)) + "</b>"
+        )
+        parts.append(rule_text(context, answer.second_ask.rule))
     if answer.close_second is not None:
         second = answer.close_second.rule.id
         rows.append(
@@ -126,25 +131,139 @@ async def typing(message: Message) -> AsyncIterator[None]:
             await task
 
 
+def reply_language(context: BotContext, answer: Answer) -> str | None:
+    """Answer in the language the message is written in, when it is clearly one we read and
+    not the user's: switch this update's translator and return that language (else None)."""
+    found = answer.cues.language
+    if found.verdict != "ours" or found.language is None:
+        return None
+    if found.language not in context.services.catalogs.codes or found.language == context.t.locale:
+        return None
+    context.use_locale(found.language)
+    return found.language
+
+
+def keep_language_row(context: BotContext, code: str) -> list[InlineKeyboardButton]:
+    name = context.services.catalogs.native_name(code)
+    return [
+        InlineKeyboardButton(
+            "🌐 " + context.t._("Keep %(language)s from now on", language=name),
+            callback_data=callbacks.pack("kl", code),
+        )
+    ]
+
+
 async def reply_to_question(message: Message, context: BotContext, question: str) -> None:
     services = context.services
     async with typing(message):
         answer = await services.policy.answer(question[:MAX_QUESTION])
-        await send_answer(message, context, question, answer)
+        if answer.cues.language.verdict == "other":
+            await send_other_language(message, context)
+            return
+        switched = reply_language(context, answer)
+        await send_answer(message, context, question, answer, switched)
 
 
-async def send_answer(message: Message, context: BotContext, question: str, answer: Answer) -> None:
+async def send_answer(
+    message: Message, context: BotContext, question: str, answer: Answer, switched: str | None = None
+) -> None:
     services = context.services
+    if answer.smalltalk:
+        await message.reply_html(smalltalk_text(context), disable_web_page_preview=True, do_quote=True)
+        return
     synthetic = message.from_user is not None and message.from_user.is_bot  # `main.py ask`
     if not answer.rules and not synthetic:
         await services.feedback.record_unanswered(question[:MAX_QUESTION])
     if answer.rules and answer.rules[0].rule.id == "directory":
         saved = await services.saved_searches.save(question[:300])
         text, keyboard = await results_message(context, saved, 0)
+        if answer.second_ask is not None:
+            second = answer.second_ask.rule
+            text = clip(
+                text
+                + "\n\n<b>"
+                + h(context.t._("You also asked:"))
+                + " "
+                + h(labels.topic(context.t, second.id))
+                + "</b>\n"
+                + rule_text(context, second)
+            )
+        keyboard = _with_row(keyboard, keep_language_row(context, switched) if switched else None)
         await message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True, do_quote=True)
         return
     text, keyboard = await answer_text(context, answer)
+    keyboard = _with_row(keyboard, keep_language_row(context, switched) if switched else None)
     await message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True, do_quote=True)
+
+
+def _with_row(
+    keyboard: InlineKeyboardMarkup | None, row: list[InlineKeyboardButton] | None
+) -> InlineKeyboardMarkup | None:
+    if row is None:
+        return keyboard
+    rows = [list(r) for r in keyboard.inline_keyboard] if keyboard is not None else []
+    return InlineKeyboardMarkup([*rows, row])
+
+
+def smalltalk_text(context: BotContext) -> str:
+    """A greeting, thanks, "who are you?": a friendly word, what to ask, and /language."""
+    t = context.t
+    return "\n".join(
+        [
+            h(t._("Hello! I tell you whether WIEGO can help with what you need, and who can if it can't.")),
+            h(t._("Ask me in your own words, for example:")),
+            "• " + h(t._("Can WIEGO fund our cooperative?")),
+            "• " + h(t._("Street vendors' organizations in Kenya")),
+            "• " + h(t._("I'm a student: can you put me in touch with waste pickers in Brazil?")),
+            h(t._("/language changes my language; /help lists everything.")),
+        ]
+    )
+
+
+async def send_other_language(message: Message, context: BotContext) -> None:
+    """A message in a language the bot does not read: say which it reads, here and in English."""
+    names = ", ".join(info.native_name for info in context.services.catalogs.ordered())
+    lines = [h(context.t._("I can only read these languages: %(languages)s.", languages=names))]
+    english = context.services.catalogs.translator("en")
+    if context.t.locale != english.locale:
+        lines.append(h(english._("I can only read these languages: %(languages)s.", languages=names)))
+    lines.append(h(context.t._("You can also search the directory of workers' organizations.")))
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    "🔎 " + context.t._("Search the directory"), callback_data=callbacks.pack("d")
+                )
+            ]
+        ]
+    )
+    await message.reply_html("\n".join(lines), reply_markup=keyboard, do_quote=True)
+
+
+async def keep_language_pressed(update: Update, context: BotContext) -> None:
+    """ "Keep Español from now on": save the choice; the answer itself stays as it is."""
+    query = update.callback_query
+    assert query is not None
+    user = update.effective_user
+    catalogs = context.services.catalogs
+    try:
+        code = callbacks.parse(query.data, kind="kl", arity=1).part(0)
+        if code not in catalogs.codes or user is None:
+            raise callbacks.CallbackDataError("unknown locale")
+    except callbacks.CallbackDataError:
+        await query.answer(context.t._("This button is no longer valid."), show_alert=True)
+        return
+    await context.services.users.set_locale(user.id, code)
+    context.use_locale(code)
+    await query.answer(context.t._("Language set to %(language)s.", language=catalogs.native_name(code)))
+    message = query.message
+    if isinstance(message, Message) and message.reply_markup is not None:
+        rows = [
+            row
+            for row in message.reply_markup.inline_keyboard
+            if not any(str(b.callback_data or "").startswith("kl:") for b in row)
+        ]
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
 
 
 async def plain_message(update: Update, context: BotContext) -> None:
@@ -274,6 +393,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(feedback_pressed, pattern=r"^fb:"))
     app.add_handler(CallbackQueryHandler(second_rule_pressed, pattern=r"^r:"))
     app.add_handler(CallbackQueryHandler(more_pressed, pattern=r"^m:"))
+    app.add_handler(CallbackQueryHandler(keep_language_pressed, pattern=r"^kl:"))
 
 
 def register_free_text(app: Application) -> None:  # type: ignore[type-arg]

@@ -8,23 +8,27 @@ place. It never contacts anyone and never invents a policy: below the threshold,
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from directory.db import Database
 from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
-from directory.policy.cues import askers, deadline_days, detect_language, is_short
-from directory.policy.lexicon import ALL_STOPWORDS
+from directory.policy.asks import Asked, PartReading, decide, may_ask_more, parts
+from directory.policy.cues import askers, deadline_days_in, is_short
+from directory.policy.features import Sentence, sentence_weights, sentences
+from directory.policy.langid import UNSURE, Identified, LanguageIdentifier
+from directory.policy.lexicon import ALL_ASK_WORDS, ALL_STOPWORDS, prepare
 from directory.policy.matcher import ADDRESSED, Vocabulary, load_vocabulary
+from directory.policy.model import PolicyModel, Scores
 from directory.policy.rules import PolicyRules, Rule
 from directory.search import GENERAL, Directory
-from directory.sectors import find_sectors
-from directory.text import normalize, tokens
+from directory.sectors import find_sector_spans_in, find_sectors
+from directory.text import Words, normalize, tokens, words_of
 
-CLOSE_SECOND_RATIO = 0.6
-"""A runner-up within this fraction of the best score is offered too (as a button)."""
 MAX_RULES = 3
 MAX_ORGS = 5
 _NETWORK_KINDS = frozenset({"global_network", "regional_network"})
@@ -43,7 +47,20 @@ class Cues:
     places: tuple[Place, ...]
     deadline_days: int | None
     askers: tuple[str, ...]
-    language: str
+    language: Identified  # the language the message is written in, if it says
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A message as the classifier reads it: sentences and their weights, the concepts and cues
+    found in it (gated, as features), every concept named (ungated), and the cues."""
+
+    text: str
+    parts: tuple[Sentence, ...]
+    weights: tuple[float, ...]
+    features: frozenset[str]
+    concepts: frozenset[str]
+    cues: Cues
 
 
 @dataclass(frozen=True)
@@ -58,7 +75,9 @@ class Answer:
     rules: list[RuleMatch]  # best first; [] when no rule fits
     cues: Cues
     organizations: list[Organization]  # nearest first
-    close_second: RuleMatch | None
+    close_second: RuleMatch | None  # another reading of the same ask, offered as a button
+    second_ask: RuleMatch | None = None  # a second thing the message asks, answered too
+    smalltalk: bool = False  # a greeting, thanks, "who are you?": no rule, no complaint
 
     @property
     def best(self) -> RuleMatch | None:
@@ -96,14 +115,36 @@ def _named_first(text: str, pool: list[Organization]) -> list[Organization]:
     return [pool[i] for i in order]
 
 
+TRAINING_DATE = dt.date(2026, 11, 30)
+"""The "today" training reads deadlines from ("due 15 December" is short on this date), so the
+same messages give the same features whenever the model is retrained."""
+
+
+@functools.cache
+def reader() -> Callable[[str], Reading]:
+    """`PolicyEngine.read` without a database: how training reads its messages."""
+    engine = PolicyEngine(None, None, today=lambda: TRAINING_DATE)  # type: ignore[arg-type]
+    engine.load_vocabulary()
+    return engine.read
+
+
 class PolicyEngine:
     """Answers questions from the stored rules; call `load()` once, and again after edits."""
 
-    def __init__(self, db: Database, directory: Directory, gaz: Gazetteer | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        directory: Directory,
+        gaz: Gazetteer | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
         self._repo = PolicyRules(db)
+        self._today = today
         self._directory = directory
         self._gaz = gaz or gazetteer()
         self._vocab: Vocabulary | None = None
+        self._model: PolicyModel | None = None
+        self._langid: LanguageIdentifier | None = None
         self._rules: dict[str, Rule] = {}
 
     @property
@@ -124,50 +165,108 @@ class PolicyEngine:
     def use_rules(self, rules: Iterable[Rule]) -> None:
         """Answer from these rules (what `load` read; tests pass the seed directly)."""
         self._rules = {r.id: r for r in rules}
+        if self._model is None:
+            self.load_vocabulary()
+            self._model = PolicyModel.load()
+            self._langid = LanguageIdentifier.load()
+            self.match("warm up: Nairobi street vendors")  # builds the gazetteer and sector tables
+
+    def use_model(self, model: PolicyModel) -> None:
+        """Answer with this model (cross-validation trains one per fold)."""
+        self._model = model
+
+    def load_vocabulary(self) -> None:
+        """Compile the concept vocabulary (once); reading needs it, the model does not."""
         if self._vocab is None:
             self._vocab = load_vocabulary()
-            self.match("warm up: Nairobi street vendors")  # builds the gazetteer and sector tables
+
+    def _language(self, text: str) -> Identified:
+        """The message's language; training reads without the identifier (it trains it)."""
+        if self._langid is None:
+            return UNSURE
+        return self._langid.identify(text)
 
     def _is_name(self, word: str) -> bool:
         return bool(self._gaz.find(word))
 
     def cues(self, text: str, concepts: frozenset[str] = frozenset()) -> Cues:
+        return self._cues(text, words_of(prepare(text)), concepts)
+
+    def _cues(self, text: str, w: Words, concepts: frozenset[str]) -> Cues:
         hinted = self._vocab.sectors(concepts) if self._vocab is not None else []
+        named = [sector for _s, _e, sector in find_sector_spans_in(w.words)]
         return Cues(
-            sectors=tuple(dict.fromkeys([*find_sectors(text), *hinted])),
-            places=tuple(self._gaz.find(text)),
-            deadline_days=deadline_days(text),
+            sectors=tuple(dict.fromkeys([*named, *hinted])),
+            places=self._gaz.find_in(w.words, w.capital, w.upper),
+            deadline_days=deadline_days_in(w.words, self._today()),
             askers=askers(concepts),
-            language=detect_language(text),
+            language=self._language(text),
         )
 
-    def match(self, text: str) -> tuple[list[RuleMatch], Cues]:
-        """Rules that fit `text`, best first, and the cues read from it (no I/O)."""
+    def read(self, text: str, *, weighting: bool = True) -> Reading:
+        """Everything the classifier needs from `text` (no I/O); training reads the same way."""
         if self._vocab is None:
             raise RuntimeError("PolicyEngine.load() must run before answering")
-        concepts = self._vocab.concepts(text, self._is_name)
-        cues = self.cues(text, concepts)
-        features = set(concepts)
+        w = words_of(prepare(text))
+        concepts = self._vocab.concepts_in(w.words, self._is_name)
+        cues = self._cues(text, w, concepts)
+        features = set(self._vocab.gate(concepts))
         if any(s != GENERAL for s in cues.sectors):
             features.add("@sector")
         if cues.places:
             features.add("@place")
-        if is_short(cues.deadline_days):
-            features.add("@deadline_short")
-        features |= self._vocab.third_party(text, self._is_name)
-        if self._vocab.addressed(text, concepts):
+        if cues.deadline_days is not None:
+            features.add("@deadline")
+            if is_short(cues.deadline_days):
+                features.add("@deadline_short")
+        features |= self._vocab.third_party_in(w.words, w.raw, self._is_name)
+        if self._vocab.addressed_in(w.words, concepts):
             features.add(ADDRESSED)
-        scored = self._vocab.score(frozenset(features))
-        matches = [RuleMatch(self._rules[r], s) for r, s in scored if r in self._rules]
-        return matches[:MAX_RULES], cues
+        features |= self._vocab.situations_in(frozenset(features))
+        parts = sentences(text, ALL_ASK_WORDS)
+        weights = sentence_weights(parts) if weighting else [1.0] * len(parts)
+        return Reading(text, tuple(parts), tuple(weights), frozenset(features), concepts, cues)
+
+    def scores(self, reading: Reading) -> Scores:
+        """The classifier's scores for a reading (the model is loaded on first use)."""
+        if self._model is None:
+            self._model = PolicyModel.load()
+        return self._model.scores(reading.parts, reading.weights, reading.features, reading.concepts)
+
+    def asked(self, text: str) -> tuple[Asked, Reading]:
+        """Which rules `text` asks, in order, and how it was read (no I/O)."""
+        reading = self.read(text)
+        whole = self.scores(reading)
+        pieces = parts(text)
+        readings: list[PartReading] = []
+        if len(pieces) > 1 and may_ask_more(whole):
+            last = len(pieces) - 1
+            for i, piece in enumerate(pieces):
+                part = self.read(piece, weighting=False)
+                asks = i == last or any(s.asks for s in part.parts)
+                if asks:
+                    readings.append(PartReading(i, asks, self.scores(part)))
+        return decide(whole, readings, reading.concepts), reading
+
+    def match(self, text: str) -> tuple[list[RuleMatch], Cues]:
+        """Rules that fit `text`, in the order asked (then a close runner-up), and its cues."""
+        asked, reading = self.asked(text)
+        found = [*asked.rules, *([asked.runner_up] if asked.runner_up else [])]
+        matches = [RuleMatch(self._rules[r], round(s, 3)) for r, s in found if r in self._rules]
+        return matches[:MAX_RULES], reading.cues
 
     async def answer(self, text: str) -> Answer:
-        matches, cues = self.match(text)
-        second = None
-        if len(matches) > 1 and matches[1].score >= CLOSE_SECOND_RATIO * matches[0].score:
-            second = matches[1]
-        orgs = await self._refer(text, matches[:1] + ([second] if second else []), cues)
-        return Answer(text, matches, cues, orgs, second)
+        asked, reading = self.asked(text)
+        cues = reading.cues
+        matches = [RuleMatch(self._rules[r], round(s, 3)) for r, s in asked.rules if r in self._rules]
+        runner_up = None
+        if asked.runner_up is not None and asked.runner_up[0] in self._rules:
+            runner_up = RuleMatch(self._rules[asked.runner_up[0]], round(asked.runner_up[1], 3))
+        second_ask = matches[1] if len(matches) > 1 else None
+        listed = (matches + ([runner_up] if runner_up else []))[:MAX_RULES]
+        offered = matches[:2] + ([runner_up] if runner_up else [])
+        orgs = await self._refer(text, offered, cues)
+        return Answer(text, listed, cues, orgs, runner_up, second_ask, asked.smalltalk)
 
     async def _refer(self, text: str, offered: list[RuleMatch], cues: Cues) -> list[Organization]:
         """Organizations for the best offered rule that refers to someone (nearest first).
