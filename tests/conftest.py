@@ -101,6 +101,18 @@ async def bot(services: Services, emulator: BotAPIEmulator) -> AsyncIterator[Any
         yield conversation
 
 
+@pytest.fixture
+async def alpha(services: Services) -> str:
+    """One listing in the bot's database: a national organization of waste pickers in Colombia."""
+    from directory.organizations import Organization, Organizations
+
+    org = Organization(
+        id="test-alpha", name="Alpha Recyclers", kind="national", sectors=("waste_pickers",), countries=("CO",)
+    )
+    await Organizations(services.db).add_many([org], "seed")
+    return org.id
+
+
 class Conversation:
     """Send as a user, wait for the bot's reply: how every Telegram test talks to the bot."""
 

@@ -11,26 +11,13 @@ import pytest
 from bot import cards
 from directory.fields import FieldError
 from directory.listing_fields import parse_field
-from directory.organizations import Organization, Organizations
 from tests.conftest import ADMIN_ID, USER_ID
 
 LINK = re.compile(r"start=claim_([A-Za-z0-9_-]+)")
 
 
 @pytest.fixture
-async def listing(bot, services):
-    await Organizations(services.db).add_many(
-        [
-            Organization(
-                id="test-alpha",
-                name="Alpha Recyclers",
-                kind="national",
-                sectors=("waste_pickers",),
-                countries=("CO",),
-            )
-        ],
-        "seed",
-    )
+async def listing(bot, services, alpha):
     invite = await bot.send("/invite test-alpha", user=ADMIN_ID)
     mark = len(bot.emulator.calls)
     await bot.send(f"/start claim_{LINK.search(invite.text)[1]}", lang="es")  # type: ignore[index]

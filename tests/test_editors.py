@@ -13,19 +13,10 @@ import pytest
 
 from directory.db import Database
 from directory.listings import Listings
-from directory.organizations import Organization, Organizations
 from tests.conftest import ADMIN_ID, USER_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 LINK = re.compile(r"start=claim_([A-Za-z0-9_-]+)")
-
-
-@pytest.fixture
-async def alpha(services) -> str:
-    await Organizations(services.db).add_many(
-        [Organization(id="test-alpha", name="Alpha Recyclers", kind="national", countries=("CO",))], "seed"
-    )
-    return "test-alpha"
 
 
 def answer_after(bot, mark: int):

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from directory.organizations import Organization, Organizations
 from tests.conftest import ADMIN_ID, USER_ID
 
 GROUP = -4242
@@ -17,11 +16,8 @@ LINK = re.compile(r"start=claim_([A-Za-z0-9_-]+)")
 
 
 @pytest.fixture
-async def world(services) -> None:
+async def world(services, alpha) -> None:
     """A listing with an editor, a past broadcast, a question nobody answered."""
-    await Organizations(services.db).add_many(
-        [Organization(id="test-alpha", name="Alpha Recyclers", kind="national", countries=("CO",))], "seed"
-    )
     invite = await services.listings.create_invite("test-alpha", ADMIN_ID)
     assert invite is not None
     await services.listings.claim(invite.token, USER_ID)

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bot.ratelimit import DeliverySettings
-from directory.organizations import Organization, Organizations
+from directory.organizations import Organizations
 from tests.conftest import ADMIN_ID, USER_ID
 
 SECOND_ADMIN = 901
@@ -24,14 +24,6 @@ def setup(services) -> None:
     services.config = services.config.__class__(
         **{**vars(services.config), "admins": frozenset({ADMIN_ID, SECOND_ADMIN})}
     )
-
-
-@pytest.fixture
-async def alpha(services) -> str:
-    await Organizations(services.db).add_many(
-        [Organization(id="test-alpha", name="Alpha Recyclers", kind="national", countries=("CO",))], "seed"
-    )
-    return "test-alpha"
 
 
 def data_of(reply, prefix: str) -> str:
