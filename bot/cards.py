@@ -5,9 +5,11 @@ from __future__ import annotations
 from bot import labels
 from bot.i18n import Translator
 from bot.render import h
+from directory.listing_fields import DETAIL_FIELDS
 from directory.organizations import Organization
 
 MAX_COUNTRIES_SHOWN = 6
+CONTACT_MARKS = {"email": "✉️", "phone": "☎️", "url": "🔗"}  # public contact routes; others get "·"
 
 
 def deep_link(bot_username: str, org_id: str) -> str:
@@ -43,6 +45,8 @@ def card(t: Translator, org: Organization, number: int | None = None) -> str:
         lines[-1] += h(f" · {org.city}")
     if org.website:
         lines.append(h(org.website))
+    contacts = [(CONTACT_MARKS.get(s.kind, "·"), org.detail(s.key)) for s in DETAIL_FIELDS]
+    lines += [f"{mark} {h(value)}" for mark, value in contacts if value]
     return "\n".join(lines)
 
 

@@ -10,14 +10,18 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Config
-from bot.delivery import DeliverySettings
 from bot.flood import FloodControl
+from bot.flow.state import PendingStore
 from bot.i18n import Catalogs, Translator
+from bot.ratelimit import DeliverySettings
+from directory.claims import Claims
+from directory.conversations import Conversations
 from directory.db import Database
 from directory.listings import Listings
 from directory.outbox import Outbox
 from directory.policy.answer import PolicyEngine
 from directory.policy.feedback import PolicyFeedback
+from directory.policy.live import live_engine
 from directory.saved_searches import SavedSearches
 from directory.search import Directory
 from directory.seed import load_seed
@@ -37,47 +41,53 @@ class Services:
     catalogs: Catalogs
     users: Users = field(init=False)
     flood: FloodControl = field(init=False)
-    extras: dict[str, Any] = field(default_factory=dict)
     listings: Listings = field(init=False)
     subscriptions: Subscriptions = field(init=False)
     outbox: Outbox = field(init=False)
-    delivery: DeliverySettings = field(default_factory=DeliverySettings.from_env)  # BROADCAST_RATE
+    delivery: DeliverySettings = field(init=False)
     directory: Directory = field(init=False)
     policy: PolicyEngine = field(init=False)
     feedback: PolicyFeedback = field(init=False)
     saved_searches: SavedSearches = field(init=False)
+    pending: PendingStore = field(init=False)
+    claims: Claims = field(init=False)
 
     def __post_init__(self) -> None:
         self.users = Users(self.db)
         self.listings = Listings(self.db)
         self.subscriptions = Subscriptions(self.db)
         self.outbox = Outbox(self.db)
+        self.delivery = DeliverySettings(rate=self.config.broadcast_rate)
         self.flood = FloodControl(self.config.flood_per_minute, float(self.config.flood_cooldown))
         self.directory = Directory(self.db)
-        self.policy = PolicyEngine(self.db, self.directory)
+        self.policy = live_engine(self.db, self.directory)  # reloads itself after each edit
         self.feedback = PolicyFeedback(self.db)
         self.saved_searches = SavedSearches(self.db)
+        self.claims = Claims(self.db)
+        self.pending = PendingStore(Conversations(self.db), self.claims)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.config.admins
 
     async def load(self) -> None:
-        """Seed the directory and the policy (idempotent), compile the matcher, tidy up."""
+        """Seed the directory and the policy (idempotent), compile the matcher, read the
+        conversations in progress, tidy up."""
         await load_seed(self.db)
         await self.policy.load()
         await self.saved_searches.purge()
+        await self.pending.load()
+        await self.claims.purge()
 
     async def directory_size(self) -> int:
         """How many organizations the directory holds (for the startup line)."""
-        return int(await self.db.fetchval("SELECT count(*) FROM organizations") or 0)
+        return await self.listings.organizations.count()
 
     async def close(self) -> None:
         await self.db.close()
 
     async def is_editor(self, user_id: int) -> bool:
-        """Whether the user edits some listing (the listings feature replaces this)."""
-        checker = self.extras.get("is_editor")
-        return bool(await checker(user_id)) if checker is not None else False
+        """Whether the user edits some listing."""
+        return await self.listings.is_editor_anywhere(user_id)
 
 
 StartPayloadHandler = Callable[[Update, "BotContext", str], Awaitable[bool]]
@@ -97,6 +107,10 @@ class BotData:
         self.on_stop: list[Callable[[Any], Awaitable[None]]] = []
         # called after every processed update (the health endpoint watches it)
         self.on_processed: Callable[[], None] = lambda: None
+        # guarded steps (bot.flow.steps): commands by name (private-chat deep links), and the
+        # step that takes a conversation's next message, by the conversation's kind
+        self.command_routes: dict[str, Any] = {}
+        self.text_routes: dict[type, Any] = {}
 
     def attach(self, services: Services) -> None:
         self._services = services

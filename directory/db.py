@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -85,6 +85,7 @@ class Database:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None  # the task whose transaction is open
         self._depth = 0
+        self._on_commit: list[Callable[[], Awaitable[None]]] = []
 
     @classmethod
     async def open(
@@ -174,6 +175,21 @@ class Database:
                 await self.conn.execute("COMMIT")
             finally:
                 self._owner, self._depth = None, 0
+                hooks, self._on_commit = self._on_commit, []
+        for hook in hooks:  # only reached after a COMMIT: a rollback raised above
+            await hook()
+
+    async def on_commit(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run `hook` once what this task wrote is committed: now, or after the transaction
+        it is inside commits (never, if that one rolls back)."""
+        if self._depth and asyncio.current_task() is self._owner:
+            self._on_commit.append(hook)
+        else:
+            await hook()
+
+    async def ping(self) -> None:
+        """A query that needs nothing: the health check's sign that the database answers."""
+        await self.fetchval("SELECT 1")
 
     # Reads run the statement and fetch its rows in ONE call on aiosqlite's thread: with a
     # separate execute and fetch, another task's write could land in between on the shared

@@ -21,6 +21,8 @@ from urllib.parse import urlparse
 import babel
 
 from directory.db import Database
+from directory.fields import FieldError
+from directory.listing_fields import DETAIL_FIELDS, parse_field, phone_region
 from directory.organizations import (
     KINDS,
     SUMMARY_LANGS,
@@ -50,6 +52,7 @@ COLUMNS: tuple[str, ...] = (
     "summary",
     "sources",
 )
+DETAIL_COLUMNS: tuple[str, ...] = tuple(spec.key for spec in DETAIL_FIELDS)  # optional
 SUMMARY_COLUMNS: tuple[str, ...] = tuple(
     f"summary_{lang}" for lang in SUMMARY_LANGS if lang != "en"
 )
@@ -142,6 +145,14 @@ def org_from_record(record: Mapping[str, Any]) -> Organization:
         raise RowError("an organization cannot be its own parent")
     summaries = {"en": _text(record, "summary")}
     summaries |= {col.removeprefix("summary_"): _text(record, col) for col in SUMMARY_COLUMNS}
+    details: dict[str, str] = {}
+    for spec in DETAIL_FIELDS:
+        raw = _text(record, spec.key)
+        try:
+            if raw:
+                details[spec.key] = parse_field(spec.key, raw, region=phone_region(countries)).value
+        except FieldError as exc:
+            raise RowError(f"{spec.key} {raw[:80]!r} is not valid ({exc.code})") from exc
     return Organization(
         id=org_id,
         name=name,
@@ -160,6 +171,7 @@ def org_from_record(record: Mapping[str, Any]) -> Organization:
         wiego_relation=_text(record, "wiego_relation"),
         sources=_text(record, "sources"),
         summaries=tuple(sorted((k, v) for k, v in summaries.items() if v)),
+        details=tuple(sorted((k, v) for k, v in details.items() if v)),
     )
 
 
@@ -274,6 +286,7 @@ def org_record(org: Organization) -> dict[str, Any]:
         "summary": summaries.get("en", ""),
         "sources": org.sources,
     }
+    record |= {col: org.detail(col) for col in DETAIL_COLUMNS}
     record |= {col: summaries.get(col.removeprefix("summary_"), "") for col in SUMMARY_COLUMNS}
     return record
 
@@ -286,7 +299,9 @@ async def export(db: Database, fmt: Literal["csv", "json", "hsds"]) -> str:
     if fmt == "hsds":
         return json.dumps(_hsds(orgs), ensure_ascii=False, indent=1)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[*COLUMNS, *SUMMARY_COLUMNS], lineterminator="\n")
+    writer = csv.DictWriter(
+        out, fieldnames=[*COLUMNS, *DETAIL_COLUMNS, *SUMMARY_COLUMNS], lineterminator="\n"
+    )
     writer.writeheader()
     writer.writerows(org_record(o) for o in orgs)
     return out.getvalue()
@@ -302,6 +317,7 @@ def _hsds(orgs: list[Organization]) -> dict[str, list[dict[str, Any]]]:
             "alternate_name": o.acronym or None,
             "description": o.summary("en"),
             "website": o.website or None,
+            "email": o.detail("email") or None,
             "year_incorporated": o.founded,
             "legal_status": o.kind,
             "parent_organization_id": o.parent,
@@ -328,4 +344,14 @@ def _hsds(orgs: list[Organization]) -> dict[str, list[dict[str, Any]]]:
         for o in orgs
         for lang in o.languages
     ]
-    return {"organization": organization, "service_area": service_area, "language": language}
+    phone = [
+        {"id": f"{o.id}:phone", "organization_id": o.id, "number": o.detail("phone")}
+        for o in orgs
+        if o.detail("phone")
+    ]
+    return {
+        "organization": organization,
+        "service_area": service_area,
+        "language": language,
+        "phone": phone,
+    }

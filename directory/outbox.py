@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import aiosqlite
 
 from directory.db import Database, utcnow
 from directory.subscriptions import EFFECTIVE_LOCALE
+from directory.users import ensure_user_in
 
 ROW_STATUSES = ("pending", "sending", "sent", "failed", "blocked", "cancelled")
 
@@ -121,6 +123,10 @@ class Outbox:
         """New or changed work: a broadcast was queued or cancelled."""
         self._work.set()
 
+    async def wake(self) -> None:
+        """`notify`, as a step's effect once the broadcast is committed."""
+        self.notify()
+
     def signalled(self) -> bool:
         return self._work.is_set()
 
@@ -142,18 +148,22 @@ class Outbox:
         progress_locale: str,
         progress_chat_id: int | None = None,
         progress_message_id: int | None = None,
+        locales: Collection[str] | None = None,
+        notify: bool = True,
     ) -> Broadcast:
         """Queue a broadcast: the broadcast, its texts and one outbox row per subscriber, in
-        one transaction (all of it is on disk before anything is sent, or none of it is)."""
+        one transaction (all of it is on disk before anything is sent, or none of it is).
+
+        `locales` limits it to the subscribers who read one of those languages (a policy
+        update goes only to the languages whose text changed); None: every subscriber.
+        `notify=False` leaves waking the worker to the caller (`wake`), once it has committed.
+        """
         if not texts.get(default_locale):
             raise ValueError("a broadcast needs a text in its default locale")
+        only = sorted(locales) if locales is not None else None
         now = utcnow()
         async with self._db.atomic() as conn:
-            await conn.execute(
-                "INSERT INTO users (id, locale, first_seen, last_seen) VALUES (?, NULL, ?, ?) "
-                "ON CONFLICT(id) DO NOTHING",
-                (created_by, now[:10], now[:10]),
-            )
+            await ensure_user_in(conn, created_by)
             cursor = await conn.execute(
                 "INSERT INTO broadcasts (created_by, created_at, status, default_locale, "
                 "progress_locale, progress_chat_id, progress_message_id) "
@@ -175,15 +185,18 @@ class Outbox:
             await conn.execute(
                 "INSERT INTO outbox (broadcast_id, user_id, locale, status, updated_at) "  # noqa: S608
                 f"SELECT ?, s.user_id, {EFFECTIVE_LOCALE}, 'pending', ? "
-                "FROM subscriptions s JOIN users u ON u.id = s.user_id ORDER BY s.user_id",
-                (broadcast_id, now),
+                "FROM subscriptions s JOIN users u ON u.id = s.user_id "
+                f"WHERE ? IS NULL OR {EFFECTIVE_LOCALE} IN (SELECT value FROM json_each(?)) "
+                "ORDER BY s.user_id",
+                (broadcast_id, now, None if only is None else 1, json.dumps(only)),
             )
             await conn.execute(
                 "UPDATE broadcasts SET total = "
                 "(SELECT count(*) FROM outbox WHERE broadcast_id = ?) WHERE id = ?",
                 (broadcast_id, broadcast_id),
             )
-        self.notify()
+        if notify:
+            self.notify()
         found = await self.get(int(broadcast_id or 0))
         assert found is not None
         return found

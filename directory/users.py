@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import aiosqlite
+
 from directory.db import Database
 
 
@@ -20,6 +22,17 @@ def _bounded(cache: dict[int, Any]) -> None:
     if len(cache) > CACHE_SIZE:
         for key in list(cache)[: CACHE_SIZE // 2]:
             del cache[key]
+
+
+async def ensure_user_in(conn: aiosqlite.Connection, user_id: int) -> None:
+    """The `users` row that other tables point to, inside the caller's transaction (created
+    without a locale: the person's own choice is never overwritten)."""
+    today = _today()
+    await conn.execute(
+        "INSERT INTO users (id, locale, first_seen, last_seen) VALUES (?, NULL, ?, ?) "
+        "ON CONFLICT (id) DO NOTHING",
+        (user_id, today, today),
+    )
 
 
 class Users:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ADMIN_ID, USER_ID
+from tests.conftest import USER_ID
 
 
 async def test_private_question_gets_verdict_links_and_referrals(bot, services, monkeypatch) -> None:
@@ -136,43 +136,6 @@ async def test_off_topic_is_refused_honestly_and_recorded(bot, services, catalog
     assert [e.question for e in unanswered] == ["What is the capital of France?"]
 
 
-async def test_feedback_is_stored_without_user_id(bot, services) -> None:
-    question = "Does WIEGO offer internships?"
-    reply = await bot.send(question)
-    bad = next(
-        b["callback_data"]
-        for b in reply.buttons
-        if b["callback_data"].endswith(":0") and b["callback_data"].startswith("fb:")
-    )
-    mark = await bot.press(reply, bad)
-    edit = await bot.emulator.wait_for(lambda c: c.method == "editMessageReplyMarkup", after=mark)
-    assert not any(b["callback_data"].startswith("fb:") for b in edit.buttons)
-    rows = await services.feedback.recent_unhelpful()
-    assert [(e.question, e.rule_id) for e in rows] == [(question, "internship")]
-    columns = [r[1] for r in await services.db.fetchall("PRAGMA table_info(policy_feedback)")]
-    assert not any("user" in c for c in columns)
-    assert str(USER_ID) not in repr(await services.db.fetchall("SELECT * FROM policy_feedback"))
-
-
-@pytest.mark.parametrize(
-    "data", ["fb:not_a_rule:1", "fb:funding:7", "fb:funding", "fb::1", "r:made_up", "r:"]
-)
-async def test_forged_feedback_and_rule_buttons(bot, services, data: str) -> None:
-    reply = await bot.send("Does WIEGO offer internships?")
-    mark = await bot.press(reply, data)
-    answer = next(c for c in bot.emulator.calls[mark:] if c.method == "answerCallbackQuery")
-    assert answer.params.get("show_alert") is True
-    assert await services.feedback.recent_unhelpful() == []
-
-
-async def test_feedback_on_a_message_without_question_is_refused(bot, services) -> None:
-    mark = len(bot.emulator.calls)
-    bot.emulator.callback(USER_ID, "fb:funding:0", message=None)
-    answer = await bot.emulator.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark)
-    assert answer.params.get("show_alert") is True
-    assert await services.feedback.recent_unhelpful() == []
-
-
 async def test_groups_only_answer_ask(bot, services) -> None:
     emulator = bot.emulator
     mark = len(emulator.calls)
@@ -188,14 +151,6 @@ async def test_ask_without_question_explains(bot, catalogs) -> None:
     assert reply.text == catalogs.translator("es")._(
         "Write your question after /ask, for example: /ask Can WIEGO fund our project?"
     )
-
-
-async def test_unanswered_is_for_admins(bot, catalogs) -> None:
-    await bot.send("tell me a joke about cats")
-    refused = await bot.send("/unanswered")
-    assert refused.text == catalogs.translator("en")._("Only WIEGO admins can do this.")
-    listing = await bot.send("/unanswered", user=ADMIN_ID)
-    assert "tell me a joke about cats" in listing.text
 
 
 async def test_a_4096_character_question_is_answered(bot) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot import callbacks
@@ -122,3 +124,15 @@ async def test_deep_link_opens_a_listing(bot, catalogs) -> None:
 async def test_hostile_search_text_gets_an_answer(bot, hostile: str) -> None:
     reply = await bot.send(f"/search {hostile}")
     assert reply.text
+
+
+async def test_a_page_past_the_end_shows_the_last_page_with_its_cards(bot) -> None:
+    reply = await bot.send("/search waste pickers")
+    saved = next(b["callback_data"] for b in reply.buttons if b["callback_data"].startswith("s:")).split(":")[1]
+    mark = await bot.press(reply, f"s:{saved}:99")
+    page = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    last = re.search(r"Page (\d+) of (\d+)", page.text)
+    assert last is not None and last[1] == last[2]
+    first_on_page = (int(last[1]) - 1) * 5 + 1
+    assert f"<b>{first_on_page}. " in page.text  # its cards, not an empty page
+    assert f"ℹ️ {first_on_page}" in [b["text"] for b in page.buttons]

@@ -15,6 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import callbacks, cards, labels
 from bot.context import BotContext
+from bot.handlers.feedback import feedback_row
 from bot.handlers.search import pressed_search, results_message
 from bot.render import clip, h
 from directory.policy.answer import Answer
@@ -104,14 +105,6 @@ async def answer_text(context: BotContext, answer: Answer) -> tuple[str, InlineK
         )
     rows.append(feedback_row(context, best.id))
     return clip("\n".join(parts)), InlineKeyboardMarkup(rows)
-
-
-def feedback_row(context: BotContext, rule_id: str) -> list[InlineKeyboardButton]:
-    t = context.t
-    return [
-        InlineKeyboardButton("👍 " + t._("Helpful"), callback_data=callbacks.pack("fb", rule_id, 1)),
-        InlineKeyboardButton("👎 " + t._("Not helpful"), callback_data=callbacks.pack("fb", rule_id, 0)),
-    ]
 
 
 @asynccontextmanager
@@ -286,47 +279,6 @@ async def ask_command(update: Update, context: BotContext) -> None:
     await reply_to_question(message, context, question)
 
 
-def question_of(message: object) -> str | None:
-    """The user's question: the message our answer replied to."""
-    if not isinstance(message, Message) or message.reply_to_message is None:
-        return None
-    original = message.reply_to_message
-    text = original.text or ""
-    if text.startswith("/ask"):
-        text = text.partition(" ")[2]
-    return text.strip() or None
-
-
-async def feedback_pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    t = context.t
-    services = context.services
-    try:
-        data = callbacks.parse(query.data, kind="fb", arity=2)
-        rule_id = data.part(0)
-        helpful = data.int_part(1, maximum=1) == 1
-        if rule_id != "none" and rule_id not in services.policy.rule_ids:
-            raise callbacks.CallbackDataError("unknown rule")
-        question = question_of(query.message)
-        if question is None:
-            raise callbacks.CallbackDataError("no question to attach the feedback to")
-    except callbacks.CallbackDataError:
-        await query.answer(t._("This button is no longer valid."), show_alert=True)
-        return
-    await services.feedback.record(question[:MAX_QUESTION], None if rule_id == "none" else rule_id, helpful)
-    await query.answer(t._("Thank you: this helps us improve the answers."))
-    message = query.message
-    if isinstance(message, Message) and message.reply_markup is not None:
-        # keep every button but the feedback row, so nobody votes twice on the same answer
-        rows = [
-            row
-            for row in message.reply_markup.inline_keyboard
-            if not any(str(b.callback_data or "").startswith("fb:") for b in row)
-        ]
-        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
-
-
 async def second_rule_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
@@ -358,39 +310,8 @@ async def more_pressed(update: Update, context: BotContext) -> None:
         await query.message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True)
 
 
-async def unanswered_command(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return
-    t = context.t
-    if not context.is_admin:
-        log.warning("refused: user %s tried /unanswered", user.id)
-        await message.reply_text(t._("Only WIEGO admins can do this."))
-        return
-    feedback = context.services.feedback
-    unanswered = await feedback.recent_unanswered(limit=15)
-    unhelpful = await feedback.recent_unhelpful(limit=15)
-    if not unanswered and not unhelpful:
-        await message.reply_text(t._("No unanswered or unhelpful questions recently."))
-        return
-    lines: list[str] = []
-    if unanswered:
-        lines.append("<b>" + h(t._("Questions no rule fitted")) + "</b>")
-        lines += [f"• {h(t.day(e.at))}: {h(e.question[:200])}" for e in unanswered]
-    if unhelpful:
-        lines.append("\n<b>" + h(t._("Answers marked not helpful")) + "</b>")
-        lines += [
-            f"• {h(t.day(e.at))} · {h(labels.topic(t, e.rule_id or ''))}: {h(e.question[:200])}"
-            for e in unhelpful
-        ]
-    await message.reply_html(clip("\n".join(lines)))
-
-
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("ask", ask_command))
-    app.add_handler(CommandHandler("unanswered", unanswered_command))
-    app.add_handler(CallbackQueryHandler(feedback_pressed, pattern=r"^fb:"))
     app.add_handler(CallbackQueryHandler(second_rule_pressed, pattern=r"^r:"))
     app.add_handler(CallbackQueryHandler(more_pressed, pattern=r"^m:"))
     app.add_handler(CallbackQueryHandler(keep_language_pressed, pattern=r"^kl:"))

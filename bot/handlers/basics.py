@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -15,11 +16,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
+from bot.callbacks import CallbackData
 from bot.commands import visible_to
 from bot.context import BotContext
 from bot.flood import Verdict
+from bot.flow.steps import LOCALE_GROUP, Stale, Step, install, install_router, member_step
 from bot.render import command_lines, h
+
+
+@dataclass(frozen=True)
+class LanguageChoice(CallbackData, prefix="lang"):
+    code: str
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +53,8 @@ async def resolve_locale(update: Update, context: BotContext) -> None:
                 ),
             )
         if verdict is not Verdict.OK:
+            if update.callback_query is not None:  # never leave a button's spinner turning
+                await update.callback_query.answer(context.t._("Please wait a minute, then try again."))
             raise ApplicationHandlerStop
 
 
@@ -105,7 +114,7 @@ def language_keyboard(context: BotContext) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
             ("✓ " if info.code == current else "") + info.native_name,
-            callback_data=callbacks.pack("lang", info.code),
+            callback_data=LanguageChoice(info.code).pack(),
         )
         for info in context.services.catalogs.ordered()
     ]
@@ -120,31 +129,24 @@ async def language(update: Update, context: BotContext) -> None:
     await message.reply_text(context.t._("Choose your language:"), reply_markup=language_keyboard(context))
 
 
-async def language_chosen(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    if query is None or update.effective_user is None:
-        return
-    catalogs = context.services.catalogs
-    try:
-        code = callbacks.parse(query.data, kind="lang", arity=1).part(0)
-        if code not in catalogs.codes:
-            raise callbacks.CallbackDataError("unknown locale")
-    except callbacks.CallbackDataError:
-        await query.answer(context.t._("This button is no longer valid."), show_alert=True)
-        return
-    await context.services.users.set_locale(update.effective_user.id, code)
-    context.use_locale(code)
+@member_step(button=LanguageChoice, private=False, action="language")
+async def language_chosen(step: Step[LanguageChoice]) -> None:
+    catalogs = step.services.catalogs
+    code = step.data.code
+    if code not in catalogs.codes:
+        raise Stale
+    await step.services.users.set_locale(step.user_id, code)
+    step.context.use_locale(code)
     name = next(i.native_name for i in catalogs.ordered() if i.code == code)
-    await query.answer()
-    await query.edit_message_text(context.t._("Language set to %(language)s.", language=name))
+    step.show(h(step.t._("Language set to %(language)s.", language=name)))
 
 
 async def cancel(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    if message is None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
         return
-    pending = context.user_data.pop("pending", None) if context.user_data is not None else None
-    text = context.t._("Stopped. Nothing was changed.") if pending else context.t._("Nothing to cancel.")
+    stopped = await context.services.pending.abandon(user.id)
+    text = context.t._("Stopped. Nothing was changed.") if stopped else context.t._("Nothing to cancel.")
     await message.reply_text(text)
 
 
@@ -156,12 +158,13 @@ async def stale_button(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(TypeHandler(Update, resolve_locale), group=-1)
+    app.add_handler(TypeHandler(Update, resolve_locale), group=LOCALE_GROUP)
+    install_router(app)  # a conversation's next message, before the features see it
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CommandHandler("language", language))
     app.add_handler(CommandHandler("cancel", cancel))
-    app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^lang:"))
+    install(app, [language_chosen])
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

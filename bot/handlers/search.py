@@ -23,6 +23,7 @@ from bot.context import BotContext
 from bot.render import clip, h
 from directory.places import Place
 from directory.saved_searches import SavedSearch
+from directory.search import SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -37,18 +38,24 @@ async def results_message(
     """The text and buttons of one page of a saved search."""
     t = context.t
     directory = context.services.directory
-    result = await directory.search(
-        saved.text,
-        sectors=saved.sectors,
-        countries=saved.countries,
-        regions=saved.regions,
-        limit=PAGE_SIZE,
-        offset=page * PAGE_SIZE,
-    )
+
+    async def search(at: int) -> SearchResult:
+        return await directory.search(
+            saved.text,
+            sectors=saved.sectors,
+            countries=saved.countries,
+            regions=saved.regions,
+            limit=PAGE_SIZE,
+            offset=at * PAGE_SIZE,
+        )
+
+    result = await search(page)
     if result.total == 0:
         return await no_results(context, saved.text), None
     pages = (result.total + PAGE_SIZE - 1) // PAGE_SIZE
-    page = min(page, pages - 1)
+    if page >= pages:  # a forged or outdated page past the end: the last page, with its cards
+        page = pages - 1
+        result = await search(page)
     understood = understood_line(context, result.sectors, [place_name(context, p) for p in result.places])
     head = t.ngettext("%(n)s organization found", "%(n)s organizations found", result.total)
     if result.total_capped:
