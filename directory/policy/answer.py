@@ -8,7 +8,6 @@ place. It never contacts anyone and never invents a policy: below the threshold,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,23 +15,16 @@ from directory.db import Database
 from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
 from directory.policy.cues import askers, deadline_days, detect_language, is_short
-from directory.policy.lexicon import ALL_STOPWORDS
 from directory.policy.matcher import ADDRESSED, Vocabulary, load_vocabulary
 from directory.policy.rules import PolicyRules, Rule
+from directory.referrals import Referral, Referrals
 from directory.search import GENERAL, Directory
 from directory.sectors import find_sectors
-from directory.text import normalize, tokens
 
 CLOSE_SECOND_RATIO = 0.6
 """A runner-up within this fraction of the best score is offered too (as a button)."""
 MAX_RULES = 3
 MAX_ORGS = 5
-_NETWORK_KINDS = frozenset({"global_network", "regional_network"})
-_MEMBER_KINDS = frozenset({"national", "local"})
-_POOL = 20  # organizations fetched before filtering by kind
-_WORD = re.compile(r"[^\W\d_]+")
-_MIN_NAME_LEN = 4
-_MAX_NAMED = 2
 
 
 @dataclass(frozen=True)
@@ -59,41 +51,11 @@ class Answer:
     cues: Cues
     organizations: list[Organization]  # nearest first
     close_second: RuleMatch | None
+    referral: Referral | None = None  # the organizations' outcome: found in the place, or why not
 
     @property
     def best(self) -> RuleMatch | None:
         return self.rules[0] if self.rules else None
-
-
-def _proper_nouns(text: str) -> frozenset[str]:
-    """Capitalized words after the first one, normalized: names of markets, landfills, places
-    the gazetteer may not know ("la décharge de Mbeubeuss")."""
-    found = {
-        normalize(word)
-        for k, word in enumerate(_WORD.findall(text))
-        if k > 0 and word[:1].isupper() and len(word) >= _MIN_NAME_LEN
-    }
-    return frozenset(found - ALL_STOPWORDS)
-
-
-def _named_first(text: str, pool: list[Organization]) -> list[Organization]:
-    """`pool` with the organizations whose record names a proper noun of the question first.
-
-    Only a name that sets a few organizations apart counts ("WIEGO", in many records, does not).
-    """
-    names = _proper_nouns(text)
-    if not names or not pool:
-        return pool
-    records = [
-        set(tokens(" ".join([o.name, o.acronym, o.city, *(t for _l, t in o.summaries)])))
-        & names
-        for o in pool
-    ]
-    rare = {n for n in names if 0 < sum(n in r for r in records) <= _MAX_NAMED}
-    if not rare:
-        return pool
-    order = sorted(range(len(pool)), key=lambda i: not records[i] & rare)
-    return [pool[i] for i in order]
 
 
 class PolicyEngine:
@@ -103,6 +65,7 @@ class PolicyEngine:
         self._repo = PolicyRules(db)
         self._directory = directory
         self._gaz = gaz or gazetteer()
+        self._referrals = Referrals(directory, self._gaz)
         self._vocab: Vocabulary | None = None
         self._rules: dict[str, Rule] = {}
 
@@ -166,11 +129,12 @@ class PolicyEngine:
         second = None
         if len(matches) > 1 and matches[1].score >= CLOSE_SECOND_RATIO * matches[0].score:
             second = matches[1]
-        orgs = await self._refer(text, matches[:1] + ([second] if second else []), cues)
-        return Answer(text, matches, cues, orgs, second)
+        referral = await self._refer(text, matches[:1] + ([second] if second else []), cues)
+        orgs = list(referral.organizations) if referral is not None else []
+        return Answer(text, matches, cues, orgs, second, referral)
 
-    async def _refer(self, text: str, offered: list[RuleMatch], cues: Cues) -> list[Organization]:
-        """Organizations for the best offered rule that refers to someone (nearest first).
+    async def _refer(self, text: str, offered: list[RuleMatch], cues: Cues) -> Referral | None:
+        """The referral of the best offered rule that refers to someone (directory/referrals.py).
 
         A runner-up "directory" match gives none: the question had a policy answer.
         """
@@ -179,29 +143,9 @@ class PolicyEngine:
              if m.rule.refers_to != "none" and (i == 0 or m.rule.id != "directory")),
             None,
         )
-        if rule is None:
-            return []
-        if rule.id == "directory":
+        if rule is None or rule.refers_to == "none":
+            return None
+        if rule.id == "directory":  # the words are the search; sectors only the matcher hinted
             hinted = [s for s in cues.sectors if s not in find_sectors(text)]
-            found = await self._directory.search(text, sectors=hinted, limit=MAX_ORGS)
-            return [h.org for h in found.hits]
-        sectors = [s for s in cues.sectors if s != GENERAL]
-        countries = sorted({c for p in cues.places if p.kind != "region" for c in p.countries})
-        regions = sorted({p.code for p in cues.places if p.kind == "region"})
-        if not sectors and not countries and not regions:
-            pool = await self._directory.global_networks()
-        else:
-            result = await self._directory.search(
-                "", sectors=sectors, countries=countries, regions=regions, limit=_POOL
-            )
-            pool = [h.org for h in result.hits]
-            if not pool and sectors and (countries or regions):
-                # nobody of that sector in that place: the sector's organizations elsewhere
-                result = await self._directory.search("", sectors=sectors, limit=_POOL)
-                pool = [h.org for h in result.hits]
-            if not pool:  # nothing known there at all: the global networks
-                pool = await self._directory.global_networks()
-        kinds = {"networks": _NETWORK_KINDS, "members": _MEMBER_KINDS}.get(rule.refers_to)
-        if kinds is not None:
-            pool = [o for o in pool if o.kind in kinds] or pool
-        return _named_first(text, pool)[:MAX_ORGS]
+            return await self._referrals.refer("both", hinted, (), text, by_words=True, limit=MAX_ORGS)
+        return await self._referrals.refer(rule.refers_to, cues.sectors, cues.places, text, limit=MAX_ORGS)
