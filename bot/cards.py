@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from babel.dates import format_skeleton
+
 from bot import labels
+from bot.headcount import members_text
 from bot.i18n import Translator
 from bot.render import h
 from directory.organizations import Organization
@@ -32,7 +37,10 @@ def coverage(t: Translator, org: Organization) -> str:
     return ", ".join(names + countries)
 
 
-def card(t: Translator, org: Organization, number: int | None = None) -> str:
+def card(
+    t: Translator, org: Organization, number: int | None = None, *, via: Organization | None = None
+) -> str:
+    """The short card; `via` is the network to reach an organization without a website."""
     head = f"{number}. " if number is not None else ""
     sectors = ", ".join(labels.sector(t, s) for s in org.sectors)
     lines = [
@@ -43,11 +51,33 @@ def card(t: Translator, org: Organization, number: int | None = None) -> str:
         lines[-1] += h(f" · {org.city}")
     if org.website:
         lines.append(h(org.website))
+    elif via is not None and via.website:
+        lines.append(h(t._("No website of its own: reach it through %(network)s", network=title(via))))
+        lines.append(h(via.website))
     return "\n".join(lines)
 
 
-def details(t: Translator, org: Organization, *, parent: Organization | None, bot_username: str) -> str:
-    lines = [card(t, org)]
+def members_as_of(t: Translator, value: str) -> str:
+    """"2023-12" as the reader writes a month ("déc. 2023"); a year or anything else as is."""
+    try:
+        if len(value) == 7:
+            return format_skeleton("yMMM", dt.date.fromisoformat(value + "-01"), locale=t.locale)
+        if len(value) == 10:
+            return t.day(value)
+    except ValueError:
+        pass
+    return value
+
+
+def details(
+    t: Translator,
+    org: Organization,
+    *,
+    parent: Organization | None,
+    bot_username: str,
+    via: Organization | None = None,
+) -> str:
+    lines = [card(t, org, via=via)]
     summary = org.summary(t.locale)
     if summary:
         lines.append(f"\n<i>{h(summary)}</i>\n")
@@ -55,9 +85,11 @@ def details(t: Translator, org: Organization, *, parent: Organization | None, bo
     if org.founded:
         facts.append((t._("Founded"), str(org.founded)))
     if org.members:
-        members = org.members
+        members = members_text(t, org.members)
         if org.members_as_of:
-            members = t._("%(members)s (as of %(date)s)", members=members, date=org.members_as_of)
+            members = t._(
+                "%(members)s (as of %(date)s)", members=members, date=members_as_of(t, org.members_as_of)
+            )
         facts.append((t._("Members"), members))
     if org.languages:
         facts.append((t._("Languages"), ", ".join(t.language_name(code) for code in org.languages)))

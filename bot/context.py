@@ -18,6 +18,7 @@ from directory.listings import Listings
 from directory.outbox import Outbox
 from directory.policy.answer import PolicyEngine
 from directory.policy.feedback import PolicyFeedback
+from directory.referrals import Referrals
 from directory.saved_searches import SavedSearches
 from directory.search import Directory
 from directory.seed import load_seed
@@ -44,6 +45,7 @@ class Services:
     delivery: DeliverySettings = field(default_factory=DeliverySettings.from_env)  # BROADCAST_RATE
     directory: Directory = field(init=False)
     policy: PolicyEngine = field(init=False)
+    referrals: Referrals = field(init=False)
     feedback: PolicyFeedback = field(init=False)
     saved_searches: SavedSearches = field(init=False)
 
@@ -55,6 +57,7 @@ class Services:
         self.flood = FloodControl(self.config.flood_per_minute, float(self.config.flood_cooldown))
         self.directory = Directory(self.db)
         self.policy = PolicyEngine(self.db, self.directory)
+        self.referrals = Referrals(self.directory)
         self.feedback = PolicyFeedback(self.db)
         self.saved_searches = SavedSearches(self.db)
 

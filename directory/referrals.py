@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Literal
 
@@ -82,6 +82,7 @@ class Referral:
     organizations: tuple[Organization, ...]  # this page, nearest first
     outcome: Outcome
     total: int  # organizations in the whole referral (pages: offset in [0, total))
+    refers_to: RefersTo = "both"
     sectors: tuple[str, ...] = ()  # the sectors asked for (the all-sector one left out)
     places: tuple[Place, ...] = ()  # the places recognized
     unrecognized: tuple[str, ...] = ()  # place-like names nobody knows ("BH", "Kibera")
@@ -314,7 +315,8 @@ class Referrals:
             outcome = "no_place"
             pool = await self._directory.global_networks()
         ordered = named_first(names, _lead_with(refers_to, _unique(pool)))
-        return await self._page(ordered, outcome, wanted, known, unknown, limit, offset)
+        referral = await self._page(ordered, outcome, wanted, known, unknown, limit, offset)
+        return replace(referral, refers_to=refers_to)
 
     async def _by_words(
         self,
@@ -351,7 +353,7 @@ class Referrals:
             organizations=orgs,
             outcome=outcome,
             total=result.total,
-            sectors=tuple(sorted(wanted)),
+            sectors=tuple(sorted(result.sectors)),  # as understood, the all-sector one too
             places=found_places,
             unrecognized=unknown if not found_places else (),
             directories=fitting_directories(result.sectors, outcome),
@@ -376,7 +378,7 @@ class Referrals:
             organizations=page,
             outcome=outcome,
             total=len(pool),
-            sectors=tuple(wanted),
+            sectors=tuple(sorted(wanted)),
             places=places,
             unrecognized=unknown if outcome == "place_unknown" else (),
             directories=fitting_directories(wanted, outcome),

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from directory.db import Database
 from directory.organizations import Organization
 from directory.places import Place, gazetteer
-from directory.referrals import Referrals, place_like_names
+from directory.referrals import Referral, Referrals, place_like_names
 from directory.search import Directory
 from directory.sectors import SECTORS
 from directory.seed import load_seed
@@ -101,13 +101,15 @@ async def test_speakers_lead_with_networks_and_interns_with_members(referrals: R
 
 
 async def test_more_continues_past_what_was_shown(referrals: Referrals) -> None:
-    args = ("both", ["waste_pickers"], [], "waste pickers")
-    first = await referrals.refer(*args, limit=3)
+    async def refer(limit: int, offset: int = 0) -> Referral:
+        return await referrals.refer("both", ["waste_pickers"], [], "waste pickers", limit=limit, offset=offset)
+
+    first = await refer(3)
     assert first.total > 3
     seen = [o.id for o in first.organizations]
     offset = 3
     while offset < first.total:
-        page = await referrals.refer(*args, limit=5, offset=offset)
+        page = await refer(5, offset)
         assert page.total == first.total
         seen += [o.id for o in page.organizations]
         offset += 5
