@@ -15,6 +15,7 @@ from bot.flood import FloodControl
 from bot.i18n import Catalogs, Translator
 from directory.db import Database
 from directory.listings import Listings
+from directory.nearby import NearbyOrganizations
 from directory.outbox import Outbox
 from directory.policy.answer import PolicyEngine
 from directory.policy.feedback import PolicyFeedback
@@ -46,6 +47,7 @@ class Services:
     directory: Directory = field(init=False)
     policy: PolicyEngine = field(init=False)
     referrals: Referrals = field(init=False)
+    nearby: NearbyOrganizations = field(init=False)
     feedback: PolicyFeedback = field(init=False)
     saved_searches: SavedSearches = field(init=False)
 
@@ -58,6 +60,7 @@ class Services:
         self.directory = Directory(self.db)
         self.policy = PolicyEngine(self.db, self.directory)
         self.referrals = Referrals(self.directory)
+        self.nearby = NearbyOrganizations(self.directory, self.referrals)
         self.feedback = PolicyFeedback(self.db)
         self.saved_searches = SavedSearches(self.db)
 

@@ -196,6 +196,28 @@ class BotAPIEmulator:
         self._messages[(chat["id"], message["message_id"])] = message
         return self.push({"message": message})
 
+    def attachment(
+        self,
+        user_id: int,
+        fields: dict[str, Any],
+        *,
+        language_code: str | None = "en",
+        chat_id: int | None = None,
+        chat_type: str = "private",
+    ) -> dict[str, Any]:
+        """Queue a message without text: `fields` as in the Bot API (`location`, `photo`, ...)."""
+        user = self.user(user_id, language_code)
+        chat = self._chat(chat_id if chat_id is not None else user_id, chat_type, user)
+        message: dict[str, Any] = {
+            "message_id": self._new_message_id(chat["id"]),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
+            **fields,
+        }
+        self._messages[(chat["id"], message["message_id"])] = message
+        return self.push({"message": message})
+
     def callback(
         self,
         user_id: int,
@@ -453,3 +475,31 @@ class InProcessRequest(BaseRequest):
         raw = request_data.json_parameters if request_data is not None else {}
         status, body = await self.emulator.handle(api_method, raw)
         return status, json.dumps(body).encode()
+
+
+# What a user may send besides text, as the Bot API writes it (the terminal chat's `#photo`...).
+SAMPLE_ATTACHMENTS: dict[str, dict[str, Any]] = {
+    "voice": {"voice": {"file_id": "voice-1", "file_unique_id": "v1", "duration": 4}},
+    "audio": {"audio": {"file_id": "audio-1", "file_unique_id": "a1", "duration": 30}},
+    "photo": {"photo": [{"file_id": "photo-1", "file_unique_id": "p1", "width": 640, "height": 480}]},
+    "sticker": {
+        "sticker": {
+            "file_id": "sticker-1",
+            "file_unique_id": "s1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
+    },
+    "document": {"document": {"file_id": "doc-1", "file_unique_id": "d1", "file_name": "report.pdf"}},
+    "video": {
+        "video": {"file_id": "video-1", "file_unique_id": "vd1", "width": 640, "height": 480, "duration": 5}
+    },
+    "video_note": {"video_note": {"file_id": "note-1", "file_unique_id": "n1", "length": 240, "duration": 5}},
+}
+
+
+def location_fields(latitude: float, longitude: float) -> dict[str, Any]:
+    return {"location": {"latitude": latitude, "longitude": longitude}}
