@@ -103,6 +103,8 @@ class BotData:
         self.on_stop: list[Callable[[Any], Awaitable[None]]] = []
         # called after every processed update (the health endpoint watches it)
         self.on_processed: Callable[[], None] = lambda: None
+        # the terminal chat delivers nothing: broadcasts wait in this database for `main.py run`
+        self.offline_database: str | None = None
 
     def attach(self, services: Services) -> None:
         self._services = services

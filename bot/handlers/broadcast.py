@@ -196,6 +196,23 @@ async def broadcast(update: Update, context: BotContext) -> None:
     )
 
 
+def offline_delivery(context: BotContext, total: int) -> str:
+    """In the terminal chat: where and when a broadcast will really be delivered ("" on Telegram)."""
+    database = context.bot_data.offline_database
+    if not database:
+        return ""
+    return context.t.ngettext(
+        "Offline chat: nothing is sent from here. The broadcast waits in the outbox of %(database)s "
+        "and goes to its %(n)s subscriber on Telegram the next time the bot runs with a token "
+        "(python main.py run).",
+        "Offline chat: nothing is sent from here. The broadcast waits in the outbox of %(database)s "
+        "and goes to its %(n)s subscribers on Telegram the next time the bot runs with a token "
+        "(python main.py run).",
+        total,
+        database=database,
+    )
+
+
 def _language_name(context: BotContext, code: str) -> str:
     return next((i.native_name for i in context.services.catalogs.ordered() if i.code == code), code)
 
@@ -261,12 +278,15 @@ async def _preview(context: BotContext, draft: Draft) -> tuple[str, InlineKeyboa
         recipients[key] = recipients.get(key, 0) + n
     total = sum(recipients.values())
     default_name = _language_name(context, draft.default_locale)
+    offline = offline_delivery(context, total)
 
     def render(snippet: int | None) -> str:
         lines = [
             "<b>" + h(t._("Preview of the broadcast")) + "</b>",
             h(t.ngettext("It goes to %(n)s subscriber.", "It goes to %(n)s subscribers.", total)),
         ]
+        if offline:
+            lines.append(h(offline))
         for info in catalogs.ordered():
             if info.code not in draft.texts:
                 continue
@@ -377,7 +397,9 @@ async def _confirm(update: Update, context: BotContext, draft: Draft) -> None:
     chat_id = message.chat.id if message is not None else user.id
     # The preview becomes the progress message, edited by the worker from now on.
     if message is not None:
-        await query.edit_message_text(t._("📣 The broadcast is queued."))
+        queued_text = t._("📣 The broadcast is queued.")
+        note = offline_delivery(context, await services.subscriptions.count())
+        await query.edit_message_text(f"{queued_text}\n{note}" if note else queued_text)
     queued = await services.outbox.create(
         created_by=user.id,
         texts=draft.texts,
