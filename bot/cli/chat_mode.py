@@ -188,10 +188,9 @@ async def run_chat(
                 if raw is not None:
                     await app.process_update(Update.de_json(raw, app.bot))
                     view.flush()
-    except asyncio.CancelledError:  # Ctrl-C: asyncio.run cancels the chat; leave the line clean
+    except asyncio.CancelledError:  # Ctrl-C: asyncio.run cancels the chat; a way to leave like Ctrl-D
         with contextlib.suppress(ValueError, OSError):
             print(flush=True)
-        raise
     finally:
         await services.close()
     return 0
