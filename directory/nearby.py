@@ -118,6 +118,8 @@ def coordinates() -> Coordinates:
 class Located:
     org: Organization
     km: float | None  # None: a network that covers the place, without a point of its own
+    at: str = ""  # the city the distance was measured to
+    capital: bool = False  # measured to the country's capital: the organization names no city
 
 
 @dataclass(frozen=True)
@@ -146,16 +148,17 @@ class NearbyOrganizations:
         return self._coords
 
     @staticmethod
-    def _point(coords: Coordinates, org: Organization, countries: list[str]) -> City | None:
-        """Where an organization is: its city, else its country's capital."""
+    def _point(coords: Coordinates, org: Organization, countries: list[str]) -> tuple[City, bool] | None:
+        """Where an organization is: its city, else its country's capital (True)."""
         for cc in org.countries:
             if cc in countries and org.city:
                 city = coords.city(org.city, cc)
                 if city is not None:
-                    return city
+                    return city, False
         for cc in org.countries:
-            if cc in countries:
-                return coords.country_point(cc)
+            capital = coords.country_point(cc) if cc in countries else None
+            if capital is not None:
+                return capital, True
         return None
 
     async def near(self, lat: float, lon: float, limit: int = 5) -> Nearby:
@@ -179,12 +182,13 @@ class NearbyOrganizations:
         for hit in result.hits:
             if hit.reason != "place":
                 continue
-            point = self._point(coords, hit.org, countries)
-            if point is None:
+            placed = self._point(coords, hit.org, countries)
+            if placed is None:
                 continue
+            point, capital = placed
             km = distance_km(lat, lon, point.lat, point.lon)
             if km <= NEAR_KM:
-                members.append(Located(hit.org, km))
+                members.append(Located(hit.org, km, point.name, capital))
         members.sort(key=lambda m: (m.km or 0.0, m.org.name))
         covering = await self._directory.search("", countries=[city.country], limit=50)
         regional = [h.org for h in covering.hits if h.reason == "region"]

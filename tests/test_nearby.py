@@ -92,3 +92,12 @@ def test_the_nearest_city_is_the_nearest_or_as_near(lat: float, lon: float) -> N
     assert km == pytest.approx(distance_km(lat, lon, city.lat, city.lon))
     truly = min(distance_km(lat, lon, c.lat, c.lon) for c in coords._cities)
     assert truly <= km <= truly + 25.0
+
+
+async def test_an_organization_without_a_city_is_measured_to_its_capital(nearby: NearbyOrganizations) -> None:
+    found = await nearby.near(-23.5489, -46.6388)  # São Paulo
+    mncr = found.organizations[0]
+    assert (mncr.org.id, mncr.at, mncr.capital) == ("mncr", "Brasília", True)
+    assert mncr.km == pytest.approx(874, abs=10)
+    pune = await nearby.near(18.5204, 73.8567)
+    assert (pune.organizations[0].at, pune.organizations[0].capital) == ("Pune", False)

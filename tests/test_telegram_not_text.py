@@ -100,3 +100,15 @@ async def test_a_location_off_the_map_is_refused_kindly(bot, catalogs) -> None:
     assert reply.text == catalogs.translator("en")._(
         "This location is not on the map. Please share it again."
     )
+
+
+async def test_distances_say_what_they_were_measured_to(bot, catalogs) -> None:
+    t = catalogs.translator("es")
+    dakar = await send(bot, location_fields(14.6928, -17.4467), lang="es")
+    assert t._("In %(city)s, near you", city="Dakar") in dakar.text
+    sao_paulo = await send(bot, location_fields(-23.5489, -46.6388), lang="es")
+    assert "MNCR" in sao_paulo.text.split("\n\n")[1], "the nearest is the Brazilian movement"
+    measured = t._(
+        "About %(km)s km away (measured to %(city)s, the capital)", km=t.number(874), city="Brasília"
+    )
+    assert measured.split(" km")[1] in sao_paulo.text

@@ -7,10 +7,28 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot import callbacks, cards, referral_view
 from bot.context import BotContext
+from bot.i18n import Translator
 from bot.render import clip, h
-from directory.nearby import Nearby
+from directory.nearby import Located, Nearby
 
 NEARBY_CARDS = 5
+
+
+SAME_CITY_KM = 10.0
+
+
+def distance(t: Translator, item: Located) -> str:
+    """How far, and measured to what: the organization's city, else its country's capital."""
+    assert item.km is not None
+    if item.capital:
+        return t._(
+            "About %(km)s km away (measured to %(city)s, the capital)",
+            km=t.number(round(item.km)),
+            city=item.at,
+        )
+    if item.km < SAME_CITY_KM:
+        return t._("In %(city)s, near you", city=item.at)
+    return t._("About %(km)s km away", km=t.number(round(item.km)))
 
 
 def nearby_text(context: BotContext, found: Nearby) -> str:
@@ -30,12 +48,7 @@ def nearby_text(context: BotContext, found: Nearby) -> str:
     for n, item in enumerate(found.organizations, 1):
         card = cards.card(t, item.org, n, via=found.reach.get(item.org.id))
         if item.km is not None:
-            distance = (
-                t._("Less than 1 km away")
-                if item.km < 1
-                else t._("About %(km)s km away", km=t.number(round(item.km)))
-            )
-            card += "\n" + h(distance)
+            card += "\n" + h(distance(t, item))
         lines.append(card + "\n")
     lines += referral_view.directory_lines(t, found.directories)
     return clip("\n".join(lines))
