@@ -42,7 +42,7 @@ Outcome = Literal["in_place", "others_in_place", "around_place", "place_unknown"
 
 NETWORK_KINDS = frozenset({"global_network", "regional_network"})
 MEMBER_KINDS = frozenset({"national", "local"})
-POOL = 30  # organizations considered for one referral (its answer and every "more" page)
+POOL = 20  # organizations considered for one referral (its answer and every "more" page)
 _MAX_NAMED = 2  # a proper noun found in more records than this sets nobody apart
 _MIN_NAME_LEN = 4
 _MAX_NAME_WORDS = 3
