@@ -58,7 +58,7 @@ def card(
 
 
 def members_as_of(t: Translator, value: str) -> str:
-    """"2023-12" as the reader writes a month ("déc. 2023"); a year or anything else as is."""
+    """A month such as "2023-12" as the reader writes it ("déc. 2023"); a year or anything else as is."""
     try:
         if len(value) == 7:
             return format_skeleton("yMMM", dt.date.fromisoformat(value + "-01"), locale=t.locale)

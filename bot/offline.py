@@ -103,6 +103,7 @@ class Failure:
     chat_id: int | None = None
     retry_after: int = 1
     times: int = 1
+    description: str | None = None  # a 400's own words (default: "message is not modified")
 
 
 @dataclass
@@ -336,7 +337,7 @@ class BotAPIEmulator:
         if call.method != "getUpdates":
             failure = self._failure_for(call)
             if failure is not None:
-                return error_body(failure.code, failure.retry_after)
+                return error_body(failure.code, failure.retry_after, failure.description)
             if call.method in _SEND_METHODS:
                 if call.chat_id in self.blocked:
                     return error_body(403)
@@ -437,7 +438,7 @@ class BotAPIEmulator:
         }
 
 
-def error_body(code: int, retry_after: int = 1) -> tuple[int, dict[str, Any]]:
+def error_body(code: int, retry_after: int = 1, description: str | None = None) -> tuple[int, dict[str, Any]]:
     if code == 429:
         return 429, {
             "ok": False,
@@ -448,7 +449,11 @@ def error_body(code: int, retry_after: int = 1) -> tuple[int, dict[str, Any]]:
     if code == 403:
         return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
     if code == 400:
-        return 400, {"ok": False, "error_code": 400, "description": "Bad Request: message is not modified"}
+        return 400, {
+            "ok": False,
+            "error_code": 400,
+            "description": description or "Bad Request: message is not modified",
+        }
     return code, {"ok": False, "error_code": code, "description": "Bad Gateway"}
 
 

@@ -157,3 +157,31 @@ async def test_deep_link_opens_a_listing(bot, catalogs) -> None:
 async def test_hostile_search_text_gets_an_answer(bot, hostile: str) -> None:
     reply = await bot.send(f"/search {hostile}")
     assert reply.text
+
+
+async def test_details_of_a_message_too_old_to_edit_come_as_a_new_message(bot) -> None:
+    from bot.offline import Failure
+
+    reply = await bot.send("/search street vendors Kenya")
+    info = next(b["callback_data"] for b in reply.buttons if b["callback_data"].startswith("o:"))
+    bot.emulator.failures.append(
+        Failure(400, "editMessageText", description="Bad Request: message can't be edited")
+    )
+    mark = await bot.press(reply, info)
+    details = await bot.emulator.wait_for(lambda c: c.method == "sendMessage", after=mark)
+    assert "start=org_kenasvit" in details.text
+    assert [b["callback_data"] for b in details.buttons] == ["s:" + info.split(":", 2)[2]]
+
+
+async def test_back_from_details_returns_to_the_page_they_came_from(bot) -> None:
+    reply = await bot.send("/search waste pickers")
+    nxt = next(b["callback_data"] for b in reply.buttons if b["text"].endswith("▶"))
+    mark = await bot.press(reply, nxt)
+    page2 = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    info = next(b["callback_data"] for b in page2.buttons if b["callback_data"].startswith("o:"))
+    mark = await bot.press(page2, info)
+    details = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    back = next(b["callback_data"] for b in details.buttons)
+    mark = await bot.press(details, back)
+    again = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    assert again.text == page2.text

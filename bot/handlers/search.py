@@ -263,12 +263,20 @@ async def pressed_search(
 
 
 async def _edit(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+    """Show a view in place of the pressed message; a message Telegram no longer lets the bot
+    edit (too old) gets the view as a new message instead."""
     try:
         await query.edit_message_text(
             text, parse_mode=ParseMode.HTML, reply_markup=keyboard, disable_web_page_preview=True
         )
-    except BadRequest as exc:  # the same page pressed twice: "message is not modified"
-        log.debug("edit skipped: %s", exc)
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():  # the same page pressed twice
+            log.debug("edit skipped: %s", exc)
+            return
+        if not isinstance(query.message, Message):
+            raise
+        log.info("could not edit a message (%s): sent the view as a new one", type(exc).__name__)
+        await query.message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True)
 
 
 async def page_pressed(update: Update, context: BotContext) -> None:
