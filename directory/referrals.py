@@ -225,13 +225,15 @@ def named_first(names: frozenset[str], pool: Sequence[Organization]) -> list[Org
     return [pool[i] for i in order]
 
 
-def _lead_with(refers_to: RefersTo, pool: Iterable[Organization]) -> list[Organization]:
-    """Networks first for "networks" (speakers), members first for "members" (interns)."""
+def _ordered(refers_to: RefersTo, names: frozenset[str], pool: Iterable[Organization]) -> list[Organization]:
+    """Networks first for "networks" (speakers), members first for "members" (interns); within
+    each group, those whose record names the question's proper nouns first."""
     lead = {"networks": NETWORK_KINDS, "members": MEMBER_KINDS}.get(refers_to)
     items = list(pool)
     if lead is None:
-        return items
-    return sorted(items, key=lambda o: o.kind not in lead)
+        return named_first(names, items)
+    first = [o for o in items if o.kind in lead]
+    return named_first(names, first) + named_first(names, [o for o in items if o.kind not in lead])
 
 
 def _unique(orgs: Iterable[Organization]) -> list[Organization]:
@@ -292,7 +294,7 @@ class Referrals:
         if by_words:
             given = list(dict.fromkeys(sectors))
             return await self._by_words(text, given, known, unknown, named_orgs, limit, offset)
-        names = proper_nouns(text)
+        names = self._names(text)
         countries = sorted({c for p in known if p.kind != "region" for c in p.countries})
         regions = sorted({p.code for p in known if p.kind == "region"})
         outcome: Outcome
@@ -314,7 +316,7 @@ class Referrals:
         else:
             outcome = "no_place"
             pool = await self._directory.global_networks()
-        ordered = named_first(names, _lead_with(refers_to, _unique(pool)))
+        ordered = _ordered(refers_to, names, _unique(pool))
         referral = await self._page(ordered, outcome, wanted, known, unknown, limit, offset)
         return replace(referral, refers_to=refers_to)
 
@@ -384,6 +386,15 @@ class Referrals:
             directories=fitting_directories(wanted, outcome),
             reach=await self.reach_through(page),
             offset=start,
+        )
+
+    def _names(self, text: str) -> frozenset[str]:
+        """Proper nouns that may single organizations out: a city does (organizations there come
+        first), a country or a region does not (it already chose the organizations)."""
+        return frozenset(
+            name
+            for name in proper_nouns(text)
+            if not any(p.kind != "city" for p in self._gaz.find(f"in {name}"))
         )
 
     async def _global_networks(self, sectors: Sequence[str]) -> list[Organization]:

@@ -100,6 +100,20 @@ async def test_speakers_lead_with_networks_and_interns_with_members(referrals: R
     assert {o.id for o in speaker.organizations} == {o.id for o in intern.organizations}
 
 
+async def test_a_country_named_does_not_put_its_members_before_networks(referrals: Referrals) -> None:
+    brazil = Place("country", "BR", "Brazil", frozenset({"BR"}))
+    text = "We need a keynote speaker on waste pickers for our conference in Brazil"
+    got = await referrals.refer("networks", ["waste_pickers"], [brazil], text)
+    assert [o.id for o in got.organizations] == ["red-lacre", "iawp", "mncr"]
+
+
+async def test_a_city_named_puts_its_organizations_first(referrals: Referrals) -> None:
+    bengaluru = Place("city", "1277333", "Bengaluru", frozenset({"IN"}))
+    text = "I want to interview waste pickers in Bengaluru"
+    got = await referrals.refer("both", ["waste_pickers"], [bengaluru], text)
+    assert got.organizations[0].id == "hasiru-dala"
+
+
 async def test_more_continues_past_what_was_shown(referrals: Referrals) -> None:
     async def refer(limit: int, offset: int = 0) -> Referral:
         return await referrals.refer("both", ["waste_pickers"], [], "waste pickers", limit=limit, offset=offset)

@@ -72,6 +72,8 @@ async def test_a_location_gets_the_nearest_organizations(bot, catalogs, lang: st
     mark = await bot.press(reply, more["callback_data"], lang=lang)
     listing = await bot.emulator.wait_for(lambda c: c.method == "sendMessage", after=mark)
     assert "KENASVIT" in listing.text
+    heading = listing.text.split("\n")[0]
+    assert heading == "<b>" + t.ngettext("%(n)s organization found", "%(n)s organizations found", 1) + "</b>"
 
 
 async def test_the_nearest_organizations_may_be_across_a_border(bot) -> None:

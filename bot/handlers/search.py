@@ -134,7 +134,7 @@ async def results_message(
     if view.page >= pages:  # a page that no longer exists: the last one
         view = view.at(pages - 1)
         referral = await view_referral(context, saved, view)
-    if view.referral is not None:
+    if shown:  # the rest of an answer's referral
         head = t._("More organizations")
         understood = ""
     else:
