@@ -18,10 +18,12 @@ from directory.claims import Claims
 from directory.conversations import Conversations
 from directory.db import Database
 from directory.listings import Listings
+from directory.nearby import NearbyOrganizations
 from directory.outbox import Outbox
 from directory.policy.answer import PolicyEngine
 from directory.policy.feedback import PolicyFeedback
 from directory.policy.live import live_engine
+from directory.referrals import Referrals
 from directory.saved_searches import SavedSearches
 from directory.search import Directory
 from directory.seed import load_seed
@@ -47,6 +49,8 @@ class Services:
     delivery: DeliverySettings = field(init=False)
     directory: Directory = field(init=False)
     policy: PolicyEngine = field(init=False)
+    referrals: Referrals = field(init=False)
+    nearby: NearbyOrganizations = field(init=False)
     feedback: PolicyFeedback = field(init=False)
     saved_searches: SavedSearches = field(init=False)
     pending: PendingStore = field(init=False)
@@ -61,6 +65,8 @@ class Services:
         self.flood = FloodControl(self.config.flood_per_minute, float(self.config.flood_cooldown))
         self.directory = Directory(self.db)
         self.policy = live_engine(self.db, self.directory)  # reloads itself after each edit
+        self.referrals = Referrals(self.directory)
+        self.nearby = NearbyOrganizations(self.directory, self.referrals)
         self.feedback = PolicyFeedback(self.db)
         self.saved_searches = SavedSearches(self.db)
         self.claims = Claims(self.db)
@@ -111,6 +117,8 @@ class BotData:
         # step that takes a conversation's next message, by the conversation's kind
         self.command_routes: dict[str, Any] = {}
         self.text_routes: dict[type, Any] = {}
+        # the terminal chat delivers nothing: broadcasts wait in this database for `main.py run`
+        self.offline_database: str | None = None
 
     def attach(self, services: Services) -> None:
         self._services = services

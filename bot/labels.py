@@ -70,3 +70,17 @@ def topic(t: Translator, rule_id: str) -> str:
 
 def verdict(t: Translator, verdict_id: str) -> str:
     return t._(VERDICT_NAMES[verdict_id]) if verdict_id in VERDICT_NAMES else verdict_id
+
+
+# Larger directories a referral points to (directory/referrals.py has their addresses).
+LARGER_DIRECTORY_NAMES: dict[str, str] = {
+    "globalrec": N_("the waste pickers' world database (GlobalRec)"),
+    "streetnet": N_("StreetNet International's list of affiliates"),
+    "idwf": N_("the IDWF's list of affiliates"),
+    "wiego": N_("WIEGO's organizing database"),
+}
+
+
+def larger_directory(t: Translator, directory_id: str) -> str:
+    name = LARGER_DIRECTORY_NAMES.get(directory_id)
+    return t._(name) if name else directory_id

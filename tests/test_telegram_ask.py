@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import USER_ID
@@ -25,12 +27,20 @@ async def test_private_question_gets_verdict_links_and_referrals(bot, services, 
     assert any(b["callback_data"].startswith("m:") for b in reply.buttons)
 
 
-async def test_more_button_opens_filtered_search(bot) -> None:
+async def test_more_continues_past_the_cards_shown(bot, services) -> None:
     reply = await bot.send("How do I get access to waste pickers in India for my study?")
+    answer = await services.policy.answer("How do I get access to waste pickers in India for my study?")
+    shown = answer.organizations[:3]
+    assert all(o.name in reply.text for o in shown)
     more = next(b["callback_data"] for b in reply.buttons if b["callback_data"].startswith("m:"))
     mark = await bot.press(reply, more)
     results = await bot.emulator.wait_for(lambda c: c.method == "sendMessage", after=mark)
-    assert "KKPKP" in results.text or "AIW" in results.text
+    headings = re.findall(r"<b>\d+\. ([^<]+)</b>", results.text)
+    assert headings and not any(o.name in heading for o in shown for heading in headings), "never the same three"
+    assert answer.organizations[3].name in headings[0]
+    assert "<b>4. " in results.text, "numbering goes on from the cards of the answer"
+    seen = {b["callback_data"].split(":")[1] for b in results.buttons if b["callback_data"].startswith("o:")}
+    assert seen and not seen & {o.id for o in shown}
 
 
 @pytest.mark.parametrize(

@@ -120,3 +120,18 @@ async def test_start_with_unknown_payload_greets(bot, catalogs) -> None:
         )
         in reply.text
     )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_start_says_what_it_reads_and_what_it_keeps(bot, catalogs, lang: str) -> None:
+    reply = await bot.send("/start", lang=lang)
+    t = catalogs.translator(lang)
+    for name in ("English", "Español", "Français", "Português"):
+        assert name in reply.text, "each language in its own name"
+    assert "/language" in reply.text
+    keeps = t._(
+        "What I keep: questions, without your name or user id, to improve the answers; "
+        "your language and subscription choices, until you send /forget."
+    )
+    assert keeps in reply.text
+    assert len(reply.text.splitlines()) <= 7, "a few lines"

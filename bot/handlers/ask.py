@@ -13,10 +13,10 @@ from telegram.constants import ChatAction, MessageLimit
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks, cards, labels
+from bot import callbacks, labels, referral_view
 from bot.context import BotContext
 from bot.handlers.feedback import feedback_row
-from bot.handlers.search import pressed_search, results_message
+from bot.handlers.search import results_message
 from bot.render import clip, h
 from directory.policy.answer import Answer
 from directory.policy.rules import Rule
@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION = int(MessageLimit.MAX_TEXT_LENGTH)  # a whole Telegram message is read
 TYPING_AFTER = 0.3  # seconds: quicker answers need no "typing…" indicator
-REFERRAL_CARDS = 3
 
 
 def rule_text(context: BotContext, rule: Rule) -> str:
@@ -71,23 +70,11 @@ async def answer_text(context: BotContext, answer: Answer) -> tuple[str, InlineK
         return off_topic_text(context), InlineKeyboardMarkup(rows)
     best = answer.rules[0].rule
     parts = [rule_text(context, best)]
-    if answer.organizations:
-        parts.append("\n<b>" + h(t._("Organizations you can contact directly")) + "</b>")
-        parts += [cards.card(t, org, n) for n, org in enumerate(answer.organizations[:REFERRAL_CARDS], 1)]
-        # "more" opens the directory filtered by what the question named (not its words)
-        saved = await services.saved_searches.save(
-            "",
-            sectors=frozenset(answer.cues.sectors),
-            countries=frozenset(c for p in answer.cues.places if p.kind != "region" for c in p.countries),
-            regions=frozenset(p.code for p in answer.cues.places if p.kind == "region"),
-        )
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t._("More organizations") + " ▶", callback_data=callbacks.pack("m", saved.id)
-                )
-            ]
-        )
+    if answer.referral is not None and answer.referral.organizations:
+        question = answer.question[:MAX_QUESTION]
+        lines, more = await referral_view.answer_block(context.t, services, answer.referral, question)
+        parts += lines
+        rows += more
     if answer.second_ask is not None:
         parts.append(
             "\n<b>" + h(t._("You also asked:")) + " " + h(labels.topic(t, answer.second_ask.rule.id)) + "</b>"
@@ -299,21 +286,11 @@ async def second_rule_pressed(update: Update, context: BotContext) -> None:
         )
 
 
-async def more_pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    found = await pressed_search(query, context, "m", 1)
-    if found is None:
-        return
-    text, keyboard = await results_message(context, found[0], 0)
-    if isinstance(query.message, Message):
-        await query.message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("ask", ask_command))
     app.add_handler(CallbackQueryHandler(second_rule_pressed, pattern=r"^r:"))
-    app.add_handler(CallbackQueryHandler(more_pressed, pattern=r"^m:"))
     app.add_handler(CallbackQueryHandler(keep_language_pressed, pattern=r"^kl:"))
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from babel.lists import format_list
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -21,6 +22,7 @@ from bot.commands import visible_to
 from bot.context import BotContext
 from bot.flood import Verdict
 from bot.flow.steps import LOCALE_GROUP, Stale, Step, install, install_router, member_step
+from bot.i18n import Translator
 from bot.render import command_lines, h
 
 
@@ -59,21 +61,28 @@ async def resolve_locale(update: Update, context: BotContext) -> None:
 
 
 def intro(context: BotContext) -> str:
+    """What the bot does, which languages it reads (each in its own name), what it keeps."""
     t = context.t
-    return "\n".join(
-        [
-            t._("Hello! I tell you whether WIEGO can help with what you need, from its published policy."),
-            t._(
-                "WIEGO is not a funder and not a gatekeeper: when it can't help, I point you "
-                "straight to the informal workers' own organizations."
-            ),
-            "",
-            t._(
-                "Write your question in your own words, or use /search to find organizations. "
-                "/help lists everything."
-            ),
-        ]
-    )
+    names = [info.native_name for info in context.services.catalogs.ordered()]
+    languages = format_list(names, locale=t.locale)
+    lines = [
+        t._("Hello! I tell you whether WIEGO can help with what you need, from its published policy."),
+        t._(
+            "WIEGO is not a funder and not a gatekeeper: when it can't help, I point you "
+            "straight to the informal workers' own organizations."
+        ),
+        "",
+        t._(
+            "Write your question in your own words, or use /search to find organizations. "
+            "/help lists everything."
+        ),
+        t._("I read %(languages)s. /language sets the language of my answers.", languages=languages),
+        t._(
+            "What I keep: questions, without your name or user id, to improve the answers; "
+            "your language and subscription choices, until you send /forget."
+        ),
+    ]
+    return "\n".join(h(line) for line in lines)
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -173,11 +182,34 @@ async def unknown_command(update: Update, context: BotContext) -> None:
         await message.reply_text(context.t._("I don’t know that command. /help lists what I can do."))
 
 
+def not_text_reply(t: Translator, message: Message) -> str:
+    """A kind word for what was sent, what the bot reads instead, and where to start."""
+    if message.voice or message.audio or message.video_note:
+        first = t._("Thank you for the voice message! I can only read text, so I cannot listen to it.")
+    elif message.photo or message.video or message.animation:
+        first = t._("Thank you! I can only read text, so I cannot see pictures or videos.")
+    elif message.sticker:
+        first = t._("Thank you for the sticker! I can only read text.")
+    elif message.document:
+        first = t._("Thank you! I can only read text, so I cannot open files.")
+    else:
+        first = t._("Thank you! I can only read text.")
+    return "\n".join(
+        [
+            first,
+            t._(
+                "Please write your question in a few words, for example “street vendors in Kenya”, "
+                "or share a location to see the nearest organizations. /help shows what I can do."
+            ),
+        ]
+    )
+
+
 async def not_text(update: Update, context: BotContext) -> None:
-    """Photos, stickers, voice, files... in a private chat: say what the bot reads."""
+    """Photos, stickers, voice, files... in a private chat: say kindly what the bot reads."""
     message = update.effective_message
     if message is not None:
-        await message.reply_text(context.t._("I can only read text. Please write your question in words."))
+        await message.reply_text(not_text_reply(context.t, message))
 
 
 def register_fallbacks(app: Application) -> None:  # type: ignore[type-arg]

@@ -67,6 +67,23 @@ def _plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
+def offline_delivery(step: Step[Any], total: int) -> str:
+    """In the terminal chat: where and when a broadcast will really be delivered ("" on Telegram)."""
+    database = step.context.bot_data.offline_database
+    if not database:
+        return ""
+    return step.t.ngettext(
+        "Offline chat: nothing is sent from here. The broadcast waits in the outbox of %(database)s "
+        "and goes to its %(n)s subscriber on Telegram the next time the bot runs with a token "
+        "(python main.py run).",
+        "Offline chat: nothing is sent from here. The broadcast waits in the outbox of %(database)s "
+        "and goes to its %(n)s subscribers on Telegram the next time the bot runs with a token "
+        "(python main.py run).",
+        total,
+        database=database,
+    )
+
+
 def _language_name(step: Step[Any], code: str) -> str:
     return next((i.native_name for i in step.services.catalogs.ordered() if i.code == code), code)
 
@@ -144,12 +161,15 @@ async def _preview(step: Step[Any], draft: Draft) -> tuple[str, InlineKeyboardMa
         recipients[key] = recipients.get(key, 0) + n
     total = sum(recipients.values())
     names = {info.code: info.native_name for info in catalogs.ordered()}
+    offline = offline_delivery(step, total)
 
     def render(snippet: int | None) -> str:
         lines = [
             "<b>" + h(t._("Preview of the broadcast")) + "</b>",
             h(t.ngettext("It goes to %(n)s subscriber.", "It goes to %(n)s subscribers.", total)),
         ]
+        if offline:
+            lines.append(h(offline))
         if draft.changed is not None:
             lines.append(h(_changes_line(step, draft, names)))
         for info in catalogs.ordered():
@@ -269,7 +289,8 @@ async def send_pressed(step: Step[DraftSend]) -> None:
     step.log_done("broadcast %s queued for %s recipients", queued.id, queued.total)
     step.answer(t._("Queued."))
     # The preview becomes the progress message, edited by the worker once it is woken.
-    step.show(h(t._("📣 The broadcast is queued.")))
+    note = offline_delivery(step, queued.total)
+    step.show(h(t._("📣 The broadcast is queued.")) + (f"\n{h(note)}" if note else ""))
     step.later(services.outbox.wake)
 
 

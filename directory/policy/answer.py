@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -21,22 +20,17 @@ from directory.policy.asks import Asked, PartReading, decide, may_ask_more, part
 from directory.policy.cues import askers, deadline_days_in, is_short
 from directory.policy.features import Sentence, sentence_weights, sentences
 from directory.policy.langid import UNSURE, Identified, LanguageIdentifier
-from directory.policy.lexicon import ALL_ASK_WORDS, ALL_STOPWORDS, prepare
+from directory.policy.lexicon import ALL_ASK_WORDS, prepare
 from directory.policy.matcher import ADDRESSED, Vocabulary, load_vocabulary
 from directory.policy.model import PolicyModel, Scores
 from directory.policy.rules import PolicyRules, Rule
+from directory.referrals import Referral, Referrals
 from directory.search import GENERAL, Directory
 from directory.sectors import find_sector_spans_in, find_sectors
-from directory.text import Words, normalize, tokens, words_of
+from directory.text import Words, words_of
 
 MAX_RULES = 3
 MAX_ORGS = 5
-_NETWORK_KINDS = frozenset({"global_network", "regional_network"})
-_MEMBER_KINDS = frozenset({"national", "local"})
-_POOL = 20  # organizations fetched before filtering by kind
-_WORD = re.compile(r"[^\W\d_]+")
-_MIN_NAME_LEN = 4
-_MAX_NAMED = 2
 
 
 @dataclass(frozen=True)
@@ -78,41 +72,11 @@ class Answer:
     close_second: RuleMatch | None  # another reading of the same ask, offered as a button
     second_ask: RuleMatch | None = None  # a second thing the message asks, answered too
     smalltalk: bool = False  # a greeting, thanks, "who are you?": no rule, no complaint
+    referral: Referral | None = None  # the organizations' outcome: found in the place, or why not
 
     @property
     def best(self) -> RuleMatch | None:
         return self.rules[0] if self.rules else None
-
-
-def _proper_nouns(text: str) -> frozenset[str]:
-    """Capitalized words after the first one, normalized: names of markets, landfills, places
-    the gazetteer may not know ("la décharge de Mbeubeuss")."""
-    found = {
-        normalize(word)
-        for k, word in enumerate(_WORD.findall(text))
-        if k > 0 and word[:1].isupper() and len(word) >= _MIN_NAME_LEN
-    }
-    return frozenset(found - ALL_STOPWORDS)
-
-
-def _named_first(text: str, pool: list[Organization]) -> list[Organization]:
-    """`pool` with the organizations whose record names a proper noun of the question first.
-
-    Only a name that sets a few organizations apart counts ("WIEGO", in many records, does not).
-    """
-    names = _proper_nouns(text)
-    if not names or not pool:
-        return pool
-    records = [
-        set(tokens(" ".join([o.name, o.acronym, o.city, *(t for _l, t in o.summaries)])))
-        & names
-        for o in pool
-    ]
-    rare = {n for n in names if 0 < sum(n in r for r in records) <= _MAX_NAMED}
-    if not rare:
-        return pool
-    order = sorted(range(len(pool)), key=lambda i: not records[i] & rare)
-    return [pool[i] for i in order]
 
 
 TRAINING_DATE = dt.date(2026, 11, 30)
@@ -142,6 +106,7 @@ class PolicyEngine:
         self._today = today
         self._directory = directory
         self._gaz = gaz or gazetteer()
+        self._referrals = Referrals(directory, self._gaz)
         self._vocab: Vocabulary | None = None
         self._model: PolicyModel | None = None
         self._langid: LanguageIdentifier | None = None
@@ -265,11 +230,12 @@ class PolicyEngine:
         second_ask = matches[1] if len(matches) > 1 else None
         listed = (matches + ([runner_up] if runner_up else []))[:MAX_RULES]
         offered = matches[:2] + ([runner_up] if runner_up else [])
-        orgs = await self._refer(text, offered, cues)
-        return Answer(text, listed, cues, orgs, runner_up, second_ask, asked.smalltalk)
+        referral = await self._refer(text, offered, cues)
+        orgs = list(referral.organizations) if referral is not None else []
+        return Answer(text, listed, cues, orgs, runner_up, second_ask, asked.smalltalk, referral)
 
-    async def _refer(self, text: str, offered: list[RuleMatch], cues: Cues) -> list[Organization]:
-        """Organizations for the best offered rule that refers to someone (nearest first).
+    async def _refer(self, text: str, offered: list[RuleMatch], cues: Cues) -> Referral | None:
+        """The referral of the best offered rule that refers to someone (directory/referrals.py).
 
         A runner-up "directory" match gives none: the question had a policy answer.
         """
@@ -278,29 +244,9 @@ class PolicyEngine:
              if m.rule.refers_to != "none" and (i == 0 or m.rule.id != "directory")),
             None,
         )
-        if rule is None:
-            return []
-        if rule.id == "directory":
+        if rule is None or rule.refers_to == "none":
+            return None
+        if rule.id == "directory":  # the words are the search; sectors only the matcher hinted
             hinted = [s for s in cues.sectors if s not in find_sectors(text)]
-            found = await self._directory.search(text, sectors=hinted, limit=MAX_ORGS)
-            return [h.org for h in found.hits]
-        sectors = [s for s in cues.sectors if s != GENERAL]
-        countries = sorted({c for p in cues.places if p.kind != "region" for c in p.countries})
-        regions = sorted({p.code for p in cues.places if p.kind == "region"})
-        if not sectors and not countries and not regions:
-            pool = await self._directory.global_networks()
-        else:
-            result = await self._directory.search(
-                "", sectors=sectors, countries=countries, regions=regions, limit=_POOL
-            )
-            pool = [h.org for h in result.hits]
-            if not pool and sectors and (countries or regions):
-                # nobody of that sector in that place: the sector's organizations elsewhere
-                result = await self._directory.search("", sectors=sectors, limit=_POOL)
-                pool = [h.org for h in result.hits]
-            if not pool:  # nothing known there at all: the global networks
-                pool = await self._directory.global_networks()
-        kinds = {"networks": _NETWORK_KINDS, "members": _MEMBER_KINDS}.get(rule.refers_to)
-        if kinds is not None:
-            pool = [o for o in pool if o.kind in kinds] or pool
-        return _named_first(text, pool)[:MAX_ORGS]
+            return await self._referrals.refer("both", hinted, (), text, by_words=True, limit=MAX_ORGS)
+        return await self._referrals.refer(rule.refers_to, cues.sectors, cues.places, text, limit=MAX_ORGS)
