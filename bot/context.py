@@ -22,6 +22,7 @@ from directory.nearby import NearbyOrganizations
 from directory.outbox import Outbox
 from directory.policy.answer import PolicyEngine
 from directory.policy.feedback import PolicyFeedback
+from directory.policy.followup import Subjects
 from directory.policy.live import live_engine
 from directory.referrals import Referrals
 from directory.saved_searches import SavedSearches
@@ -49,6 +50,7 @@ class Services:
     delivery: DeliverySettings = field(init=False)
     directory: Directory = field(init=False)
     policy: PolicyEngine = field(init=False)
+    subjects: Subjects = field(default_factory=Subjects)  # each chat's last subject, for follow-ups
     referrals: Referrals = field(init=False)
     nearby: NearbyOrganizations = field(init=False)
     feedback: PolicyFeedback = field(init=False)

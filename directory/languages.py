@@ -31,6 +31,7 @@ class Language:
     stopwords: frozenset[str]
     ask_words: frozenset[str]
     joiners: tuple[str, ...]  # as written: they are matched in raw text
+    followups: tuple[str, ...]  # normalized phrases that open a follow-up ("and in", "y en")
     markers: frozenset[str]
     accents: str
     suffixes: tuple[str, ...]
@@ -54,6 +55,7 @@ def _parse(data: Mapping[str, Any]) -> Language:
         stopwords=_norm_set(data.get("stopwords", ())),
         ask_words=_norm_set(data.get("ask_words", ())),
         joiners=tuple(data.get("joiners", ())),
+        followups=tuple(normalize(f) for f in data.get("followups", ())),
         markers=_norm_set(markers.get("words", ())),
         accents=str(markers.get("accents", "")),
         suffixes=tuple(markers.get("suffixes", ())),

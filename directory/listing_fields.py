@@ -20,8 +20,6 @@ from typing import Any, Literal
 from urllib.parse import urlparse
 
 import babel
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
 from directory.fields import CLEAR, FieldError, clean_text
 from directory.organizations import EDITABLE_FIELDS, SUMMARY_LANGS, WORLDWIDE, Organization, decode
@@ -36,7 +34,6 @@ _LOCAL_PART = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}$")
 MIN_YEAR = 1800
 MAX_LIST_ITEMS = 60
 # Numbers that belong to a person rather than to an organization's office.
-_PERSONAL_PHONES = frozenset({PhoneNumberType.PERSONAL_NUMBER, PhoneNumberType.PAGER})
 
 FieldKind = Literal[
     "text", "url", "email", "phone", "countries", "languages", "sectors", "year", "members", "summary"
@@ -174,14 +171,22 @@ def parse_email(raw: str) -> str:
 
 
 def parse_phone(raw: str, region: str | None) -> str:
-    """Checked by `phonenumbers` and kept in international form (+254 20 1234567)."""
+    """Checked by `phonenumbers` and kept in international form (+254 20 1234567).
+
+    `phonenumbers` is imported here, not at the top: its metadata takes a quarter of a second
+    to load, and only an editor typing a number needs it.
+    """
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
+    personal = {PhoneNumberType.PERSONAL_NUMBER, PhoneNumberType.PAGER}
     try:
         number = phonenumbers.parse(raw.strip(), region)
     except NumberParseException as exc:
         raise FieldError("bad_phone") from exc
     if not phonenumbers.is_valid_number(number):
         raise FieldError("bad_phone")
-    if phonenumbers.number_type(number) in _PERSONAL_PHONES:
+    if phonenumbers.number_type(number) in personal:
         raise FieldError("personal_phone")
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
 from typing import Generic, TypeVar
 
 from rapidfuzz.distance import OSA
@@ -20,16 +22,30 @@ from rapidfuzz.distance import OSA
 V = TypeVar("V")
 
 _MEMO_SIZE = 50_000
+LEXICON_FILE = "lexicon.txt"
 
 
-def _deletions(word: str, depth: int) -> set[str]:
+@cache
+def known_words() -> frozenset[str]:
+    """Words people really write, as they write them (`data/lexicon.txt`: every word seen at
+    least twice in the training messages, normalized). Such a word is never "corrected" into
+    a nearby sector, place or concept: the costly typo search is for words nobody wrote."""
+    try:
+        text = (resources.files("directory.data") / LEXICON_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset(text.split())
+
+
+@lru_cache(maxsize=8192)
+def _deletions(word: str, depth: int) -> frozenset[str]:
     """`word` with up to `depth` letters removed (itself included)."""
     out = {word}
     frontier = {word}
     for _ in range(depth):
         frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
         out |= frontier
-    return out
+    return frozenset(out)
 
 
 class Typos:
@@ -60,7 +76,7 @@ class Typos:
         if word in self._memo:
             return self._memo[word]
         found: tuple[str, ...] = ()
-        if len(word) >= self.min_len and word not in self.known:
+        if len(word) >= self.min_len and word not in self.known and word not in known_words():
             limit = 2 if len(word) >= self.two_edits_from else 1
             near: set[str] = set()
             for deleted in _deletions(word, limit):
@@ -148,13 +164,17 @@ class PhraseIndex(Generic[V]):
         for example); `accept` may refuse a match (a city that is also a common word).
         """
         found: list[Match[V]] = []
-        i = 0
-        while i < len(words):
+        by_first, typos = self._by_first, self.typos
+        i, n = 0, len(words)
+        while i < n:
             word = words[i]
-            match = self._at(words, i, word, accept, fuzzy=False)
-            if match is None and self.typos is not None and fuzzy_at(i):
-                match = self._at(words, i, word, accept, fuzzy=True)
-                for near in self.typos.candidates(word) if match is None else ():
+            match = None
+            if word in by_first:
+                match = self._at(words, i, word, accept, fuzzy=False)
+                if match is None and typos is not None and fuzzy_at(i):
+                    match = self._at(words, i, word, accept, fuzzy=True)
+            elif typos is not None and len(word) >= typos.min_len and fuzzy_at(i):
+                for near in typos.candidates(word):
                     match = self._at(words, i, near, accept, fuzzy=True)
                     if match is not None:
                         break

@@ -16,7 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot import callbacks, labels, referral_view
 from bot.context import BotContext
 from bot.handlers.feedback import feedback_row
-from bot.handlers.search import results_message
+from bot.handlers.search import place_name, results_message, understood_line
 from bot.render import clip, h
 from directory.policy.answer import Answer
 from directory.policy.rules import Rule
@@ -135,13 +135,24 @@ def keep_language_row(context: BotContext, code: str) -> list[InlineKeyboardButt
 
 async def reply_to_question(message: Message, context: BotContext, question: str) -> None:
     services = context.services
+    subjects = services.subjects
     async with typing(message):
-        answer = await services.policy.answer(question[:MAX_QUESTION])
+        answer = await services.policy.answer(question[:MAX_QUESTION], subjects.get(message.chat_id))
         if answer.cues.language.verdict == "other":
             await send_other_language(message, context)
             return
+        if answer.subject is not None:
+            subjects.remember(message.chat_id, answer.subject)
         switched = reply_language(context, answer)
         await send_answer(message, context, question, answer, switched)
+
+
+def followup_line(context: BotContext, answer: Answer) -> str:
+    """ "Understood: Street vendors, Ghana": what a follow-up was read as."""
+    if answer.followup is None:
+        return ""
+    places = [place_name(context, p) for p in answer.followup.places]
+    return understood_line(context, answer.followup.sectors, places)
 
 
 async def send_answer(
@@ -155,7 +166,17 @@ async def send_answer(
     if not answer.rules and not synthetic:
         await services.feedback.record_unanswered(question[:MAX_QUESTION])
     if answer.rules and answer.rules[0].rule.id == "directory":
-        saved = await services.saved_searches.save(question[:300])
+        if answer.followup is not None:  # the subject's filters, not the follow-up's words
+            saved = await services.saved_searches.save(
+                "",
+                sectors=frozenset(answer.followup.sectors),
+                countries=frozenset(
+                    c for p in answer.followup.places if p.kind != "region" for c in p.countries
+                ),
+                regions=frozenset(p.code for p in answer.followup.places if p.kind == "region"),
+            )
+        else:
+            saved = await services.saved_searches.save(question[:300])
         text, keyboard = await results_message(context, saved, 0)
         if answer.second_ask is not None:
             second = answer.second_ask.rule
@@ -172,6 +193,9 @@ async def send_answer(
         await message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True, do_quote=True)
         return
     text, keyboard = await answer_text(context, answer)
+    understood = followup_line(context, answer)
+    if understood:
+        text = clip(f"<i>{h(understood)}</i>\n{text}")
     keyboard = _with_row(keyboard, keep_language_row(context, switched) if switched else None)
     await message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True, do_quote=True)
 
@@ -286,19 +310,39 @@ async def second_rule_pressed(update: Update, context: BotContext) -> None:
         )
 
 
-
-
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("ask", ask_command))
     app.add_handler(CallbackQueryHandler(second_rule_pressed, pattern=r"^r:"))
     app.add_handler(CallbackQueryHandler(keep_language_pressed, pattern=r"^kl:"))
 
 
+async def reply_in_group(update: Update, context: BotContext) -> None:
+    """In a group, a reply to one of the bot's answers is a question too (a follow-up first)."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return
+    await reply_to_question(message, context, message.text)
+
+
 def register_free_text(app: Application) -> None:  # type: ignore[type-arg]
-    """Registered after every feature's conversation steps: plain text in private chats."""
+    """Registered after every feature's conversation steps: plain text in private chats, and
+    replies to the bot's answers in groups."""
     app.add_handler(
         MessageHandler(
             filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED,
             plain_message,
+        )
+    )
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT
+            & ~filters.COMMAND
+            & filters.ChatType.GROUPS
+            & filters.REPLY
+            & ~filters.UpdateType.EDITED,
+            reply_in_group,
         )
     )

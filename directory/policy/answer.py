@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from directory.db import Database
 from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
-from directory.policy.asks import Asked, PartReading, decide, may_ask_more, parts
+from directory.policy.asks import Asked, PartReading, decide, needs_parts, parts
 from directory.policy.cues import askers, deadline_days_in, is_short
 from directory.policy.features import Sentence, sentence_weights, sentences
+from directory.policy.followup import Subject, follow_up
 from directory.policy.langid import UNSURE, Identified, LanguageIdentifier
 from directory.policy.lexicon import ALL_ASK_WORDS, prepare
 from directory.policy.matcher import ADDRESSED, Vocabulary, load_vocabulary
@@ -30,6 +31,9 @@ from directory.sectors import find_sector_spans_in, find_sectors
 from directory.text import Words, words_of
 
 MAX_RULES = 3
+_PROPOSAL_CONCEPTS = frozenset({"proposal", "proposal_weak", "gov_call", "gov_weak", "money"})
+_JOINT_WORK = frozenset({"collab", "join_project", "project", "new_area"})
+_IN_THE_FIELD = frozenset({"@domain", "field_topic", "informal_economy", "@sector", "asker_worker_org"})
 MAX_ORGS = 5
 
 
@@ -73,6 +77,14 @@ class Answer:
     second_ask: RuleMatch | None = None  # a second thing the message asks, answered too
     smalltalk: bool = False  # a greeting, thanks, "who are you?": no rule, no complaint
     referral: Referral | None = None  # the organizations' outcome: found in the place, or why not
+    followup: Subject | None = None  # set when the message changed only the last answer's place/sector
+
+    @property
+    def subject(self) -> Subject | None:
+        """What this answer was about, for a follow-up to change (None without a rule)."""
+        if not self.rules:
+            return None
+        return Subject(self.rules[0].rule.id, self.cues.sectors, self.cues.places)
 
     @property
     def best(self) -> RuleMatch | None:
@@ -184,9 +196,13 @@ class PolicyEngine:
             features.add("@deadline")
             if is_short(cues.deadline_days):
                 features.add("@deadline_short")
+                if features & _PROPOSAL_CONCEPTS:  # the rule itself: a proposal due within a month
+                    features.add("@deadline_short_proposal")
         features |= self._vocab.third_party_in(w.words, w.raw, self._is_name)
         if self._vocab.addressed_in(w.words, concepts):
             features.add(ADDRESSED)
+        if features & _JOINT_WORK and not features & _IN_THE_FIELD:
+            features.add("@joint_work_outside_field")  # new_subject_area is this, by definition
         features |= self._vocab.situations_in(frozenset(features))
         parts = sentences(text, ALL_ASK_WORDS)
         weights = sentence_weights(parts) if weighting else [1.0] * len(parts)
@@ -200,18 +216,22 @@ class PolicyEngine:
 
     def asked(self, text: str) -> tuple[Asked, Reading]:
         """Which rules `text` asks, in order, and how it was read (no I/O)."""
+        asked, reading, _whole = self._asked(text)
+        return asked, reading
+
+    def _asked(self, text: str) -> tuple[Asked, Reading, Scores]:
         reading = self.read(text)
         whole = self.scores(reading)
         pieces = parts(text)
         readings: list[PartReading] = []
-        if len(pieces) > 1 and may_ask_more(whole):
+        if len(pieces) > 1 and needs_parts(whole):
             last = len(pieces) - 1
             for i, piece in enumerate(pieces):
                 part = self.read(piece, weighting=False)
                 asks = i == last or any(s.asks for s in part.parts)
                 if asks:
                     readings.append(PartReading(i, asks, self.scores(part)))
-        return decide(whole, readings, reading.concepts), reading
+        return decide(whole, readings, reading.concepts), reading, whole
 
     def match(self, text: str) -> tuple[list[RuleMatch], Cues]:
         """Rules that fit `text`, in the order asked (then a close runner-up), and its cues."""
@@ -220,9 +240,18 @@ class PolicyEngine:
         matches = [RuleMatch(self._rules[r], round(s, 3)) for r, s in found if r in self._rules]
         return matches[:MAX_RULES], reading.cues
 
-    async def answer(self, text: str) -> Answer:
-        asked, reading = self.asked(text)
+    async def answer(self, text: str, previous: Subject | None = None) -> Answer:
+        """The rules `text` asks and the organizations to name; with `previous` (the chat's last
+        subject), a short follow-up ("and in Ghana?") is answered as that question again, with
+        the new place or sector."""
+        asked, reading, whole = self._asked(text)
         cues = reading.cues
+        best = whole.best
+        subject = follow_up(
+            previous, words_of(prepare(text)).words, cues.sectors, cues.places, (best, whole.classes[best])
+        )
+        if subject is not None and subject.rule_id in self._rules:
+            return await self._answer_again(text, subject, cues)
         matches = [RuleMatch(self._rules[r], round(s, 3)) for r, s in asked.rules if r in self._rules]
         runner_up = None
         if asked.runner_up is not None and asked.runner_up[0] in self._rules:
@@ -233,6 +262,21 @@ class PolicyEngine:
         referral = await self._refer(text, offered, cues)
         orgs = list(referral.organizations) if referral is not None else []
         return Answer(text, listed, cues, orgs, runner_up, second_ask, asked.smalltalk, referral)
+
+    async def _answer_again(self, text: str, subject: Subject, cues: Cues) -> Answer:
+        """A follow-up: the subject's rule, with the subject's sectors and places."""
+        cues = replace(cues, sectors=subject.sectors, places=subject.places)
+        match = RuleMatch(self._rules[subject.rule_id], 1.0)
+        # the words of a follow-up are not a search ("and in Ghana?"): refer by its cues only
+        if match.rule.refers_to == "none":
+            referral = None
+        else:
+            refers_to = "both" if match.rule.id == "directory" else match.rule.refers_to
+            referral = await self._referrals.refer(
+                refers_to, cues.sectors, cues.places, "", limit=MAX_ORGS
+            )
+        orgs = list(referral.organizations) if referral is not None else []
+        return Answer(text, [match], cues, orgs, None, referral=referral, followup=subject)
 
     async def _refer(self, text: str, offered: list[RuleMatch], cues: Cues) -> Referral | None:
         """The referral of the best offered rule that refers to someone (directory/referrals.py).

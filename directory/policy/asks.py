@@ -71,11 +71,23 @@ class Asked:
     smalltalk: bool = False
 
 
-def may_ask_more(whole: Scores) -> bool:
-    """Whether a second ask is possible at all: the message asks a rule, and the one-vs-rest
-    model backs another one enough. When not, its parts need not be read one by one."""
+ASK_OVER_STORY = 0.8
+"""A part that asks and reads as one rule this surely decides a message whose story, read
+whole, tipped it towards no rule (`DOUBTFUL_NONE`)."""
+DOUBTFUL_NONE = 0.25
+"""...when the whole message still gave that rule at least this."""
+
+
+def _top_rule(scores: Scores) -> tuple[str, float]:
+    rule = max((r for r in scores.classes if r not in NONE_CLASSES), key=scores.classes.__getitem__)
+    return rule, scores.classes[rule]
+
+
+def needs_parts(whole: Scores) -> bool:
+    """Whether the message's parts must be read one by one: a second ask is possible (the
+    one-vs-rest model backs another rule enough), or the story may have drowned the ask."""
     if whole.best in NONE_CLASSES:
-        return False
+        return _top_rule(whole)[1] >= DOUBTFUL_NONE
     return any(p >= ASKED_SUPPORT for r, p in whole.asked.items() if r != whole.best)
 
 
@@ -83,6 +95,15 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
     """Combine the whole message's scores and its parts' into the rules it asks."""
     best = whole.best
     if best in NONE_CLASSES:
+        rule, p = _top_rule(whole)
+        asking = [r for r in readings if r.asks]
+        if (
+            p >= DOUBTFUL_NONE
+            and asking
+            and asking[-1].scores.best == rule
+            and asking[-1].scores.classes[rule] >= ASK_OVER_STORY
+        ):
+            return Asked(((rule, p),))
         return Asked((), smalltalk=best == "smalltalk")
     first_at: dict[str, int] = {}
     strength: dict[str, float] = {}

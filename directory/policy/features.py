@@ -1,12 +1,12 @@
 """What the classifier sees in a message: words, word pairs, letter n-grams, concepts and cues.
 
-A message becomes three blocks of weighted counts: `w` (words and adjacent word pairs), `c`
-(letter n-grams inside each word, so "financiamento", "financement" and a misspelt "finacing"
-share most of theirs), and `k` (the vocabulary's concepts and the cues: money, a student, a
-sector, a place, a short deadline, WIEGO addressed...). Each block is scaled by one over the
-square root of its total weight, so a long letter and a three-word fragment land on the same
-scale, and the classifier's weights stay additive per word (see `classifier.py`, which caches a
-word's contribution).
+A message becomes two blocks of weighted counts: `t` (its words, adjacent word pairs, and the
+letter n-grams inside each word, so "financiamento", "financement" and a misspelt "finacing"
+share most of theirs) and `k` (the vocabulary's concepts and the cues: money, a student, a
+sector, a place, a short deadline, WIEGO addressed...), plus `r`, every concept named before
+gating. Each of `t` and `k` is scaled by one over the square root of its total weight, so a
+long letter and a three-word fragment land on the same scale, and the classifier's weights
+stay additive per word (see `model.py`, which caches a word's contribution).
 
 Long messages are read for their ask: in a message of several sentences, the sentences that
 only tell the story before the question count `STORY_WEIGHT`, the ones that ask count fully.
@@ -24,7 +24,7 @@ from functools import lru_cache
 from directory.policy.lexicon import prepare
 from directory.text import normalize
 
-FEATURES_VERSION = 1
+FEATURES_VERSION = 4
 """Bump when features change: the trained model must then be retrained (a test checks)."""
 
 NGRAM_SIZES = (3, 4, 5)
@@ -85,14 +85,18 @@ def sentence_weights(parts: Sequence[Sentence]) -> list[float]:
     return weights
 
 
-NORMALIZED_BLOCKS = ("w", "c", "k")
+NORMALIZED_BLOCKS = ("t", "k")
+WORD_WEIGHT = 2.5
+"""Words and word pairs count this much more than a letter n-gram inside the `t` block: a
+word has about fifteen n-grams, so both kinds weigh about the same in the block's norm."""
 RAW_CONCEPT_VALUE = 0.3
 """Value of an ungated concept (`r` block, not normalized): a hint, weaker than a gated one."""
 
 
 @dataclass(frozen=True)
 class Features:
-    """Weighted feature counts per block: "w", "c", "k" (normalized) and "r" (as is)."""
+    """Weighted feature counts per block: "t" (words, pairs, n-grams) and "k" (concepts, cues),
+    each normalized, and "r" (ungated concepts, as is)."""
 
     blocks: dict[str, dict[str, float]]
 
@@ -117,18 +121,17 @@ def message_features(
 ) -> Features:
     """Features of a message from its sentences, their weights, its gated concepts and cues,
     and every concept named before gating."""
-    words: dict[str, float] = defaultdict(float)
-    grams: dict[str, float] = defaultdict(float)
+    text: dict[str, float] = defaultdict(float)
     for sentence, weight in zip(parts, weights, strict=True):
         previous = "<s>"
         for word in sentence.words:
             w_feats, c_feats = word_features(word)
             for f in w_feats:
-                words[f] += weight
+                text[f] += WORD_WEIGHT * weight
             for f in c_feats:
-                grams[f] += weight
-            words[f"b:{previous}_{word}"] += weight
+                text[f] += weight
+            text[f"b:{previous}_{word}"] += WORD_WEIGHT * weight
             previous = word
     concepts = {"k:" + c: 1.0 for c in cues}
     raw = {"r:" + c: RAW_CONCEPT_VALUE for c in raw_concepts}
-    return Features({"w": dict(words), "c": dict(grams), "k": concepts, "r": raw})
+    return Features({"t": dict(text), "k": concepts, "r": raw})

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from operator import add
 from typing import Literal
 
 from directory.policy.model import HashedLinear, ModelError
@@ -49,19 +50,24 @@ UNSURE = Identified("unsure", None, 0.0)
 
 
 def _script(ch: str) -> str:
+    if ch < "\u0250":  # Basic Latin to Latin Extended-B: no need to look the name up
+        return "LATIN"
     name = unicodedata.name(ch, "")
     return name.split(" ", 1)[0] if name else ""
 
 
+def word_language_features(word: str) -> list[str]:
+    """One lowercased word's features: itself and its letter n-grams (accents kept)."""
+    feats = ["w:" + word]
+    padded = f"<{word}>"
+    for n in NGRAM_SIZES:
+        feats.extend("g:" + padded[i : i + n] for i in range(len(padded) - n + 1))
+    return feats
+
+
 def language_features(text: str) -> list[str]:
     """Letter n-grams (accents kept) and words of the message, lowercased."""
-    feats: list[str] = []
-    for word in _WORD.findall(text.casefold()):
-        feats.append("w:" + word)
-        padded = f"<{word}>"
-        for n in NGRAM_SIZES:
-            feats.extend("g:" + padded[i : i + n] for i in range(len(padded) - n + 1))
-    return feats
+    return [f for word in _WORD.findall(text.casefold()) for f in word_language_features(word)]
 
 
 class LanguageIdentifier:
@@ -70,6 +76,12 @@ class LanguageIdentifier:
     def __init__(self, model: HashedLinear) -> None:
         self.model = model
         self.languages = tuple(c for c in model.classes if c != OTHER)
+        self._word = lru_cache(maxsize=16384)(self._word_uncached)
+
+    def _word_uncached(self, word: str) -> tuple[tuple[float, ...], int]:
+        """A word's summed rows and its number of features (words recur: cached)."""
+        feats = word_language_features(word)
+        return tuple(self.model.sum(feats)), len(feats)
 
     @classmethod
     def load(cls) -> LanguageIdentifier:
@@ -87,9 +99,13 @@ class LanguageIdentifier:
     def probabilities(self, text: str) -> dict[str, float]:
         """The model's probability for each language and "other" (features scaled by one over
         the square root of their count, as in training)."""
-        feats = language_features(text)
-        scale = len(feats) ** -0.5 if feats else 1.0
-        summed = self.model.sum(feats)
+        summed = [0.0] * self.model.columns
+        count = 0
+        for word in _WORD.findall(text.casefold()):
+            vector, n = self._word(word)
+            summed = list(map(add, summed, vector))
+            count += n
+        scale = count**-0.5 if count else 1.0
         logits = [b + scale * t for b, t in zip(self.model.intercept, summed, strict=True)]
         top = max(logits)
         exps = [math.exp(z - top) for z in logits]

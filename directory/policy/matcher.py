@@ -29,7 +29,7 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 
 from directory.languages import languages, union
@@ -194,6 +194,10 @@ class Vocabulary:
                 langs = range(len(LANGS)) if lang == "any" else [LANGS.index(lang)]
                 for term in terms:
                     surface.update(self._add(concept, term, langs))
+        self._word_hits = lru_cache(maxsize=32768)(self._word_hits_uncached)
+        literal, phrases = self._literal, self._phrases
+        self._literal_starts = lru_cache(maxsize=32768)(partial(self._starts_uncached, literal))
+        self._phrase_starts = lru_cache(maxsize=32768)(partial(self._starts_uncached, phrases))
         self._typos = Typos(
             (w for w in surface if len(w) >= _FUZZY_MIN_LEN),
             min_len=_FUZZY_MIN_LEN,
@@ -259,9 +263,10 @@ class Vocabulary:
         rank = {pos: k for k, pos in enumerate(content)}
         content_stems = [all_stems[i] for i in content]
         found: set[str] = set()
+        literal_starts = self._literal_starts
         i = 0
         while i < len(words):
-            end, hits = _longest(self._literal, all_stems, i)
+            end, hits = _longest(self._literal, all_stems, i) if literal_starts(all_stems[i]) else (0, set())
             k = rank.get(i)
             if k is None and end:
                 # a literal phrase opening on a function word ("un stage") gives way to a longer
@@ -271,7 +276,7 @@ class Vocabulary:
                     n, phrase_hits = _longest(self._phrases, content_stems, rank[j])
                     if n and content[n - 1] + 1 > end:
                         i, k = j, rank[j]
-            if k is not None:
+            if k is not None and self._phrase_starts(content_stems[k]):
                 n, phrase_hits = _longest(self._phrases, content_stems, k)
                 if n and content[n - 1] + 1 > end:
                     end, hits = content[n - 1] + 1, phrase_hits
@@ -279,16 +284,26 @@ class Vocabulary:
                 if k is None:
                     i += 1
                     continue
-                hits = set(self._exact.get(words[i], ()))
-                if not hits:  # "=word" terms claim their word exclusively
-                    for li, s in enumerate(all_stems[i]):
-                        hits |= self._single.get((li, s), set())
+                hits = set(self._word_hits(words[i], all_stems[i]))
                 end = i + 1
             if any(j in unsure for j in range(i, end)):
                 hits = {_TYPO + h for h in hits}
             found |= hits
             i = end
         return frozenset(found)
+
+    def _word_hits_uncached(self, word: str, word_stems: tuple[str, ...]) -> frozenset[str]:
+        """Concepts a word names alone ("=word" terms claim their word exclusively)."""
+        exact = self._exact.get(word)
+        if exact:
+            return frozenset(exact)
+        hits: set[str] = set()
+        for li, s in enumerate(word_stems):
+            hits |= self._single.get((li, s), set())
+        return frozenset(hits)
+
+    def _starts_uncached(self, index: Mapping[_Key, object], word_stems: tuple[str, ...]) -> bool:
+        return any((li, s) in index for li, s in enumerate(word_stems))
 
     def _word_concepts(self, word: str) -> set[str]:
         """Concepts one normalized word names on its own (no phrase, no typo correction)."""

@@ -23,13 +23,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from operator import add
+from operator import add, mul
 from pathlib import Path
 from typing import Any
+from zlib import crc32
 
 from directory.policy.features import (
     FEATURES_VERSION,
     RAW_CONCEPT_VALUE,
+    WORD_WEIGHT,
     Sentence,
     word_features,
 )
@@ -98,14 +100,16 @@ class HashedLinear:
 
     def _row(self, name: str) -> tuple[float, ...]:
         start = bucket(name, self.buckets) * self.columns
-        raw = self.weights[start : start + self.columns]
-        return tuple(w * s for w, s in zip(raw, self._scale, strict=True))
+        return tuple(map(mul, self.weights[start : start + self.columns], self._scale))
 
     def sum(self, names: Iterable[str]) -> list[float]:
-        total = [0.0] * self.columns
-        for name in names:
-            total = [a + b for a, b in zip(total, self.row(name), strict=True)]
-        return total
+        """The sum of the features' rows: the int16 rows added column by column in C (`zip`,
+        `sum`), then scaled once."""
+        cols, weights, buckets = self.columns, self.weights, self.buckets
+        rows = [weights[(s := crc32(n.encode("utf-8")) % buckets * cols) : s + cols] for n in names]
+        if not rows:
+            return [0.0] * cols
+        return list(map(mul, map(sum, zip(*rows, strict=True)), self._scale))
 
     def logits(self, names: Iterable[str]) -> list[float]:
         return [a + b for a, b in zip(self.intercept, self.sum(names), strict=True)]
@@ -148,12 +152,13 @@ class PolicyModel:
         w_feats, c_feats = word_features(word)
         return tuple(self.linear.sum(w_feats)), tuple(self.linear.sum(c_feats)), len(c_feats)
 
-    def _step_uncached(self, previous: str, word: str) -> tuple[tuple[float, ...], int]:
-        """What one word adds after `previous`: its `w` block (unigram and pair rows) followed by
-        its `c` block (n-gram rows), as one vector, and its n-gram count."""
+    def _step_uncached(self, previous: str, word: str) -> tuple[tuple[float, ...], float]:
+        """What one word adds to the `t` block after `previous` (its unigram and pair rows,
+        weighted, and its n-gram rows) and how much it adds to the block's total weight."""
         uni, grams, n = self._word(word)
         pair = self.linear.row(f"b:{previous}_{word}")
-        return (*map(add, uni, pair), *grams), n
+        vector = tuple(WORD_WEIGHT * (u + p) + g for u, p, g in zip(uni, pair, grams, strict=True))
+        return vector, 2 * WORD_WEIGHT + n
 
     def scores(
         self,
@@ -165,29 +170,31 @@ class PolicyModel:
         """Both models' probabilities for a message read as `features.message_features` does."""
         linear = self.linear
         cols = linear.columns
-        both = [0.0] * (2 * cols)  # the w block's sum, then the c block's
-        total_w = total_c = 0.0
+        block_t = [0.0] * cols
+        total_t = 0.0
         step = self._step
         for sentence, weight in zip(parts, weights, strict=True):
-            inside = [0.0] * (2 * cols)
+            if not sentence.words:
+                continue
             previous = "<s>"
-            grams = 0
+            vectors = []
+            total = 0.0
             for word in sentence.words:
-                vector, n = step(previous, word)
-                inside = list(map(add, inside, vector))
-                grams += n
+                vector, added = step(previous, word)
+                vectors.append(vector)
+                total += added
                 previous = word
+            inside = map(sum, zip(*vectors, strict=True))  # column sums, in C
             if weight == 1.0:
-                both = list(map(add, both, inside))
+                block_t = list(map(add, block_t, inside))
             else:
-                both = [a + weight * b for a, b in zip(both, inside, strict=True)]
-            total_w += 2 * weight * len(sentence.words)
-            total_c += weight * grams
+                block_t = [a + weight * b for a, b in zip(block_t, inside, strict=True)]
+            total_t += weight * total
         cue_names = sorted({"k:" + c for c in cues})
         block_k = linear.sum(cue_names)
         block_r = linear.sum(sorted({"r:" + c for c in raw_concepts}))
         logits = list(linear.intercept)
-        blocks = ((both[:cols], total_w), (both[cols:], total_c), (block_k, float(len(cue_names))))
+        blocks = ((block_t, total_t), (block_k, float(len(cue_names))))
         for block, total in blocks:
             if total > 0:
                 scale = total**-0.5

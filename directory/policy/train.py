@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from directory.phrases import LEXICON_FILE
 from directory.policy.features import FEATURES_VERSION, message_features
 from directory.policy.langid import LANGUAGE_MODEL_FILE, OTHER, language_features
 from directory.policy.model import MODEL_FILE, HashedLinear, PolicyModel, bucket
@@ -210,6 +211,19 @@ def fit_languages(pairs: Sequence[tuple[str, str]], digest: str = "") -> HashedL
     return _linear(header, np.rint(model.coef_.T / scale))
 
 
+def write_lexicon(examples: Sequence[Example], path: Path) -> int:
+    """`lexicon.txt`: the normalized words seen at least twice in the training messages (see
+    `phrases.known_words`), sorted, one a line."""
+    from collections import Counter
+
+    from directory.text import tokens
+
+    counts = Counter(w for e in examples for w in set(tokens(e.text)) if not w.isdigit())
+    words = sorted(w for w, n in counts.items() if n >= 2)
+    path.write_text("\n".join(words) + "\n", encoding="utf-8")
+    return len(words)
+
+
 def stale_reason(path: Path = MODEL_PATH) -> str | None:
     """Why the shipped model does not match its inputs, or None when it is fresh."""
     if not path.exists():
@@ -236,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     model = fit(examples, digest)
     args.out.write_bytes(model.linear.to_bytes())
     print(f"trained on {len(examples)} messages from {len(files)} files -> {args.out}")
+    lexicon = write_lexicon(examples, args.out.with_name(LEXICON_FILE))
+    print(f"{lexicon} words people wrote at least twice -> {LEXICON_FILE}")
     pairs = [p for path in files for p in read_languages(path)]
     pairs += [p for path in language_files() for p in read_languages(path, OTHER)]
     languages = fit_languages(pairs, digest)
