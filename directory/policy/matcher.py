@@ -24,6 +24,8 @@ becomes a feature ("@situation:<name>") the classifier has learnt to weigh.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
 import tomllib
 from collections import defaultdict
@@ -31,6 +33,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 from directory.languages import languages, union
 from directory.phrases import Typos
@@ -173,6 +177,7 @@ class Vocabulary:
         situations: Iterable[Situation] = (),
         source: Source | None = None,
         anchoring: Iterable[str] = (),
+        compiled: Mapping[str, Any] | None = None,
     ) -> None:
         self.situations = tuple(situations)
         self.source = source or Source()
@@ -189,11 +194,20 @@ class Vocabulary:
         self._literal: dict[_Key, list[_Phrase]] = defaultdict(list)
         self._known_stems: set[_Key] = set()
         surface: set[str] = set()
-        for concept, by_lang in concepts.items():
-            for lang, terms in by_lang.items():
-                langs = range(len(LANGS)) if lang == "any" else [LANGS.index(lang)]
-                for term in terms:
-                    surface.update(self._add(concept, term, langs))
+        if compiled is not None:  # what `compiled()` saved: no term stemmed again
+            self._exact.update(compiled["exact"])
+            self._single.update(compiled["single"])
+            self._phrases.update(compiled["phrases"])
+            self._literal.update(compiled["literal"])
+            self._known_stems = set(compiled["known_stems"])
+            surface = set(compiled["surface"])
+        else:
+            for concept, by_lang in concepts.items():
+                for lang, terms in by_lang.items():
+                    langs = range(len(LANGS)) if lang == "any" else [LANGS.index(lang)]
+                    for term in terms:
+                        surface.update(self._add(concept, term, langs))
+        self._surface = frozenset(surface)
         self._word_hits = lru_cache(maxsize=32768)(self._word_hits_uncached)
         literal, phrases = self._literal, self._phrases
         self._literal_starts = lru_cache(maxsize=32768)(partial(self._starts_uncached, literal))
@@ -203,6 +217,17 @@ class Vocabulary:
             min_len=_FUZZY_MIN_LEN,
             two_edits_from=_TWO_EDITS_MIN_LEN,
         )
+
+    def compiled(self) -> dict[str, Any]:
+        """The indexes built from the terms, as plain data (`load_vocabulary` caches them)."""
+        return {
+            "exact": dict(self._exact),
+            "single": dict(self._single),
+            "phrases": dict(self._phrases),
+            "literal": dict(self._literal),
+            "known_stems": frozenset(self._known_stems),
+            "surface": self._surface,
+        }
 
     def _add(self, concept: str, term: str, langs: Iterable[int]) -> list[str]:
         if term.startswith("="):
@@ -423,6 +448,7 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         for v in data.get("situation", [])
     ]
     tp = data.get("third_party", {})
+    cached = _compiled_cache() if bundled else None
 
     def words(key: str) -> frozenset[str]:
         listed = frozenset(normalize(w) for w in tp.get(key, ()))
@@ -446,4 +472,40 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         data.get("sector_hints", {}),
         situations,
         third,
+        compiled=cached,
     )
+
+
+VOCABULARY_CACHE = "vocabulary.pickle"
+
+
+def vocabulary_digest() -> str:
+    """SHA-256 of every file the vocabulary is compiled from (languages, policy phrases)."""
+    data = resources.files("directory.data")
+    digest = hashlib.sha256()
+    entries = sorted(data.joinpath("languages").iterdir(), key=lambda e: e.name)
+    for entry in [*entries, data / "policy_phrases.toml"]:
+        digest.update(entry.name.encode() + b"\0" + entry.read_bytes() + b"\0")
+    digest.update(repr(LANGS).encode())
+    return digest.hexdigest()
+
+
+def _compiled_cache() -> dict[str, Any] | None:
+    """The compiled indexes `directory.policy.train` saved, if they were compiled from the files
+    as they are now (compiling the four languages' terms takes a third of a second)."""
+    try:
+        blob = (resources.files("directory.data") / VOCABULARY_CACHE).read_bytes()
+        saved = pickle.loads(blob)  # noqa: S301 - our own file, written by train.py
+    except (FileNotFoundError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return None
+    if not isinstance(saved, dict) or saved.get("digest") != vocabulary_digest():
+        return None
+    compiled = saved.get("compiled")
+    return compiled if isinstance(compiled, dict) else None
+
+
+def save_compiled(path: Path) -> None:
+    """Write the compiled indexes of the bundled vocabulary, with the digest of its files."""
+    vocabulary = load_vocabulary()
+    blob = {"digest": vocabulary_digest(), "compiled": vocabulary.compiled()}
+    path.write_bytes(pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))

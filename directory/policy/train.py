@@ -25,6 +25,7 @@ from typing import Any
 from directory.phrases import LEXICON_FILE
 from directory.policy.features import FEATURES_VERSION, message_features
 from directory.policy.langid import LANGUAGE_MODEL_FILE, OTHER, language_features
+from directory.policy.matcher import VOCABULARY_CACHE, _compiled_cache, save_compiled
 from directory.policy.model import MODEL_FILE, HashedLinear, PolicyModel, bucket
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -232,6 +233,8 @@ def stale_reason(path: Path = MODEL_PATH) -> str | None:
     expected = inputs_digest([*training_files(), *language_files()])
     if model.header.get("inputs_sha256") != expected:
         return f"{path.name} was trained on other inputs: run `python -m directory.policy.train`"
+    if _compiled_cache() is None:
+        return f"{VOCABULARY_CACHE} was compiled from other files: run `python -m directory.policy.train`"
     return None
 
 
@@ -250,6 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     model = fit(examples, digest)
     args.out.write_bytes(model.linear.to_bytes())
     print(f"trained on {len(examples)} messages from {len(files)} files -> {args.out}")
+    save_compiled(args.out.with_name(VOCABULARY_CACHE))
     lexicon = write_lexicon(examples, args.out.with_name(LEXICON_FILE))
     print(f"{lexicon} words people wrote at least twice -> {LEXICON_FILE}")
     pairs = [p for path in files for p in read_languages(path)]
