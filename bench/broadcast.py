@@ -43,7 +43,6 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.config import load_config  # noqa: E402
-from bot.delivery import DeliverySettings  # noqa: E402
 from bot.i18n import Catalogs  # noqa: E402
 from bot.offline import BotAPIEmulator, RateLimit  # noqa: E402
 from directory.db import Database  # noqa: E402
@@ -222,9 +221,9 @@ async def in_process(args: argparse.Namespace, workdir: Path) -> None:
         "TELEGRAM_API_BASE_URL": server.base_url,
         "WIEGO_DB": str(db_path),
         "WIEGO_ADMINS": str(ADMIN),
+        "BROADCAST_RATE": os.environ.get("BROADCAST_RATE", ""),
     }
     services = await open_services(load_config(env, catalogs.codes), catalogs)
-    services.delivery = DeliverySettings.from_env()
     app = build_application(services)
     try:
         async with app:
@@ -251,7 +250,7 @@ async def in_process(args: argparse.Namespace, workdir: Path) -> None:
                     lambda c: c.method == "sendMessage" and c.chat_id == ADMIN, after=mark
                 )
                 send = next(
-                    b["callback_data"] for b in preview.buttons if b["callback_data"].startswith("bc:send:")
+                    b["callback_data"] for b in preview.buttons if b["callback_data"].startswith("ds:")
                 )
                 tally = Tally(emulator, set(ids))
                 emulator.callback(ADMIN, send, message=preview.result)

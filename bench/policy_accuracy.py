@@ -5,10 +5,12 @@
 `--own` may be given several times (default: `bench/questions_own.jsonl`).
 
 Builds a temporary database (migrations, directory seed, policy seed), answers every question
-and prints: top-1 rule accuracy per language and per rule, recall of `also` rules, off-topic
-refusals, referral hits (an expected organization among the first five) and the p50/p99
-latency of `answer()`. Targets: >=95% top-1 in every language, 100% refusals, >=90% referrals,
-p99 < 20 ms. Exit status 1 when a target is missed.
+and prints: top-1 rule accuracy per language and per rule, recall of `also` rules (and how
+often a second rule was answered that nobody asked for), off-topic refusals, referral hits (an
+expected organization among the first five), how often the reply would be in the message's own
+language, and the p50/p99 latency of `answer()`. Targets (issue 9 and 13): >=95% top-1 in
+every language, >=95% refusals, >=95% referrals, >=90% `also` recall, answer() p50 <= 0.5 ms and
+p99 <= 1 ms. Exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ from directory.seed import load_seed  # noqa: E402
 
 SHARED_EVAL = ROOT.parent / "shared" / "eval" / "policy-questions.jsonl"
 OWN_EVAL = ROOT / "bench" / "questions_own.jsonl"
-TOP1_TARGET, REFUSAL_TARGET, REFERRAL_TARGET, P99_TARGET_MS = 0.95, 1.0, 0.90, 20.0
+TOP1_TARGET, REFUSAL_TARGET, REFERRAL_TARGET, ALSO_TARGET = 0.95, 0.95, 0.95, 0.90
+P50_TARGET_MS, P99_TARGET_MS = 0.5, 1.0
 
 
 @dataclass
@@ -64,6 +67,7 @@ def read_cases(path: Path) -> list[dict[str, Any]]:
 async def evaluate(engine: PolicyEngine, path: Path, verbose: bool) -> tuple[bool, list[float]]:
     """Print the figures for one question file; True when every target is met."""
     by_lang, by_rule, also, refusals, referrals = Tally(), Tally(), Tally(), Tally(), Tally()
+    extra, language = Tally(), Tally()
     latencies: list[float] = []
     misses: list[str] = []
     for case in read_cases(path):
@@ -82,6 +86,12 @@ async def evaluate(engine: PolicyEngine, path: Path, verbose: bool) -> tuple[boo
         for rule in case["also"]:
             also.add("also", rule in got)
             ok = ok and rule in got
+        if case["rules"] and not case["also"] and answer.second_ask is not None:
+            extra.add("extra", answer.second_ask.rule.id not in case["rules"])
+        elif case["rules"] and not case["also"]:
+            extra.add("extra", False)
+        found = answer.cues.language
+        language.add("lang", found.verdict != "ours" or found.language == case["lang"])
         if case["orgs"]:
             first = [o.id for o in answer.organizations[:5]]
             hit = any(o in first for o in case["orgs"])
@@ -98,6 +108,8 @@ async def evaluate(engine: PolicyEngine, path: Path, verbose: bool) -> tuple[boo
     for rule in sorted(by_rule.totals):
         print(f"  {rule:18} {by_rule.line(rule)}")
     print(f"also-rule recall     {also.line('also')}")
+    print(f"second rule not asked {extra.line('extra')}")
+    print(f"reply language right {language.line('lang')}  (sure and wrong counts as wrong)")
     print(f"off-topic refusals   {refusals.line('off-topic')}")
     print(f"referral hits        {referrals.line('orgs')}")
     if misses and verbose:
@@ -106,6 +118,7 @@ async def evaluate(engine: PolicyEngine, path: Path, verbose: bool) -> tuple[boo
         all(by_lang.rate(lang) >= TOP1_TARGET for lang in by_lang.totals)
         and refusals.rate("off-topic") >= REFUSAL_TARGET
         and referrals.rate("orgs") >= REFERRAL_TARGET
+        and also.rate("also") >= ALSO_TARGET
     )
     return met, latencies
 
@@ -134,9 +147,10 @@ async def main(argv: list[str] | None = None) -> int:
             await db.close()
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    p50 = statistics.median(ordered)
     print(f"\nanswer() latency over {len(ordered)} questions: "
-          f"p50 {statistics.median(ordered):.2f} ms, p99 {p99:.2f} ms, max {ordered[-1]:.2f} ms")
-    met = met and p99 < P99_TARGET_MS
+          f"p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {ordered[-1]:.2f} ms")
+    met = met and p50 <= P50_TARGET_MS and p99 <= P99_TARGET_MS
     print("all targets met" if met else "TARGETS MISSED")
     return 0 if met else 1
 

@@ -13,9 +13,10 @@ from telegram.request import BaseRequest
 
 from bot.commands import visible_to
 from bot.context import BotContext, BotData, Services
-from bot.delivery import PriorityRateLimiter
+from bot.flow.steps import LOCALE_GROUP
 from bot.handlers import ask, basics, errors
 from bot.instrument import instrument
+from bot.ratelimit import PriorityRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,8 @@ def build_application(
 
 
 def register_handlers(app: WiegoApp) -> None:
-    # group -1: resolve the user's locale for this update (every handler below relies on it)
+    # group -2: resolve the user's locale for this update (every handler below relies on it)
+    # group -1: a message that continues the person's conversation goes to that step, and stops
     # group 0, in order: commands and buttons of each feature, then free text, then fallbacks
     basics.register(app)
     for feature in _features():
@@ -58,7 +60,7 @@ def register_handlers(app: WiegoApp) -> None:
     basics.register_fallbacks(app)
     app.add_error_handler(errors.on_error)
     for group, handlers in app.handlers.items():
-        if group >= 0:
+        if group > LOCALE_GROUP:
             for handler in handlers:
                 instrument(handler)
     app.bot_data.registered_commands = frozenset(

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from babel.dates import format_skeleton
+
 from bot import labels
+from bot.headcount import members_text
 from bot.i18n import Translator
 from bot.render import h
+from directory.listing_fields import DETAIL_FIELDS
 from directory.organizations import Organization
 
 MAX_COUNTRIES_SHOWN = 6
+CONTACT_MARKS = {"email": "✉️", "phone": "☎️", "url": "🔗"}  # public contact routes; others get "·"
 
 
 def deep_link(bot_username: str, org_id: str) -> str:
@@ -32,7 +39,10 @@ def coverage(t: Translator, org: Organization) -> str:
     return ", ".join(names + countries)
 
 
-def card(t: Translator, org: Organization, number: int | None = None) -> str:
+def card(
+    t: Translator, org: Organization, number: int | None = None, *, via: Organization | None = None
+) -> str:
+    """The short card; `via` is the network to reach an organization without a website."""
     head = f"{number}. " if number is not None else ""
     sectors = ", ".join(labels.sector(t, s) for s in org.sectors)
     lines = [
@@ -43,11 +53,36 @@ def card(t: Translator, org: Organization, number: int | None = None) -> str:
         lines[-1] += h(f" · {org.city}")
     if org.website:
         lines.append(h(org.website))
+    contacts = [(CONTACT_MARKS.get(s.kind, "·"), org.detail(s.key)) for s in DETAIL_FIELDS]
+    reachable = [(mark, value) for mark, value in contacts if value]
+    lines += [f"{mark} {h(value)}" for mark, value in reachable]
+    if not org.website and not reachable and via is not None and via.website:
+        lines.append(h(t._("No website of its own: reach it through %(network)s", network=title(via))))
+        lines.append(h(via.website))
     return "\n".join(lines)
 
 
-def details(t: Translator, org: Organization, *, parent: Organization | None, bot_username: str) -> str:
-    lines = [card(t, org)]
+def members_as_of(t: Translator, value: str) -> str:
+    """A month such as "2023-12" as the reader writes it ("déc. 2023"); a year or anything else as is."""
+    try:
+        if len(value) == 7:
+            return format_skeleton("yMMM", dt.date.fromisoformat(value + "-01"), locale=t.locale)
+        if len(value) == 10:
+            return t.day(value)
+    except ValueError:
+        pass
+    return value
+
+
+def details(
+    t: Translator,
+    org: Organization,
+    *,
+    parent: Organization | None,
+    bot_username: str,
+    via: Organization | None = None,
+) -> str:
+    lines = [card(t, org, via=via)]
     summary = org.summary(t.locale)
     if summary:
         lines.append(f"\n<i>{h(summary)}</i>\n")
@@ -55,9 +90,11 @@ def details(t: Translator, org: Organization, *, parent: Organization | None, bo
     if org.founded:
         facts.append((t._("Founded"), str(org.founded)))
     if org.members:
-        members = org.members
+        members = members_text(t, org.members)
         if org.members_as_of:
-            members = t._("%(members)s (as of %(date)s)", members=members, date=org.members_as_of)
+            members = t._(
+                "%(members)s (as of %(date)s)", members=members, date=members_as_of(t, org.members_as_of)
+            )
         facts.append((t._("Members"), members))
     if org.languages:
         facts.append((t._("Languages"), ", ".join(t.language_name(code) for code in org.languages)))

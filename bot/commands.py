@@ -35,6 +35,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("cancel", N_("Stop what you are doing")),
     Command("mylisting", N_("Edit your organization's listing"), Audience.EDITOR),
     Command("invite", N_("Invite an organization to edit its listing"), Audience.ADMIN),
+    Command("editors", N_("Who edits a listing; remove an editor"), Audience.ADMIN),
     Command("history", N_("Changes to a listing"), Audience.ADMIN),
     Command("revert", N_("Undo a listing change"), Audience.ADMIN),
     Command("policy", N_("Edit the policy answers"), Audience.ADMIN),

@@ -6,6 +6,7 @@ expected; `main.py` prints it and exits with status 2.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+MAX_BROADCAST_RATE = 30.0  # Telegram's limit across all chats
 _TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -42,6 +44,8 @@ class Config:
     flood_cooldown: int = 60
     backup_dir: Path | None = None
     backup_keep: int = 7
+    broadcast_rate: float = 25.0
+    broadcast_lease: float = 30.0
 
     @property
     def mode(self) -> str:
@@ -70,6 +74,27 @@ def _count(variable: str, value: str, *, minimum: int) -> int:
     if not value.isdigit() or int(value) < minimum:
         raise ConfigError(variable, f"expected a whole number of at least {minimum}, got {value!r}")
     return int(value)
+
+
+def _rate(variable: str, value: str, *, maximum: float) -> float:
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = math.nan
+    if not 0 < rate <= maximum:  # also refuses nan and inf
+        expected = f"expected messages a second, more than 0 and at most {maximum:g}, got {value!r}"
+        raise ConfigError(variable, expected)
+    return rate
+
+
+def _lease(variable: str, value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not 1 <= seconds < math.inf:  # also refuses nan
+        raise ConfigError(variable, f"expected seconds, at least 1, like 30, got {value!r}")
+    return seconds
 
 
 def load_config(env: Mapping[str, str], available_locales: frozenset[str]) -> Config:
@@ -128,6 +153,8 @@ def load_config(env: Mapping[str, str], available_locales: frozenset[str]) -> Co
     flood = _count("FLOOD_RATE", get("FLOOD_RATE") or "20", minimum=1)
     cooldown = _count("FLOOD_COOLDOWN", get("FLOOD_COOLDOWN") or "60", minimum=1)
     backup_keep = _count("BACKUP_KEEP", get("BACKUP_KEEP") or "7", minimum=0)
+    broadcast_rate = _rate("BROADCAST_RATE", get("BROADCAST_RATE") or "25", maximum=MAX_BROADCAST_RATE)
+    broadcast_lease = _lease("BROADCAST_LEASE", get("BROADCAST_LEASE") or "30")
     backup_dir = Path(get("BACKUP_DIR") or db_path.parent / "backups")
     if backup_dir.exists() and not backup_dir.is_dir():
         raise ConfigError("BACKUP_DIR", f"expected a folder, but {str(backup_dir)!r} is a file")
@@ -148,4 +175,6 @@ def load_config(env: Mapping[str, str], available_locales: frozenset[str]) -> Co
         flood_cooldown=cooldown,
         backup_dir=backup_dir,
         backup_keep=backup_keep,
+        broadcast_rate=broadcast_rate,
+        broadcast_lease=broadcast_lease,
     )

@@ -12,14 +12,21 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Config
-from bot.delivery import DeliverySettings
 from bot.flood import FloodControl
+from bot.flow.state import PendingStore
 from bot.i18n import Catalogs, Translator
+from bot.ratelimit import DeliverySettings
+from directory.claims import Claims
+from directory.conversations import Conversations
 from directory.db import Database
 from directory.listings import Listings
+from directory.nearby import NearbyOrganizations
 from directory.outbox import Outbox
 from directory.policy.answer import PolicyEngine
 from directory.policy.feedback import PolicyFeedback
+from directory.policy.followup import Subjects
+from directory.policy.live import live_engine
+from directory.referrals import Referrals
 from directory.saved_searches import SavedSearches
 from directory.search import Directory
 from directory.seed import load_seed
@@ -41,50 +48,63 @@ class Services:
     catalogs: Catalogs
     users: Users = field(init=False)
     flood: FloodControl = field(init=False)
-    extras: dict[str, Any] = field(default_factory=dict)
     listings: Listings = field(init=False)
     subscriptions: Subscriptions = field(init=False)
     outbox: Outbox = field(init=False)
-    delivery: DeliverySettings = field(default_factory=DeliverySettings.from_env)  # BROADCAST_RATE
+    delivery: DeliverySettings = field(init=False)
     directory: Directory = field(init=False)
     policy: PolicyEngine = field(init=False)
+    subjects: Subjects = field(default_factory=Subjects)  # each chat's last subject, for follow-ups
+    referrals: Referrals = field(init=False)
+    nearby: NearbyOrganizations = field(init=False)
     feedback: PolicyFeedback = field(init=False)
     saved_searches: SavedSearches = field(init=False)
+    pending: PendingStore = field(init=False)
+    claims: Claims = field(init=False)
 
     def __post_init__(self) -> None:
         self.users = Users(self.db)
         self.listings = Listings(self.db)
         self.subscriptions = Subscriptions(self.db)
         self.outbox = Outbox(self.db)
+        self.delivery = DeliverySettings(
+            rate=self.config.broadcast_rate, lease_ttl=self.config.broadcast_lease
+        )
         self.flood = FloodControl(self.config.flood_per_minute, float(self.config.flood_cooldown))
         self.directory = Directory(self.db)
-        self.policy = PolicyEngine(self.db, self.directory)
+        self.policy = live_engine(self.db, self.directory)  # reloads itself after each edit
+        self.referrals = Referrals(self.directory)
+        self.nearby = NearbyOrganizations(self.directory, self.referrals)
         self.feedback = PolicyFeedback(self.db)
         self.saved_searches = SavedSearches(self.db)
+        self.claims = Claims(self.db)
+        self.pending = PendingStore(Conversations(self.db), self.claims)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.config.admins
 
     async def load(self) -> None:
-        """Seed the directory and the policy (idempotent), compile the matcher, tidy up."""
+        """Seed the directory and the policy (idempotent), compile the matcher, read the
+        conversations in progress, tidy up."""
         await load_seed(self.db)
         await self.policy.load()
-        try:
-            await self.saved_searches.purge()
-        except sqlite3.OperationalError as exc:  # tidying up can wait for the next start
-            log.warning("old saved searches not purged: %s", exc)
+        await self.pending.load()
+        for tidy in (self.saved_searches.purge, self.claims.purge):
+            try:  # tidying up can wait for the next start (another process may hold the lock)
+                await tidy()
+            except sqlite3.OperationalError as exc:
+                log.warning("%s not done: %s", tidy.__qualname__, exc)
 
     async def directory_size(self) -> int:
         """How many organizations the directory holds (for the startup line)."""
-        return int(await self.db.fetchval("SELECT count(*) FROM organizations") or 0)
+        return await self.listings.organizations.count()
 
     async def close(self) -> None:
         await self.db.close()
 
     async def is_editor(self, user_id: int) -> bool:
-        """Whether the user edits some listing (the listings feature replaces this)."""
-        checker = self.extras.get("is_editor")
-        return bool(await checker(user_id)) if checker is not None else False
+        """Whether the user edits some listing."""
+        return await self.listings.is_editor_anywhere(user_id)
 
 
 StartPayloadHandler = Callable[[Update, "BotContext", str], Awaitable[bool]]
@@ -104,6 +124,12 @@ class BotData:
         self.on_stop: list[Callable[[Any], Awaitable[None]]] = []
         # called after every processed update (the health endpoint watches it)
         self.on_processed: Callable[[], None] = lambda: None
+        # guarded steps (bot.flow.steps): commands by name (private-chat deep links), and the
+        # step that takes a conversation's next message, by the conversation's kind
+        self.command_routes: dict[str, Any] = {}
+        self.text_routes: dict[type, Any] = {}
+        # the terminal chat delivers nothing: broadcasts wait in this database for `main.py run`
+        self.offline_database: str | None = None
 
     def attach(self, services: Services) -> None:
         self._services = services

@@ -133,6 +133,10 @@ class Catalogs:
         codes = sorted(self._translations, key=lambda c: (c != self.default, c))
         return [LocaleInfo(c, (Locale.parse(c).get_display_name(c) or c).capitalize()) for c in codes]
 
+    def native_name(self, code: str) -> str:
+        """A locale's name in its own language ("Español")."""
+        return next((i.native_name for i in self.ordered() if i.code == code), code)
+
     def translator(self, code: str | None) -> Translator:
         return self._translators.get(code or self.default, self._translators[self.default])
 

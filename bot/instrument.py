@@ -34,6 +34,7 @@ def _timed(
             )
             context.application.bot_data.on_processed()
 
+    timed.__instrumented__ = True  # type: ignore[attr-defined]
     return timed
 
 
@@ -47,7 +48,7 @@ def instrument(handler: BaseHandler[Any, Any, Any]) -> None:
             instrument(inner)
         return
     callback = handler.callback
-    if getattr(callback, "__wrapped__", None) is not None:
+    if getattr(callback, "__instrumented__", False):
         return
     name = f"{callback.__module__}.{callback.__qualname__}"
     handler.callback = _timed(callback, name)

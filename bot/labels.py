@@ -42,6 +42,8 @@ RULE_TOPICS: dict[str, str] = {
     "speaker": N_("Speakers for events"),
     "partnership": N_("Partnerships"),
     "directory": N_("Finding organizations"),
+    "membership": N_("Becoming a member of WIEGO"),
+    "about_wiego": N_("About WIEGO and how to reach it"),
 }
 
 VERDICT_NAMES: dict[str, str] = {
@@ -74,3 +76,17 @@ def verdict(t: Translator, verdict_id: str) -> str:
 def who(t: Translator, who_id: str) -> str:
     """Who made a change, as the history shows it: a person forgotten by /forget is not named."""
     return t._("a former editor") if who_id == FORMER_EDITOR else who_id
+
+
+# Larger directories a referral points to (directory/referrals.py has their addresses).
+LARGER_DIRECTORY_NAMES: dict[str, str] = {
+    "globalrec": N_("the waste pickers' world database (GlobalRec)"),
+    "streetnet": N_("StreetNet International's list of affiliates"),
+    "idwf": N_("the IDWF's list of affiliates"),
+    "wiego": N_("WIEGO's organizing database"),
+}
+
+
+def larger_directory(t: Translator, directory_id: str) -> str:
+    name = LARGER_DIRECTORY_NAMES.get(directory_id)
+    return t._(name) if name else directory_id

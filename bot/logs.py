@@ -10,6 +10,7 @@ import json
 import logging
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.config import Config
 
@@ -43,8 +44,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def setup_logging(config: Config, *, verbose: bool) -> None:
-    handler = logging.StreamHandler()
+def setup_logging(config: Config, *, verbose: bool, path: Path | None = None) -> None:
+    """Log to stderr, or to `path` (the terminal chat keeps its conversation free of log lines)."""
+    handler: logging.Handler = (
+        logging.StreamHandler() if path is None else logging.FileHandler(path, encoding="utf-8")
+    )
     handler.addFilter(RedactTokens())
     if config.log_format == "json":
         handler.setFormatter(JsonFormatter())

@@ -103,6 +103,7 @@ class Failure:
     chat_id: int | None = None
     retry_after: int = 1
     times: int = 1
+    description: str | None = None  # a 400's own words (default: "message is not modified")
 
 
 @dataclass
@@ -193,6 +194,28 @@ class BotAPIEmulator:
             entities = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         if entities:
             message["entities"] = entities
+        self._messages[(chat["id"], message["message_id"])] = message
+        return self.push({"message": message})
+
+    def attachment(
+        self,
+        user_id: int,
+        fields: dict[str, Any],
+        *,
+        language_code: str | None = "en",
+        chat_id: int | None = None,
+        chat_type: str = "private",
+    ) -> dict[str, Any]:
+        """Queue a message without text: `fields` as in the Bot API (`location`, `photo`, ...)."""
+        user = self.user(user_id, language_code)
+        chat = self._chat(chat_id if chat_id is not None else user_id, chat_type, user)
+        message: dict[str, Any] = {
+            "message_id": self._new_message_id(chat["id"]),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
+            **fields,
+        }
         self._messages[(chat["id"], message["message_id"])] = message
         return self.push({"message": message})
 
@@ -314,7 +337,7 @@ class BotAPIEmulator:
         if call.method != "getUpdates":
             failure = self._failure_for(call)
             if failure is not None:
-                return error_body(failure.code, failure.retry_after)
+                return error_body(failure.code, failure.retry_after, failure.description)
             if call.method in _SEND_METHODS:
                 if call.chat_id in self.blocked:
                     return error_body(403)
@@ -415,7 +438,7 @@ class BotAPIEmulator:
         }
 
 
-def error_body(code: int, retry_after: int = 1) -> tuple[int, dict[str, Any]]:
+def error_body(code: int, retry_after: int = 1, description: str | None = None) -> tuple[int, dict[str, Any]]:
     if code == 429:
         return 429, {
             "ok": False,
@@ -426,7 +449,11 @@ def error_body(code: int, retry_after: int = 1) -> tuple[int, dict[str, Any]]:
     if code == 403:
         return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
     if code == 400:
-        return 400, {"ok": False, "error_code": 400, "description": "Bad Request: message is not modified"}
+        return 400, {
+            "ok": False,
+            "error_code": 400,
+            "description": description or "Bad Request: message is not modified",
+        }
     return code, {"ok": False, "error_code": code, "description": "Bad Gateway"}
 
 
@@ -453,3 +480,31 @@ class InProcessRequest(BaseRequest):
         raw = request_data.json_parameters if request_data is not None else {}
         status, body = await self.emulator.handle(api_method, raw)
         return status, json.dumps(body).encode()
+
+
+# What a user may send besides text, as the Bot API writes it (the terminal chat's `#photo`...).
+SAMPLE_ATTACHMENTS: dict[str, dict[str, Any]] = {
+    "voice": {"voice": {"file_id": "voice-1", "file_unique_id": "v1", "duration": 4}},
+    "audio": {"audio": {"file_id": "audio-1", "file_unique_id": "a1", "duration": 30}},
+    "photo": {"photo": [{"file_id": "photo-1", "file_unique_id": "p1", "width": 640, "height": 480}]},
+    "sticker": {
+        "sticker": {
+            "file_id": "sticker-1",
+            "file_unique_id": "s1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
+    },
+    "document": {"document": {"file_id": "doc-1", "file_unique_id": "d1", "file_name": "report.pdf"}},
+    "video": {
+        "video": {"file_id": "video-1", "file_unique_id": "vd1", "width": 640, "height": 480, "duration": 5}
+    },
+    "video_note": {"video_note": {"file_id": "note-1", "file_unique_id": "n1", "length": 240, "duration": 5}},
+}
+
+
+def location_fields(latitude: float, longitude: float) -> dict[str, Any]:
+    return {"location": {"latitude": latitude, "longitude": longitude}}

@@ -42,7 +42,7 @@ class Health:
 
     async def check(self) -> tuple[bool, dict[str, Any]]:
         try:
-            await asyncio.wait_for(self.db.fetchval("SELECT 1"), DB_TIMEOUT)
+            await asyncio.wait_for(self.db.ping(), DB_TIMEOUT)
             database = True
         except Exception:  # any failure to answer is "unhealthy", reported, not raised
             database = False

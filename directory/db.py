@@ -26,7 +26,7 @@ import itertools
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -150,6 +150,7 @@ class Database:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None  # the task whose transaction is open
         self._depth = 0
+        self._on_commit: list[Callable[[], Awaitable[None]]] = []
         self.writer = Writer(self)  # write-behind for the writes that go with an answer
 
     @classmethod
@@ -267,6 +268,25 @@ class Database:
                 await self.conn.execute("COMMIT")
             finally:
                 self._owner, self._depth = None, 0
+                hooks, self._on_commit = self._on_commit, []
+        for hook in hooks:  # only reached after a COMMIT: a rollback raised above
+            await hook()
+
+    def in_transaction(self) -> bool:
+        """Whether the calling task holds the open transaction (its reads and writes go there)."""
+        return bool(self._depth) and asyncio.current_task() is self._owner
+
+    async def on_commit(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run `hook` once what this task wrote is committed: now, or after the transaction
+        it is inside commits (never, if that one rolls back)."""
+        if self._depth and asyncio.current_task() is self._owner:
+            self._on_commit.append(hook)
+        else:
+            await hook()
+
+    async def ping(self) -> None:
+        """A query that needs nothing: the health check's sign that the database answers."""
+        await self.fetchval("SELECT 1")
 
     # Reads run the statement and fetch its rows in ONE call on aiosqlite's thread, so a
     # statement's rows are never interleaved with another task's statement on the connection.

@@ -2,9 +2,10 @@
 
 Upserts by id, like a plain import, but a field that a person (a listing editor or an admin,
 through the bot) changed since the data file last set it keeps the person's value: the listing
-history says who wrote each field last. Summaries are judged per language. Columns the file
-does not carry are left alone, and so is `verified_at`, which no data file holds. Every row is
-validated first and everything is applied in one transaction, or nothing.
+history says who wrote each field last. Summaries are judged per language, contact details
+(e-mail, phone, ...) per key. Columns the file does not carry are left alone, and so is
+`verified_at`, which no data file holds. Every row is validated first and everything is
+applied in one transaction, or nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from directory.db import Database
-from directory.importexport import Row, validate_file
+from directory.importexport import DETAIL_COLUMNS, Row, validate_file
 from directory.organizations import EDITABLE_FIELDS, Organization, Organizations, by_person
 
 _FILE_FIELDS: dict[str, str] = {
@@ -145,6 +146,16 @@ def _merge(
         else:
             values[name] = new
             changed.append(name)
+    merged = current
+    for column in DETAIL_COLUMNS:  # public e-mail, phone, ...: recorded key by key
+        new_detail, old_detail = row.org.detail(column), current.detail(column)
+        if column not in row.columns or new_detail == old_detail:
+            continue
+        if column in protected.fields:
+            kept.append(column)
+        else:
+            merged = merged.with_detail(column, new_detail)
+            changed.append(column)
     summaries = dict(current.summaries)
     incoming = dict(row.org.summaries)
     for lang in sorted(summaries.keys() | incoming.keys()):
@@ -160,7 +171,7 @@ def _merge(
         else:
             summaries.pop(lang, None)
     values["summaries"] = tuple(sorted(summaries.items()))
-    return replace(current, **values), changed, kept
+    return replace(merged, **values), changed, kept
 
 
 async def update_file(

@@ -21,6 +21,8 @@ import babel
 
 from directory import gate
 from directory.db import Database
+from directory.fields import FieldError
+from directory.listing_fields import DETAIL_FIELDS, parse_field, phone_region
 from directory.organizations import (
     KINDS,
     SUMMARY_LANGS,
@@ -50,6 +52,7 @@ COLUMNS: tuple[str, ...] = (
     "summary",
     "sources",
 )
+DETAIL_COLUMNS: tuple[str, ...] = tuple(spec.key for spec in DETAIL_FIELDS)  # optional
 SUMMARY_COLUMNS: tuple[str, ...] = tuple(
     f"summary_{lang}" for lang in SUMMARY_LANGS if lang != "en"
 )
@@ -87,6 +90,10 @@ def _languages() -> frozenset[str]:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A phone number in international form starts with "+": digits and separators only, so a
+# spreadsheet has nothing to run in it (export still prefixes it with ').
+_PHONE_COLUMNS = frozenset(spec.key for spec in DETAIL_FIELDS if spec.kind == "phone")
+_PHONE_NUMBER = re.compile(r"^\+[0-9][0-9 ().-]*$")
 
 
 def neutralize(cell: str) -> str:
@@ -105,7 +112,7 @@ def unneutralize(key: str, cell: str) -> str:
     text = gate.clean(cell, multiline=True)
     if text.startswith("'") and text[1:2] in (*_FORMULA_START, "'"):
         return cell.replace("'", "", 1)
-    if text.startswith(_FORMULA_START):
+    if text.startswith(_FORMULA_START) and not (key in _PHONE_COLUMNS and _PHONE_NUMBER.match(text)):
         raise RowError(
             f"{key} starts with {text[0]!r}, which a spreadsheet would run as a formula; "
             "prefix the cell with ' to keep it as text"
@@ -162,11 +169,12 @@ def _text(
     key: str,
     *,
     limit_key: str | None = None,
+    limit: int | None = None,
     multiline: bool = False,
     numbers: bool = False,
 ) -> str:
     """One text field through the gate: cleaned, within its limit (raises RowError)."""
-    limit = gate.LIMITS[limit_key or key]
+    limit = limit if limit is not None else gate.LIMITS[limit_key or key]
     try:
         return gate.field(_raw(record, key, numbers=numbers), limit, multiline=multiline)
     except gate.InputError as exc:
@@ -233,6 +241,14 @@ def org_from_record(record: Mapping[str, Any]) -> Organization:
         col.removeprefix("summary_"): _text(record, col, limit_key="summary", multiline=True)
         for col in SUMMARY_COLUMNS
     }
+    details: dict[str, str] = {}
+    for spec in DETAIL_FIELDS:
+        raw = _text(record, spec.key, limit=spec.max_len)
+        try:
+            if raw:
+                details[spec.key] = parse_field(spec.key, raw, region=phone_region(countries)).value
+        except FieldError as exc:
+            raise RowError(f"{spec.key} {_show(raw)} is not valid ({exc.code})") from None
     return Organization(
         id=org_id,
         name=name,
@@ -251,6 +267,7 @@ def org_from_record(record: Mapping[str, Any]) -> Organization:
         wiego_relation=_text(record, "wiego_relation"),
         sources=_text(record, "sources"),
         summaries=tuple(sorted((k, v) for k, v in summaries.items() if v)),
+        details=tuple(sorted((k, v) for k, v in details.items() if v)),
     )
 
 
@@ -393,6 +410,7 @@ def org_record(org: Organization) -> dict[str, Any]:
         "summary": summaries.get("en", ""),
         "sources": org.sources,
     }
+    record |= {col: org.detail(col) for col in DETAIL_COLUMNS}
     record |= {col: summaries.get(col.removeprefix("summary_"), "") for col in SUMMARY_COLUMNS}
     return record
 
@@ -405,7 +423,9 @@ async def export(db: Database, fmt: Literal["csv", "json", "hsds"]) -> str:
     if fmt == "hsds":
         return json.dumps(_hsds(orgs), ensure_ascii=False, indent=1)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[*COLUMNS, *SUMMARY_COLUMNS], lineterminator="\n")
+    writer = csv.DictWriter(
+        out, fieldnames=[*COLUMNS, *DETAIL_COLUMNS, *SUMMARY_COLUMNS], lineterminator="\n"
+    )
     writer.writeheader()
     writer.writerows(
         {key: neutralize(value) if isinstance(value, str) else value for key, value in org_record(o).items()}
@@ -424,6 +444,7 @@ def _hsds(orgs: list[Organization]) -> dict[str, list[dict[str, Any]]]:
             "alternate_name": o.acronym or None,
             "description": o.summary("en"),
             "website": o.website or None,
+            "email": o.detail("email") or None,
             "year_incorporated": o.founded,
             "legal_status": o.kind,
             "parent_organization_id": o.parent,
@@ -450,4 +471,14 @@ def _hsds(orgs: list[Organization]) -> dict[str, list[dict[str, Any]]]:
         for o in orgs
         for lang in o.languages
     ]
-    return {"organization": organization, "service_area": service_area, "language": language}
+    phone = [
+        {"id": f"{o.id}:phone", "organization_id": o.id, "number": o.detail("phone")}
+        for o in orgs
+        if o.detail("phone")
+    ]
+    return {
+        "organization": organization,
+        "service_area": service_area,
+        "language": language,
+        "phone": phone,
+    }

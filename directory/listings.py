@@ -1,12 +1,11 @@
-"""Listing self-service: invitations, editors, validated field edits, reverts and freshness.
+"""Listing self-service: invitations, editors, edits with history, reverts and freshness.
 
 An admin invites an organization with a one-time link; whoever opens it first becomes an
-editor of that listing. Editors change one field at a time: `parse_field` validates what they
-typed (URLs, countries and languages named in any supported language or by code, sectors from
-the vocabulary, years, member counts with their date, summaries per language) into an `Edit`,
-and `Listings.apply` writes it through `Organizations` so every change lands in the history,
-checking the editor's right inside the same transaction. Nothing here speaks to users: errors
-are `FieldError` codes the bot words in the user's language.
+editor of that listing, until an admin removes them (an open invitation can be withdrawn).
+Editors change one field at a time (`directory.listing_fields` validates what they typed) and
+`Listings.apply` writes it through `Organizations`, so every change lands in the history,
+checking inside the same transaction that the person still edits the listing and that nobody
+changed the field since they saw it. Editors joining and leaving are in the history too.
 """
 
 from __future__ import annotations
@@ -14,243 +13,37 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum
-from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 import aiosqlite
-import babel
 
-from directory import gate
 from directory.db import Database
+from directory.listing_fields import Edit, field_value, restore
 from directory.organizations import (
-    EDITABLE_FIELDS,
+    EDITOR_FIELD,
+    INVITATION_FIELD,
     PERSON_PREFIX,
-    SUMMARY_LANGS,
-    WORLDWIDE,
     Change,
     Organization,
     Organizations,
-    decode,
+    record_change,
 )
-from directory.places import DEFAULT_LOCALES, gazetteer
-from directory.sectors import parse_sector
-from directory.text import normalize
+from directory.outcomes import ChangedMeanwhile
+from directory.users import ensure_user_in
 
 INVITE_DAYS = 7
 STALE_DAYS = 180
 REMIND_EVERY_DAYS = 30
 TOKEN_BYTES = 24  # secrets.token_urlsafe(24): 192 bits, 32 characters
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
-_SPLIT = re.compile(r"[,;\n]+")
-CLEAR = "-"
-MIN_YEAR = 1800
-MAX_LIST_ITEMS = 60
-_CLEARED: Mapping[str, Any] = {"members": ("", ""), "year": None, "languages": ()}
-
-FieldKind = Literal["text", "url", "countries", "languages", "sectors", "year", "members", "summary"]
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One field an editor may change: how it is parsed and how long it may be."""
-
-    key: str  # stable id, safe in callback data
-    kind: FieldKind
-    max_len: int = 200
-    clearable: bool = True
-    lang: str = ""  # summaries only
-
-
-FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("name", "text", 200, clearable=False),
-    FieldSpec("acronym", "text", 30),
-    FieldSpec("website", "url", 300),
-    FieldSpec("city", "text", 100),
-    FieldSpec("countries", "countries", clearable=False),
-    FieldSpec("languages", "languages"),
-    FieldSpec("sectors", "sectors", clearable=False),
-    FieldSpec("founded", "year"),
-    FieldSpec("members", "members", 200),
-    *(FieldSpec(f"summary_{lang}", "summary", 1000, lang=lang) for lang in SUMMARY_LANGS),
-)
-FIELDS_BY_KEY: Mapping[str, FieldSpec] = {f.key: f for f in FIELDS}
-
-
-# The text gate's error: a code and parameters the bot words in the user's language.
-FieldError = gate.InputError
+_UNSEEN: Any = object()
 
 
 class NotEditor(PermissionError):
     """The person no longer edits this listing (or never did)."""
-
-
-@dataclass(frozen=True)
-class Edit:
-    """A validated new value for one field (`None`/empty means cleared)."""
-
-    field: str
-    value: Any  # str | int | None | tuple[str, ...] | tuple[members, as_of]
-
-    def apply_to(self, org: Organization) -> Organization:
-        spec = FIELDS_BY_KEY[self.field]
-        if spec.kind == "summary":
-            summaries = dict(org.summaries)
-            if self.value:
-                summaries[spec.lang] = self.value
-            else:
-                summaries.pop(spec.lang, None)
-            return replace(org, summaries=tuple(sorted(summaries.items())))
-        if spec.kind == "members":
-            members, as_of = self.value
-            return replace(org, members=members, members_as_of=as_of)
-        return replace(org, **{self.field: self.value})
-
-
-def field_value(org: Organization, key: str) -> Any:
-    """The field's current value, shaped like `Edit.value`."""
-    spec = FIELDS_BY_KEY[key]
-    if spec.kind == "summary":
-        return dict(org.summaries).get(spec.lang, "")
-    if spec.kind == "members":
-        return (org.members, org.members_as_of)
-    return getattr(org, key)
-
-
-# --- parsing ------------------------------------------------------------------------------
-def _today() -> date:
-    return datetime.now(UTC).date()
-
-
-def clean_text(raw: str, max_len: int, *, multiline: bool = False) -> str:
-    """The text gate (`directory.gate.field`): NFC, no control or stray invisible characters,
-    at most `max_len` characters. Emoji, right-to-left text and the joiners they need stay."""
-    return gate.field(raw, max_len, multiline=multiline)
-
-
-def parse_url(raw: str) -> str:
-    return gate.parse_url(raw)
-
-
-def _items(raw: str) -> list[str]:
-    return [p.strip() for p in _SPLIT.split(raw) if p.strip()]
-
-
-@cache
-def _country_names() -> dict[str, str]:
-    """Normalized country name (CLDR, every supported language) or code → ISO code."""
-    known = gazetteer().countries
-    table: dict[str, str] = {}
-    for locale in DEFAULT_LOCALES:
-        for code, name in babel.Locale.parse(locale).territories.items():
-            if code in known:
-                table.setdefault(normalize(name), code)
-    for code in known:
-        table[normalize(code)] = code
-    return table
-
-
-def parse_country(item: str) -> str | None:
-    if item.strip() == WORLDWIDE:
-        return WORLDWIDE
-    key = normalize(item)
-    found = _country_names().get(key)
-    if found is not None or len(key) < 3:
-        return found
-    places = [p for p in gazetteer().find(item) if p.kind == "country"]
-    return places[0].code if len(places) == 1 else None
-
-
-@cache
-def _language_names() -> dict[str, str]:
-    """Normalized language name (CLDR, every supported language) or code → language code."""
-    codes = [str(c) for c in babel.Locale("en").languages if "_" not in str(c)]
-    table: dict[str, str] = {}
-    for locale in DEFAULT_LOCALES:
-        names = {str(k): str(v) for k, v in babel.Locale.parse(locale).languages.items()}
-        for code in codes:
-            if code in names:
-                table.setdefault(normalize(names[code]), code)
-    for code in codes:
-        table[normalize(code)] = code
-    return table
-
-
-def parse_language(item: str) -> str | None:
-    return _language_names().get(normalize(item))
-
-
-def _parse_list(raw: str, one: Any, error: str) -> tuple[str, ...]:
-    items = _items(raw)
-    if not items:
-        raise FieldError("empty")
-    if len(items) > MAX_LIST_ITEMS:
-        raise FieldError("too_many", limit=MAX_LIST_ITEMS)
-    found: list[str] = []
-    unknown: list[str] = []
-    for item in items:
-        value = one(item)
-        if value is None:
-            unknown.append(item[:40])
-        elif value not in found:
-            found.append(value)
-    if unknown:
-        raise FieldError(error, items=", ".join(unknown))
-    return tuple(found)
-
-
-def parse_year(raw: str, today: date) -> int:
-    return gate.parse_year(raw, today, earliest=MIN_YEAR)
-
-
-def parse_as_of(raw: str, today: date) -> str:
-    return gate.parse_date(raw, today)
-
-
-def parse_members(raw: str, max_len: int, today: date) -> tuple[str, str]:
-    """ "2,000 waste pickers; 2024-03" → (members, as of); without a date, as of this month."""
-    text, sep, when = raw.rpartition(";")
-    if not sep:
-        text, when = raw, ""
-    members = clean_text(text, max_len)
-    if not members:
-        raise FieldError("empty")
-    as_of = parse_as_of(when, today) if when.strip() else today.strftime("%Y-%m")
-    return members, as_of
-
-
-def parse_field(key: str, raw: str, today: date | None = None) -> Edit:
-    """Validate what an editor typed for field `key`; raises `FieldError`."""
-    spec = FIELDS_BY_KEY.get(key)
-    if spec is None:
-        raise FieldError("unknown_field")
-    today = today or _today()
-    if raw.strip() == CLEAR:
-        if not spec.clearable:
-            raise FieldError("required")
-        return Edit(key, _CLEARED.get(spec.kind, ""))
-    if spec.kind in ("text", "summary"):
-        value = clean_text(raw, spec.max_len, multiline=spec.kind == "summary")
-        if not value:
-            raise FieldError("empty")
-        return Edit(key, value)
-    if spec.kind == "url":
-        return Edit(key, parse_url(raw))
-    if spec.kind == "countries":
-        countries = _parse_list(raw, parse_country, "unknown_countries")
-        if WORLDWIDE in countries and len(countries) > 1:
-            countries = (WORLDWIDE,)
-        return Edit(key, countries)
-    if spec.kind == "languages":
-        return Edit(key, _parse_list(raw, parse_language, "unknown_languages"))
-    if spec.kind == "sectors":
-        return Edit(key, _parse_list(raw, parse_sector, "unknown_sectors"))
-    if spec.kind == "year":
-        return Edit(key, parse_year(raw, today))
-    return Edit(key, parse_members(raw, spec.max_len, today))
 
 
 # --- invitations ----------------------------------------------------------------------------
@@ -259,6 +52,7 @@ class ClaimResult(Enum):
     ALREADY_EDITOR = "already_editor"
     USED = "used"
     EXPIRED = "expired"
+    REVOKED = "revoked"
     INVALID = "invalid"
 
 
@@ -273,6 +67,22 @@ class Invite:
     token: str  # shown once, in the link; only its hash is stored
     org_id: str
     expires_at: str
+
+
+@dataclass(frozen=True)
+class OpenInvite:
+    """An invitation nobody has used yet (its token is not stored, only its number)."""
+
+    id: int
+    created_by: int
+    created_at: str
+    expires_at: str
+
+
+@dataclass(frozen=True)
+class Editor:
+    user_id: int
+    since: str
 
 
 @dataclass(frozen=True)
@@ -343,33 +153,39 @@ class Listings:
     async def claim(
         self, token: str, user_id: int, locale: str | None = None, now: datetime | None = None
     ) -> Claim:
-        """Use the invitation: once, before it expires. The winner becomes an editor."""
+        """Use the invitation: once, before it expires or is withdrawn. The winner becomes an
+        editor (recorded in the listing's history)."""
         if not _TOKEN.match(token):
             return Claim(ClaimResult.INVALID)
         digest = token_hash(token)
         stamp = _stamp(_now(now))
         async with self._db.atomic() as conn:
-            await conn.execute(
-                "INSERT INTO users (id, locale, first_seen, last_seen) VALUES (?, NULL, ?, ?) "
-                "ON CONFLICT (id) DO NOTHING",
-                (user_id, stamp[:10], stamp[:10]),
-            )
+            await ensure_user_in(conn, user_id)
             async with conn.execute(
-                "UPDATE listing_invites SET used_at = ?, used_by = ? "
-                "WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING org_id",
+                "UPDATE listing_invites SET used_at = ?, used_by = ? WHERE token_hash = ? "
+                "AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ? RETURNING org_id",
                 (stamp, user_id, digest, stamp),
             ) as cur:
                 row = await cur.fetchone()
             if row is not None:
-                await conn.execute(
-                    "INSERT INTO listing_editors (user_id, org_id, locale, since) "
-                    "VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (user_id, org_id) DO UPDATE SET locale = excluded.locale",
-                    (user_id, row[0], locale, stamp),
+                org_id = str(row[0])
+                cursor = await conn.execute(
+                    "INSERT INTO listing_editors (user_id, org_id, locale, since) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (user_id, org_id) DO NOTHING",
+                    (user_id, org_id, locale, stamp),
                 )
-                return Claim(ClaimResult.CLAIMED, str(row[0]))
+                if cursor.rowcount == 1:
+                    who = who_for(user_id)
+                    await record_change(conn, org_id, EDITOR_FIELD, None, who, who, stamp)
+                else:
+                    await conn.execute(
+                        "UPDATE listing_editors SET locale = ? WHERE user_id = ? AND org_id = ?",
+                        (locale, user_id, org_id),
+                    )
+                return Claim(ClaimResult.CLAIMED, org_id)
         invite = await self._db.fetchone(
-            "SELECT org_id, used_at, used_by FROM listing_invites WHERE token_hash = ?", (digest,)
+            "SELECT org_id, used_at, used_by, revoked_at FROM listing_invites WHERE token_hash = ?",
+            (digest,),
         )
         if invite is None:
             return Claim(ClaimResult.INVALID)
@@ -378,7 +194,30 @@ class Listings:
             if invite["used_by"] == user_id and await self.is_editor(user_id, org_id):
                 return Claim(ClaimResult.ALREADY_EDITOR, org_id)
             return Claim(ClaimResult.USED)
-        return Claim(ClaimResult.EXPIRED)
+        return Claim(ClaimResult.REVOKED if invite["revoked_at"] else ClaimResult.EXPIRED)
+
+    async def open_invites(self, org_id: str, now: datetime | None = None) -> list[OpenInvite]:
+        """Invitations to `org_id` that could still be used, oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT id, created_by, created_at, expires_at FROM listing_invites WHERE org_id = ? "
+            "AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY id",
+            (org_id, _stamp(_now(now))),
+        )
+        return [OpenInvite(int(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in rows]
+
+    async def revoke_invite(self, org_id: str, invite_id: int, who: str) -> bool:
+        """Withdraw an unused invitation (recorded in the history); False if there is none."""
+        stamp = _stamp(_now(None))
+        async with self._db.atomic() as conn:
+            cursor = await conn.execute(
+                "UPDATE listing_invites SET revoked_at = ? WHERE id = ? AND org_id = ? "
+                "AND used_at IS NULL AND revoked_at IS NULL",
+                (stamp, invite_id, org_id),
+            )
+            if cursor.rowcount == 0:
+                return False
+            await record_change(conn, org_id, INVITATION_FIELD, f"#{invite_id}", None, who, stamp)
+        return True
 
     # --- editors ----------------------------------------------------------------------------
     async def is_editor(self, user_id: int, org_id: str) -> bool:
@@ -404,18 +243,24 @@ class Listings:
         )
         return await self.organizations.by_nums([int(r[0]) for r in rows])
 
-    async def editors_of(self, org_id: str) -> list[int]:
+    async def editors_of(self, org_id: str) -> list[Editor]:
         rows = await self._db.fetchall(
-            "SELECT user_id FROM listing_editors WHERE org_id = ? ORDER BY since", (org_id,)
+            "SELECT user_id, since FROM listing_editors WHERE org_id = ? ORDER BY since, user_id",
+            (org_id,),
         )
-        return [int(r[0]) for r in rows]
+        return [Editor(int(r[0]), str(r[1])) for r in rows]
 
-    async def remove_editor(self, user_id: int, org_id: str) -> bool:
+    async def remove_editor(self, org_id: str, user_id: int, who: str) -> bool:
+        """Take away the right to edit (recorded in the history); False if they had none."""
+        stamp = _stamp(_now(None))
         async with self._db.atomic() as conn:
-            cur = await conn.execute(
+            cursor = await conn.execute(
                 "DELETE FROM listing_editors WHERE user_id = ? AND org_id = ?", (user_id, org_id)
             )
-            return cur.rowcount > 0
+            if cursor.rowcount == 0:
+                return False
+            await record_change(conn, org_id, EDITOR_FIELD, who_for(user_id), None, who, stamp)
+        return True
 
     # --- edits ------------------------------------------------------------------------------
     async def _editable(self, conn: aiosqlite.Connection, org_id: str, user_id: int) -> Organization:
@@ -430,14 +275,18 @@ class Listings:
             raise NotEditor(org_id)
         return current
 
-    async def apply(self, org_id: str, edit: Edit, user_id: int) -> list[str]:
+    async def apply(self, org_id: str, edit: Edit, user_id: int, expected: Any = _UNSEEN) -> list[str]:
         """Write an editor's edit with history; the right is checked in the same transaction.
 
-        Returns the changed field names ([] when the value was already that). Raises
-        `NotEditor` when the person does not (or no longer) edit this listing.
+        `expected` is the field's value when the editor saw it: if someone changed it since,
+        `ChangedMeanwhile` carries the listing as it is now and nothing is written. Returns the
+        changed field names ([] when the value was already that). Raises `NotEditor` when the
+        person does not (or no longer) edit this listing.
         """
         async with self._db.atomic() as conn:
             current = await self._editable(conn, org_id, user_id)
+            if expected is not _UNSEEN and field_value(current, edit.field) != expected:
+                raise ChangedMeanwhile(current)
             edited = edit.apply_to(current)
             return await self.organizations.upsert_in(conn, edited, who_for(user_id))
 
@@ -458,30 +307,31 @@ class Listings:
         )
         return None if row is None else Change(*tuple(row))
 
-    async def revert(self, change_id: int, who: str) -> Revert | None:
+    async def version(self, org_id: str) -> int:
+        """The listing's version: its latest history row (changes, editors, invitations)."""
+        value = await self._db.fetchval("SELECT max(id) FROM org_changes WHERE org_id = ?", (org_id,))
+        return int(value or 0)
+
+    async def revert(self, change_id: int, who: str, expected_version: int | None = None) -> Revert | None:
         """Put the field back to its value before `change_id`, recorded as a new change.
 
-        None when there is no such change; `ValueError` for a change that cannot be undone
-        (the listing's creation, or a listing that no longer exists).
+        None when there is no such change; `ValueError` for a change that cannot be undone (the
+        listing's creation, an editor's arrival, a listing that no longer exists);
+        `ChangedMeanwhile` (with the listing as it is now) when the listing is no longer at
+        `expected_version`, the version the admin saw.
         """
         async with self._db.atomic() as conn:
             change = await self.change(change_id)
             if change is None:
                 return None
-            if change.field not in EDITABLE_FIELDS:
-                raise ValueError("not revertible")
             current = await self.organizations.get(change.org_id)
             if current is None:
                 raise ValueError("organization gone")
-            restored = replace(current, **{change.field: decode(change.field, change.old)})
+            restored = restore(current, change.field, change.old)
+            if expected_version is not None and await self.version(change.org_id) != expected_version:
+                raise ChangedMeanwhile(current)
             changed = await self.organizations.upsert_in(conn, restored, who)
-            new_id = None
-            if changed:
-                async with conn.execute(
-                    "SELECT max(id) FROM org_changes WHERE org_id = ?", (change.org_id,)
-                ) as cur:
-                    row = await cur.fetchone()
-                new_id = int(row[0]) if row and row[0] is not None else None
+            new_id = await self.version(change.org_id) if changed else None
         return Revert(change, changed, new_id)
 
     async def recent_changes(self, org_id: str, limit: int = 30) -> list[Change]:

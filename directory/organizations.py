@@ -16,16 +16,20 @@ from typing import Any, Literal
 import aiosqlite
 
 from directory.db import Database, utcnow
+from directory.languages import codes
 
 Kind = Literal["global_network", "regional_network", "national", "local"]
 KINDS: tuple[Kind, ...] = ("global_network", "regional_network", "national", "local")
 WORLDWIDE = "*"
-SUMMARY_LANGS: tuple[str, ...] = ("en", "es", "fr", "pt")
+SUMMARY_LANGS: tuple[str, ...] = codes()
 _SCOPE = {"global_network": 3, "regional_network": 2, "national": 0, "local": 0}
 _LIST_FIELDS = ("sectors", "countries", "regions", "languages")
+_JSON_FIELDS = ("summaries", "details")
 _META_FIELDS = ("updated_at",)
 PERSON_PREFIX = "user:"  # how a person (editor or admin, through the bot) appears in the history
 FORMER_EDITOR = "former-editor"  # what a person's id becomes in the history after /forget
+EDITOR_FIELD = "editor"  # history rows of editors joining (new) and removed (old)
+INVITATION_FIELD = "invitation"  # history rows of invitations withdrawn
 
 
 def by_person(who: str) -> bool:
@@ -54,6 +58,7 @@ class Organization:
     wiego_relation: str = ""
     sources: str = ""
     summaries: tuple[tuple[str, str], ...] = ()
+    details: tuple[tuple[str, str], ...] = ()  # sorted (key, value): public e-mail, phone, ...
     verified_at: str | None = None
     updated_at: str = field(default="", compare=False)
 
@@ -65,6 +70,19 @@ class Organization:
         """The summary in `lang`, else English, else any."""
         table = dict(self.summaries)
         return table.get(lang) or table.get("en") or next(iter(table.values()), "")
+
+    def detail(self, key: str) -> str:
+        """A field kept in `details` ("" when the organization has none)."""
+        return dict(self.details).get(key, "")
+
+    def with_detail(self, key: str, value: str) -> Organization:
+        """A copy with `key` set to `value` (removed when empty)."""
+        table = dict(self.details)
+        if value:
+            table[key] = value
+        else:
+            table.pop(key, None)
+        return replace(self, details=tuple(sorted(table.items())))
 
 
 @dataclass(frozen=True)
@@ -82,7 +100,7 @@ def encode(name: str, value: Any) -> str | None:
     """A field's value as history text (lists joined by ';', summaries as JSON)."""
     if value is None:
         return None
-    if name == "summaries":
+    if name in _JSON_FIELDS:
         return json.dumps(dict(value), ensure_ascii=False, sort_keys=True)
     if name in _LIST_FIELDS:
         return ";".join(value)
@@ -91,7 +109,7 @@ def encode(name: str, value: Any) -> str | None:
 
 def decode(name: str, text: str | None) -> Any:
     """The inverse of `encode` for one field."""
-    if name == "summaries":
+    if name in _JSON_FIELDS:
         return tuple(sorted(json.loads(text).items())) if text else ()
     if name in _LIST_FIELDS:
         return tuple(p for p in (text or "").split(";") if p)
@@ -103,8 +121,9 @@ def decode(name: str, text: str | None) -> Any:
 
 
 _SNAPSHOT_FIELDS = tuple(f for f in fields(Organization) if f.name != "updated_at")
+# `details` is recorded in the history key by key (field "email", not "details").
 EDITABLE_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in fields(Organization) if f.name not in ("id", *_META_FIELDS)
+    f.name for f in fields(Organization) if f.name not in ("id", "details", *_META_FIELDS)
 )
 
 
@@ -182,7 +201,9 @@ class Organizations:
             "(SELECT group_concat(lang, ';') FROM (SELECT lang FROM org_languages "
             " WHERE org_num = o.num ORDER BY pos)) AS languages, "
             "(SELECT json_group_object(lang, text) FROM org_summaries "
-            " WHERE org_num = o.num) AS summaries "
+            " WHERE org_num = o.num) AS summaries, "
+            "(SELECT json_group_object(key, value) FROM org_details "
+            " WHERE org_num = o.num) AS details "
             f"FROM organizations AS o WHERE num IN ({marks})",
             nums,
         )
@@ -218,22 +239,24 @@ class Organizations:
             await self._insert(conn, [replace(org, updated_at=now)])
             await record_change(conn, org.id, "*", None, _snapshot(org), who, now)
             return ["*"]
-        changed = [f for f in EDITABLE_FIELDS if getattr(old, f) != getattr(org, f)]
-        if not changed:
+        changes = [
+            (f, encode(f, getattr(old, f)), encode(f, getattr(org, f)))
+            for f in EDITABLE_FIELDS
+            if getattr(old, f) != getattr(org, f)
+        ]
+        before, after = dict(old.details), dict(org.details)
+        changes += [
+            (key, before.get(key) or None, after.get(key) or None)
+            for key in sorted(before.keys() | after.keys())
+            if before.get(key) != after.get(key)
+        ]
+        if not changes:
             return []
-        for name in changed:
-            await record_change(
-                conn,
-                org.id,
-                name,
-                encode(name, getattr(old, name)),
-                encode(name, getattr(org, name)),
-                who,
-                now,
-            )
+        for name, old_text, new_text in changes:
+            await record_change(conn, org.id, name, old_text, new_text, who, now)
         num = await self._write_row(conn, replace(org, updated_at=now))
         await self._write_children(conn, num, org)
-        return changed
+        return [name for name, _old, _new in changes]
 
     async def add_many(self, orgs: Iterable[Organization], who: str) -> int:
         """Bulk-create new organizations (seed, benchmark): one history row each."""
@@ -247,19 +270,6 @@ class Organizations:
                 [(o.id, _snapshot(o), who, now) for o in batch],
             )
         return len(batch)
-
-    async def revert(self, change_id: int, who: str) -> Organization | None:
-        """Put a field back to its value before change `change_id` (itself recorded as a change)."""
-        row = await self._db.fetchone(
-            "SELECT org_id, field, old FROM org_changes WHERE id = ?", (change_id,)
-        )
-        if row is None or row["field"] not in EDITABLE_FIELDS:
-            return None
-        current = await self.get(row["org_id"])
-        if current is None:
-            return None
-        await self.upsert(replace(current, **{row["field"]: decode(row["field"], row["old"])}), who)
-        return await self.get(row["org_id"])
 
     # --- rows -------------------------------------------------------------------------------
     async def _insert(self, conn: aiosqlite.Connection, orgs: Sequence[Organization]) -> None:
@@ -306,6 +316,7 @@ class Organizations:
                 "org_regions",
                 "org_languages",
                 "org_summaries",
+                "org_details",
             ):
                 await conn.execute(f"DELETE FROM {table} WHERE org_num = ?", (num,))  # noqa: S608 - only placeholders and fixed SQL are interpolated
         await self._insert_children(conn, [(num, org)])
@@ -346,6 +357,10 @@ class Organizations:
             "INSERT OR REPLACE INTO org_summaries (org_num, lang, text) VALUES (?, ?, ?)",
             [(num, lang, text) for num, o in orgs for lang, text in o.summaries if text],
         )
+        await conn.executemany(
+            "INSERT OR REPLACE INTO org_details (org_num, key, value) VALUES (?, ?, ?)",
+            [(num, key, value) for num, o in orgs for key, value in o.details if value],
+        )
 
 
 def _from_row(r: aiosqlite.Row) -> Organization:
@@ -367,6 +382,7 @@ def _from_row(r: aiosqlite.Row) -> Organization:
         wiego_relation=r["wiego_relation"],
         sources=r["sources"],
         summaries=decode("summaries", r["summaries"]),
+        details=decode("details", r["details"]),
         verified_at=r["verified_at"],
         updated_at=r["updated_at"],
     )
@@ -396,4 +412,5 @@ def _snapshot(org: Organization) -> str:
     # Same JSON as dataclasses.asdict (tuples become lists) without its deep copies.
     data: dict[str, Any] = {f.name: getattr(org, f.name) for f in _SNAPSHOT_FIELDS}
     data["summaries"] = dict(org.summaries)
+    data["details"] = dict(org.details)
     return json.dumps(data, ensure_ascii=False, sort_keys=True)

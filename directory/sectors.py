@@ -1,16 +1,18 @@
-"""The fixed sector vocabulary and the words people use for each sector in en/es/fr/pt.
+"""The fixed sector vocabulary, and finding sectors in free text.
 
-Ids are stable (they are stored and translated by the bot); the words here only recognize
-sectors in free text, so plural, gender and accent variants are listed or derived.
+Ids are stable (they are stored and translated by the bot); the words people use for each
+sector are in each language's file (`[sectors]`, see `directory/languages.py`), plural, gender
+and accent variants listed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
-
-from directory.text import ngrams, normalize, tokens
+from directory.languages import languages, union
+from directory.phrases import Match, PhraseIndex
+from directory.text import normalize, tokens
 
 SECTORS: tuple[str, ...] = (
     "street_vendors",
@@ -23,252 +25,16 @@ SECTORS: tuple[str, ...] = (
     "informal_workers_general",
 )
 
-_WORDS: dict[str, tuple[str, ...]] = {
-    "street_vendors": (
-        "street vendor",
-        "street vendors",
-        "street vending",
-        "street trader",
-        "street traders",
-        "hawker",
-        "hawkers",
-        "peddler",
-        "peddlers",
-        "vendor",
-        "vendors",
-        "informal traders",
-        "vendedor ambulante",
-        "vendedores ambulantes",
-        "vendedora ambulante",
-        "vendedoras ambulantes",
-        "ambulante",
-        "ambulantes",
-        "vendedores de calle",
-        "venta ambulante",
-        "comercio ambulante",
-        "vendedores callejeros",
-        "vendedor",
-        "vendedores",
-        "vendedora",
-        "vendedoras",
-        "camelô",
-        "camelôs",
-        "camelo",
-        "camelos",
-        "vendedores de rua",
-        "vendedoras de rua",
-        "vendedor de rua",
-        "comércio de rua",
-        "vendeur de rue",
-        "vendeurs de rue",
-        "vendeuse de rue",
-        "vendeuses de rue",
-        "marchand ambulant",
-        "marchands ambulants",
-        "marchande ambulante",
-        "marchandes ambulantes",
-        "vendeurs ambulants",
-        "vendeur ambulant",
-        "vendeurs",
-        "commerce de rue",
-        "commerçants ambulants",
-    ),
-    "market_traders": (
-        "market trader",
-        "market traders",
-        "market vendor",
-        "market vendors",
-        "market women",
-        "market sellers",
-        "market workers",
-        "comerciante de mercado",
-        "comerciantes de mercado",
-        "vendedores de mercado",
-        "vendedoras de mercado",
-        "placeras",
-        "comerçant des marchés",
-        "commerçants des marchés",
-        "commerçantes des marchés",
-        "commerçants de marché",
-        "vendeuses des marchés",
-        "feirante",
-        "feirantes",
-        "comerciantes de feira",
-        "vendedores de feira",
-    ),
-    "home_based_workers": (
-        "home based worker",
-        "home based workers",
-        "homeworker",
-        "homeworkers",
-        "home workers",
-        "homebased workers",
-        "outworkers",
-        "trabajadora a domicilio",
-        "trabajadoras a domicilio",
-        "trabajadores a domicilio",
-        "trabajadores en domicilio",
-        "trabajadoras en domicilio",
-        "trabajo a domicilio",
-        "travailleur à domicile",
-        "travailleurs à domicile",
-        "travailleuses à domicile",
-        "travail à domicile",
-        "trabalhadora em domicílio",
-        "trabalhadoras em domicílio",
-        "trabalhadores em domicílio",
-        "trabalhadoras a domicílio",
-        "trabalhadores a domicílio",
-        "trabalho em domicílio",
-        "trabalho a domicílio",
-    ),
-    "domestic_workers": (
-        "domestic worker",
-        "domestic workers",
-        "domestic work",
-        "household worker",
-        "household workers",
-        "housekeeper",
-        "housekeepers",
-        "maid",
-        "maids",
-        "nanny",
-        "nannies",
-        "caregivers",
-        "domestic helpers",
-        "domestic helper",
-        "trabajadora del hogar",
-        "trabajadoras del hogar",
-        "trabajadores del hogar",
-        "trabajo del hogar",
-        "trabajadora doméstica",
-        "trabajadoras domésticas",
-        "trabajadores domésticos",
-        "empleada doméstica",
-        "empleadas domésticas",
-        "empleadas del hogar",
-        "empleada del hogar",
-        "travailleuse domestique",
-        "travailleuses domestiques",
-        "travailleurs domestiques",
-        "travailleur domestique",
-        "employée de maison",
-        "employées de maison",
-        "employés de maison",
-        "femme de ménage",
-        "femmes de ménage",
-        "aide ménagère",
-        "aides ménagères",
-        "trabalhadora doméstica",
-        "trabalhadoras domésticas",
-        "trabalhadores domésticos",
-        "empregada doméstica",
-        "empregadas domésticas",
-        "diarista",
-        "diaristas",
-        "doméstica",
-        "domésticas",
-        "babá",
-        "babás",
-    ),
-    "waste_pickers": (
-        "waste picker",
-        "waste pickers",
-        "wastepicker",
-        "wastepickers",
-        "waste collectors",
-        "waste collector",
-        "recycler",
-        "recyclers",
-        "rag picker",
-        "rag pickers",
-        "ragpickers",
-        "scavengers",
-        "reclaimers",
-        "binners",
-        "reciclador",
-        "recicladores",
-        "recicladora",
-        "recicladoras",
-        "cartonero",
-        "cartoneros",
-        "cartonera",
-        "cartoneras",
-        "pepenadores",
-        "catador",
-        "catadores",
-        "catadora",
-        "catadoras",
-        "catadores de materiais recicláveis",
-        "récupérateur",
-        "récupérateurs",
-        "récupératrices",
-        "chiffonnier",
-        "chiffonniers",
-        "recycleurs",
-        "ramasseurs de déchets",
-        "trieurs de déchets",
-        "collecteurs de déchets",
-    ),
-    "head_porters": (
-        "head porter",
-        "head porters",
-        "market porter",
-        "market porters",
-        "porters",
-        "kayayei",
-        "kayayo",
-        "cargador",
-        "cargadores",
-        "cargadoras",
-        "estibadores",
-        "carregador",
-        "carregadores",
-        "carregadoras",
-        "porteur",
-        "porteurs",
-        "porteuses",
-        "portefaix",
-    ),
-    "food_workers": (
-        "food worker",
-        "food workers",
-        "restaurant workers",
-        "hotel workers",
-        "catering workers",
-        "agricultural workers",
-        "farm workers",
-        "hospitality workers",
-        "trabajadores de la alimentación",
-        "trabajadoras de la alimentación",
-        "trabajadores de restaurantes",
-        "travailleurs de l'alimentation",
-        "travailleurs de la restauration",
-        "trabalhadores da alimentação",
-        "trabalhadores de restaurantes",
-    ),
-    "informal_workers_general": (
-        "informal worker",
-        "informal workers",
-        "informal economy",
-        "informal sector",
-        "trabajador informal",
-        "trabajadores informales",
-        "trabajadoras informales",
-        "economía informal",
-        "sector informal",
-        "travailleur informel",
-        "travailleurs informels",
-        "travailleuses informelles",
-        "économie informelle",
-        "secteur informel",
-        "trabalhador informal",
-        "trabalhadores informais",
-        "trabalhadoras informais",
-        "economia informal",
-        "setor informal",
-    ),
-}
+def _words() -> dict[str, tuple[str, ...]]:
+    """Every language's words for each sector (`[sectors]` in `data/languages/*.toml`)."""
+    table: dict[str, list[str]] = {sector: [] for sector in SECTORS}
+    for language in languages().values():
+        for sector, words in language.sectors.items():
+            if sector not in table:
+                raise ValueError(f"{language.code}.toml names an unknown sector {sector!r}")
+            table[sector].extend(words)
+    return {sector: tuple(words) for sector, words in table.items()}
+
 
 # Words that look like a sector word but are not one: French "porter" (to carry, to lead: "co-porter
 # un projet", "porter le chantier") and its forms are close to English "porters". Never matched,
@@ -280,17 +46,14 @@ _NOT_SECTOR_WORDS = frozenset(
         "porti", "co porter", "coporter", "co portes", "co porte",
     }
 )
-
-_MAX_WORDS = 5
-_FUZZY_MIN_LEN = 5
-_FUZZY_CUTOFF = 88.0
-
+# Function words are never typos of a sector word ("vender" is not "vendor").
+_COMMON_WORDS = union(lambda lang: lang.stopwords | lang.ask_words)
 
 @lru_cache(maxsize=1)
 def _phrases() -> dict[str, str]:
     """Normalized phrase → sector id (ids themselves count as phrases too)."""
     table: dict[str, str] = {}
-    for sector, words in _WORDS.items():
+    for sector, words in _words().items():
         table[normalize(sector)] = sector
         for word in words:
             table.setdefault(normalize(word), sector)
@@ -298,38 +61,29 @@ def _phrases() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _fuzzy_choices() -> list[str]:
-    return [p for p in _phrases() if len(p) >= _FUZZY_MIN_LEN]
+def _index() -> PhraseIndex[str]:
+    return PhraseIndex((phrase.split(" "), sector) for phrase, sector in _phrases().items())
 
 
-@lru_cache(maxsize=16384)
-def _lookup(phrase: str) -> str | None:
-    if phrase in _NOT_SECTOR_WORDS:
-        return None
-    exact = _phrases().get(phrase)
-    if exact is not None or len(phrase) < _FUZZY_MIN_LEN:
-        return exact
-    best = process.extractOne(
-        phrase, _fuzzy_choices(), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
-    )
-    return None if best is None else _phrases()[best[0]]
+def find_sector_spans_in(words: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(first word, end word, sector) for each sector phrase in normalized `words`, in order;
+    a typo is forgiven in words of five letters or more, never in "porter" and its forms."""
+    index = _index()
+
+    def fuzzy_at(i: int) -> bool:
+        word = words[i]
+        return word not in _NOT_SECTOR_WORDS and word not in _COMMON_WORDS
+
+    def accept(match: Match[str]) -> bool:
+        return " ".join(words[match.start : match.end]) not in _NOT_SECTOR_WORDS
+
+    return [(m.start, m.end, m.value) for m in index.find(words, accept=accept, fuzzy_at=fuzzy_at)]
 
 
+@lru_cache(maxsize=4096)
 def find_sector_spans(text: str) -> list[tuple[int, int, str]]:
-    """(first token, end token, sector) for every sector phrase, longest match first."""
-    words = tokens(text)
-    taken = [False] * len(words)
-    spans: list[tuple[int, int, str]] = []
-    for start, end, phrase in ngrams(words, _MAX_WORDS):
-        if any(taken[start:end]):
-            continue
-        sector = _lookup(phrase)
-        if sector is not None:
-            spans.append((start, end, sector))
-            for i in range(start, end):
-                taken[i] = True
-    spans.sort()
-    return spans
+    """(first token, end token, sector) for every sector phrase in `text`, in order."""
+    return find_sector_spans_in(tokens(text))
 
 
 def find_sectors(text: str) -> list[str]:

@@ -8,6 +8,7 @@ locale stored here is the one resolved when the person subscribed; a saved /lang
 from __future__ import annotations
 
 from directory.db import Database, utcnow
+from directory.users import ensure_user_in
 
 # The language a subscriber reads a broadcast in: their saved choice, else the subscription's.
 EFFECTIVE_LOCALE = "COALESCE(u.locale, s.locale)"
@@ -23,11 +24,7 @@ class Subscriptions:
         """Opt in (or refresh the locale); True when the person was not subscribed before."""
         now = utcnow()
         async with self._db.atomic() as conn:
-            await conn.execute(
-                "INSERT INTO users (id, locale, first_seen, last_seen) VALUES (?, NULL, ?, ?) "
-                "ON CONFLICT(id) DO NOTHING",
-                (user_id, now[:10], now[:10]),
-            )
+            await ensure_user_in(conn, user_id)
             cursor = await conn.execute(
                 "INSERT INTO subscriptions (user_id, locale, since) VALUES (?, ?, ?) "
                 "ON CONFLICT(user_id) DO NOTHING",

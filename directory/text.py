@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 _NOT_WORD = re.compile(r"[^\w]+|_")
@@ -21,6 +22,8 @@ _EXTRA_FOLD = str.maketrans(
 @lru_cache(maxsize=65536)
 def strip_accents(text: str) -> str:
     """Remove combining marks (é → e, ç → c, ã → a), keeping the base letters."""
+    if text.isascii():  # most words: nothing to remove, and no need to decompose
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -49,3 +52,41 @@ def ngrams(words: list[str], max_len: int) -> list[tuple[int, int, str]]:
         for start in range(len(words) - size + 1):
             out.append((start, start + size, " ".join(words[start : start + size])))
     return out
+
+
+_WORD = re.compile(r"[^\W_]+")
+# What ends a sentence, for telling a name ("in Lima") from a sentence start ("Lima is...").
+_SENTENCE_END = frozenset(".!?¡¿\n:")
+
+
+@dataclass(frozen=True)
+class Words:
+    """A message's words, read once and shared by every reader (places, sectors, concepts,
+    deadlines, third parties): `words` normalized, `raw` as written, `capital` whether a word
+    was capitalized mid-sentence (a name, not a sentence start), `upper` capitalized at all."""
+
+    words: tuple[str, ...]
+    raw: tuple[str, ...]
+    capital: tuple[bool, ...]
+    upper: tuple[bool, ...]
+
+
+@lru_cache(maxsize=4096)
+def words_of(text: str) -> Words:
+    words: list[str] = []
+    raw: list[str] = []
+    capital: list[bool] = []
+    upper: list[bool] = []
+    for match in _WORD.finditer(text):
+        i = match.start() - 1
+        while i >= 0 and text[i] in " \t\r":  # the character before the word, spaces skipped
+            i -= 1
+        sentence_start = i < 0 or text[i] in _SENTENCE_END
+        written = match.group()
+        initial = written[0].isupper()
+        for part in normalize(written).split():
+            words.append(part)
+            raw.append(written)
+            capital.append(initial and not sentence_start)
+            upper.append(initial)
+    return Words(tuple(words), tuple(raw), tuple(capital), tuple(upper))

@@ -9,7 +9,7 @@ from typing import Any
 import aiosqlite
 
 from directory.db import Database
-from directory.organizations import FORMER_EDITOR, PERSON_PREFIX
+from directory.organizations import EDITOR_FIELD, FORMER_EDITOR, INVITATION_FIELD, PERSON_PREFIX
 from directory.writer import Write
 
 
@@ -27,6 +27,7 @@ class Forgotten:
     listings: tuple[str, ...]  # names of the listings the person could edit
     pending_updates: int  # broadcast messages not yet sent to them
     history_changes: int  # listing and policy changes now credited to "a former editor"
+    # (the rows of the person joining or leaving as an editor are anonymized, not counted)
 
 
 async def _counts(conn: aiosqlite.Connection, user_id: int, who: str) -> Forgotten:
@@ -58,9 +59,9 @@ async def _counts(conn: aiosqlite.Connection, user_id: int, who: str) -> Forgott
         ),
         history_changes=int(
             await value(
-                "SELECT (SELECT count(*) FROM org_changes WHERE who = ?) + "
+                "SELECT (SELECT count(*) FROM org_changes WHERE who = ? AND field NOT IN (?, ?)) + "
                 "(SELECT count(*) FROM policy_rule_versions WHERE who = ?)",
-                (who, who),
+                (who, EDITOR_FIELD, INVITATION_FIELD, who),
             )
             or 0
         ),
@@ -75,6 +76,17 @@ def _bounded(cache: dict[int, Any]) -> None:
     if len(cache) > CACHE_SIZE:
         for key in list(cache)[: CACHE_SIZE // 2]:
             del cache[key]
+
+
+async def ensure_user_in(conn: aiosqlite.Connection, user_id: int) -> None:
+    """The `users` row that other tables point to, inside the caller's transaction (created
+    without a locale: the person's own choice is never overwritten)."""
+    today = _today()
+    await conn.execute(
+        "INSERT INTO users (id, locale, first_seen, last_seen) VALUES (?, NULL, ?, ?) "
+        "ON CONFLICT (id) DO NOTHING",
+        (user_id, today, today),
+    )
 
 
 class Users:
@@ -139,6 +151,11 @@ class Users:
         async with self._db.atomic() as conn:
             counts = await _counts(conn, user_id, who)
             await conn.execute("UPDATE org_changes SET who = ? WHERE who = ?", (FORMER_EDITOR, who))
+            for column in ("old", "new"):  # the rows of the person joining or leaving as an editor
+                await conn.execute(
+                    f"UPDATE org_changes SET {column} = ? WHERE field = ? AND {column} = ?",  # noqa: S608 - a fixed column
+                    (FORMER_EDITOR, EDITOR_FIELD, who),
+                )
             await conn.execute(
                 "UPDATE policy_rule_versions SET who = ? WHERE who = ?", (FORMER_EDITOR, who)
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +75,9 @@ async def services(tmp_path: Path, standin: StandInServer, catalogs: Catalogs) -
         await svc.close()
 
 
-@pytest.fixture
-async def bot(services: Services, emulator: BotAPIEmulator) -> AsyncIterator[Any]:
-    """The real Application, polling the stand-in server."""
+@asynccontextmanager
+async def running(services: Services, emulator: BotAPIEmulator) -> AsyncIterator[Conversation]:
+    """The real Application, polling the stand-in server, until the block ends."""
     from bot.app import build_application, set_command_menus, start_background, stop_background
 
     app = build_application(services)
@@ -92,6 +93,24 @@ async def bot(services: Services, emulator: BotAPIEmulator) -> AsyncIterator[Any
             await app.updater.stop()
             await stop_background(app)
             await app.stop()
+
+
+@pytest.fixture
+async def bot(services: Services, emulator: BotAPIEmulator) -> AsyncIterator[Any]:
+    async with running(services, emulator) as conversation:
+        yield conversation
+
+
+@pytest.fixture
+async def alpha(services: Services) -> str:
+    """One listing in the bot's database: a national organization of waste pickers in Colombia."""
+    from directory.organizations import Organization, Organizations
+
+    org = Organization(
+        id="test-alpha", name="Alpha Recyclers", kind="national", sectors=("waste_pickers",), countries=("CO",)
+    )
+    await Organizations(services.db).add_many([org], "seed")
+    return org.id
 
 
 class Conversation:

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from bot.delivery import DeliverySettings
+from bot.ratelimit import DeliverySettings
 from tests.conftest import ADMIN_ID, USER_ID
 
 FAST = DeliverySettings(
@@ -65,14 +65,14 @@ async def test_compose_in_several_languages_and_deliver(bot, services, catalogs)
     preview = await bot.send("Hello <all>", user=ADMIN_ID)
     assert "Hello &lt;all&gt;" in preview.text  # the admin's text, HTML-safe
     assert "5 subscribers" in preview.text
-    mark = await bot.press(preview, data_of(preview, "bc:lang:").rsplit(":", 1)[0] + ":es", user=ADMIN_ID)
+    mark = await bot.press(preview, data_of(preview, "dl:").rsplit(":", 1)[0] + ":es", user=ADMIN_ID)
     prompt = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
     assert "Español" in prompt.text
     preview2 = await bot.send("Hola a todas", user=ADMIN_ID)
     assert "Hello &lt;all&gt;" in preview2.text and "Hola a todas" in preview2.text
     assert "Español: 2 recipients" in preview2.text
     assert "3 recipients" in preview2.text  # English 2 + French 1 fall back to the default
-    mark = await bot.press(preview2, data_of(preview2, "bc:send:"), user=ADMIN_ID)
+    mark = await bot.press(preview2, data_of(preview2, "ds:"), user=ADMIN_ID)
     report = await wait_report(bot, mark)
     assert "Sent 5 of 5" in report.text
     got = {
@@ -95,7 +95,7 @@ async def test_nobody_who_did_not_opt_in_is_messaged(bot, services) -> None:
     await bot.send("/subscribe", user=72)
     await bot.send("/unsubscribe", user=72)
     preview = await compose(bot)
-    mark = await bot.press(preview, data_of(preview, "bc:send:"), user=ADMIN_ID)
+    mark = await bot.press(preview, data_of(preview, "ds:"), user=ADMIN_ID)
     await wait_report(bot, mark)
     recipients = [
         c.chat_id for c in bot.emulator.calls[mark:] if c.method == "sendMessage" and c.chat_id != ADMIN_ID
@@ -109,7 +109,7 @@ async def test_progress_is_one_edited_message_then_a_report(bot, services) -> No
     await subscribe_all(services, range(1000, 1060))
     preview = await compose(bot)
     preview_id = preview.result["message_id"]  # type: ignore[attr-defined]
-    mark = await bot.press(preview, data_of(preview, "bc:send:"), user=ADMIN_ID)
+    mark = await bot.press(preview, data_of(preview, "ds:"), user=ADMIN_ID)
     report = await wait_report(bot, mark)
     to_admin = [c for c in bot.emulator.calls[mark:] if c.chat_id == ADMIN_ID]
     sends = [c for c in to_admin if c.method == "sendMessage"]
@@ -128,7 +128,7 @@ async def test_cancel_a_running_broadcast(bot, services) -> None:
     bot.app.bot.rate_limiter.settings = dataclasses.replace(FAST, rate=10)
     await subscribe_all(services, range(2000, 2040))
     preview = await compose(bot)
-    mark = await bot.press(preview, data_of(preview, "bc:send:"), user=ADMIN_ID)
+    mark = await bot.press(preview, data_of(preview, "ds:"), user=ADMIN_ID)
     progress = await bot.emulator.wait_for(
         lambda c: (
             c.method == "editMessageText" and any(b["callback_data"].startswith("bcx:") for b in c.buttons)
@@ -163,7 +163,7 @@ async def test_non_admin_is_refused_and_logged_without_text(bot, services, caplo
         reply = await bot.send(command, user=USER_ID)
         assert reply.text == "Only WIEGO admins can do this."
     # text a non-admin sends afterwards is not a broadcast step
-    assert bot.app.user_data.get(USER_ID, {}).get("pending") is None
+    assert await services.pending.get(USER_ID) is None
     assert "refused broadcast:start for user 100" in caplog.text
     assert await services.outbox.count() == 0
 
@@ -171,12 +171,13 @@ async def test_non_admin_is_refused_and_logged_without_text(bot, services, caplo
 @pytest.mark.parametrize(
     "data",
     [
-        "bc:send:deadbeef:1",
-        "bc:lang:deadbeef:1:fr",
-        "bc:drop:deadbeef:1",
+        "ds:deadbeef:1",
+        "dl:deadbeef:1:fr",
+        "dd:deadbeef:1",
+        "da:deadbeef:1",
         "bcx:1",
         "bcl:0",
-        "bc:send",
+        "ds",
         "bcx:",
         "bcl:-1",
     ],
@@ -199,10 +200,12 @@ async def test_forged_admin_callbacks_from_a_non_admin_are_refused(bot, services
 @pytest.mark.parametrize(
     "data",
     [
-        "bc:send:deadbeef:1",
-        "bc:send:x:y",
-        "bc:lang:TOKEN:1:xx",
-        "bc:nope:TOKEN:1",
+        "ds:deadbeef:1",
+        "ds:x:y",
+        "dl:TOKEN:1:xx",
+        "dl:TOKEN:7:fr",
+        "ds:TOKEN:1:extra",
+        "ds:TOK/EN:1",
         "bcx:abc",
         "bcl:x",
         "fgt:maybe",
@@ -211,7 +214,7 @@ async def test_forged_admin_callbacks_from_a_non_admin_are_refused(bot, services
 async def test_forged_callbacks_from_the_admin_are_stale(bot, services, data: str) -> None:
     await subscribe_all(services, [5])
     preview = await compose(bot)
-    token = data_of(preview, "bc:send:").split(":")[2]
+    token = data_of(preview, "ds:").split(":")[1]
     mark = await bot.press(preview, data.replace("TOKEN", token), user=ADMIN_ID)
     answer = next(c for c in bot.emulator.calls[mark:] if c.method == "answerCallbackQuery")
     assert answer.params["text"] == "This button is no longer valid."
@@ -221,7 +224,7 @@ async def test_forged_callbacks_from_the_admin_are_stale(bot, services, data: st
 async def test_non_admin_pressing_the_admins_preview_button(bot, services) -> None:
     await subscribe_all(services, [5])
     preview = await compose(bot)
-    send = data_of(preview, "bc:send:")
+    send = data_of(preview, "ds:")
     mark = await bot.press(preview, send, user=USER_ID)
     answer = next(c for c in bot.emulator.calls[mark:] if c.method == "answerCallbackQuery")
     assert answer.params["text"] == "Only WIEGO admins can do this."
@@ -240,14 +243,14 @@ async def test_rights_removed_before_the_text(bot, services, caplog) -> None:
     assert reply.text == "Only WIEGO admins can do this."
     assert "refused broadcast:text for user 900" in caplog.text
     assert "Secret policy text" not in caplog.text
-    assert bot.app.user_data[ADMIN_ID].get("pending") is None
+    assert await services.pending.get(ADMIN_ID) is None
 
 
 async def test_rights_removed_before_confirming(bot, services) -> None:
     await subscribe_all(services, [5])
     preview = await compose(bot)
     revoke_admins(services)
-    mark = await bot.press(preview, data_of(preview, "bc:send:"), user=ADMIN_ID)
+    mark = await bot.press(preview, data_of(preview, "ds:"), user=ADMIN_ID)
     answer = next(c for c in bot.emulator.calls[mark:] if c.method == "answerCallbackQuery")
     assert answer.params["text"] == "Only WIEGO admins can do this."
     assert await services.outbox.count() == 0
@@ -271,7 +274,7 @@ async def test_rights_removed_before_cancelling(bot, services) -> None:
 async def test_cancel_and_stale_preview_buttons(bot, services) -> None:
     await subscribe_all(services, [5])
     preview = await compose(bot)
-    send = data_of(preview, "bc:send:")
+    send = data_of(preview, "ds:")
     reply = await bot.send("/cancel", user=ADMIN_ID)
     assert reply.text == "Stopped. Nothing was changed."
     mark = await bot.press(preview, send, user=ADMIN_ID)
@@ -279,23 +282,23 @@ async def test_cancel_and_stale_preview_buttons(bot, services) -> None:
     assert answer.params["text"] == "This button is no longer valid."
     # an older preview of the same draft is stale once a newer step happened
     preview = await compose(bot)
-    old_send = data_of(preview, "bc:send:")
-    await bot.press(preview, data_of(preview, "bc:lang:"), user=ADMIN_ID)
+    old_send = data_of(preview, "ds:")
+    await bot.press(preview, data_of(preview, "dl:"), user=ADMIN_ID)
     mark = await bot.press(preview, old_send, user=ADMIN_ID)
     answer = next(c for c in bot.emulator.calls[mark:] if c.method == "answerCallbackQuery")
     assert answer.params["text"] == "This button is no longer valid."
     assert await services.outbox.count() == 0
     # after /cancel, plain text is not taken as a broadcast text any more
     await bot.send("/cancel", user=ADMIN_ID)
-    assert bot.app.user_data[ADMIN_ID].get("pending") is None
+    assert await services.pending.get(ADMIN_ID) is None
 
 
 async def test_discard_and_nobody_subscribed(bot, services) -> None:
     preview = await compose(bot)
-    mark = await bot.press(preview, data_of(preview, "bc:send:"), user=ADMIN_ID)
+    mark = await bot.press(preview, data_of(preview, "ds:"), user=ADMIN_ID)
     answer = next(c for c in bot.emulator.calls[mark:] if c.method == "answerCallbackQuery")
     assert "Nobody is subscribed" in answer.params["text"]
-    mark = await bot.press(preview, data_of(preview, "bc:drop:"), user=ADMIN_ID)
+    mark = await bot.press(preview, data_of(preview, "dd:"), user=ADMIN_ID)
     edit = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
     assert edit.text == "Discarded. Nothing was sent."
     assert await services.outbox.count() == 0
@@ -305,7 +308,7 @@ async def test_too_long_text_is_refused(bot, services) -> None:
     await bot.send("/broadcast", user=ADMIN_ID)
     reply = await bot.send("x" * 4097, user=ADMIN_ID)
     assert "too long" in reply.text
-    assert bot.app.user_data[ADMIN_ID]["pending"].texts == {}
+    assert (await services.pending.get(ADMIN_ID)).texts == {}
 
 
 async def test_broadcasts_lists_past_broadcasts_with_pages(bot, services) -> None:

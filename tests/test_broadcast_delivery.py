@@ -12,9 +12,10 @@ import pytest
 from telegram.error import RetryAfter
 from telegram.ext import ExtBot
 
-from bot.config import ConfigError
-from bot.delivery import BROADCAST, DeliverySettings, DeliveryWorker, PriorityRateLimiter
+from bot.config import ConfigError, load_config
+from bot.delivery import DeliveryWorker
 from bot.offline import Failure, RateLimit
+from bot.ratelimit import BROADCAST, DeliverySettings, PriorityRateLimiter
 from directory.outbox import Counts
 from tests.conftest import ADMIN_ID, TOKEN, USER_ID
 
@@ -334,12 +335,26 @@ async def test_answers_go_at_once_and_fill_the_window_the_broadcast_waits_for() 
         ("nan", None),
     ],
 )
-def test_broadcast_rate_from_the_environment(value: str, rate: float | None) -> None:
+def test_broadcast_rate_is_read_through_config(catalogs, value: str, rate: float | None) -> None:
+    env = {"BROADCAST_RATE": value}
     if rate is None:
         with pytest.raises(ConfigError, match="BROADCAST_RATE"):
-            DeliverySettings.from_env({"BROADCAST_RATE": value})
+            load_config(env, catalogs.codes)
     else:
-        assert DeliverySettings.from_env({"BROADCAST_RATE": value}).rate == rate
+        assert load_config(env, catalogs.codes).broadcast_rate == rate
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("", 30.0), ("3", 3.0), ("90.5", 90.5), ("0.5", None), ("abc", None), ("inf", None), ("nan", None)],
+)
+def test_broadcast_lease_is_read_through_config(catalogs, value: str, seconds: float | None) -> None:
+    env = {"BROADCAST_LEASE": value}
+    if seconds is None:
+        with pytest.raises(ConfigError, match="BROADCAST_LEASE"):
+            load_config(env, catalogs.codes)
+    else:
+        assert load_config(env, catalogs.codes).broadcast_lease == seconds
 
 
 def test_backoff_grows_with_jitter() -> None:

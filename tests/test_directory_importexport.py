@@ -92,8 +92,57 @@ async def test_export_round_trip(db: Database, tmp_path: Path) -> None:
 async def test_hsds_tables(db: Database) -> None:
     await load_seed(db)
     data = json.loads(await export(db, "hsds"))
-    assert set(data) == {"organization", "service_area", "language"}
+    assert set(data) == {"organization", "service_area", "language", "phone"}
     assert len(data["organization"]) == len(seed_organizations())
     assert any(
         a["organization_id"] == "red-lacre" and a["extent"] == "419" for a in data["service_area"]
     )
+
+
+CONTACT_HEADER = "id,name,kind,countries,email,phone,social"
+
+
+async def test_contact_routes_are_imported_checked_and_exported(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        f"{CONTACT_HEADER}\n"
+        "kenya-traders,Kenya Traders,national,KE,Info@Traders.example.org,020 2710000,facebook.com/kt\n"
+        "global-net,Global Net,global_network,*,,+33 1 42 68 53 00,\n",
+        encoding="utf-8",
+    )
+    report = await import_file(db, path)
+    assert report.errors == [] and report.added == 2
+    org = await Organizations(db).get("kenya-traders")
+    assert org is not None
+    # the local number is read in the organization's only country and kept in international form
+    assert dict(org.details) == {
+        "email": "Info@traders.example.org",
+        "phone": "+254 20 2710000",
+        "social": "https://facebook.com/kt",
+    }
+    rows = {r["id"]: r for r in json.loads(await export(db, "json"))}
+    assert rows["kenya-traders"]["phone"] == "+254 20 2710000"
+    assert rows["global-net"]["email"] == "" and rows["global-net"]["phone"] == "+33 1 42 68 53 00"
+    hsds = json.loads(await export(db, "hsds"))
+    assert {"id": "kenya-traders:phone", "organization_id": "kenya-traders", "number": "+254 20 2710000"} in hsds[
+        "phone"
+    ]
+    assert next(o for o in hsds["organization"] if o["id"] == "kenya-traders")["email"] == "Info@traders.example.org"
+    assert "email,phone,social" in (await export(db, "csv")).splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("x1,X,local,KE,not-an-address,,", "email"),
+        ("x2,X,local,KE,,12345,", "phone"),
+        ("x3,X,local,*,,020 2710000,", "phone"),  # a local number needs one country to be read in
+        ("x4,X,local,KE,,,javascript:alert(1)", "social"),
+    ],
+)
+async def test_bad_contact_routes_are_refused(db: Database, tmp_path: Path, row: str, reason: str) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(f"{CONTACT_HEADER}\n{row}\n", encoding="utf-8")
+    report = await import_file(db, path)
+    assert [line for line, _ in report.errors] == [2] and reason in report.errors[0][1]
+    assert await Organizations(db).count() == 0

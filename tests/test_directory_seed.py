@@ -8,6 +8,7 @@ import pytest
 
 from directory import seed
 from directory.db import Database
+from directory.listings import Listings
 from directory.organizations import Organization, Organizations
 
 
@@ -75,8 +76,9 @@ async def test_history_and_revert(db: Database) -> None:
     assert (
         history[1].old == "Nakuru" and history[1].new == "Nairobi" and history[1].who == "admin:1"
     )
-    reverted = await repo.revert(history[1].id, "admin:2")
-    assert reverted is not None and reverted.city == "Nakuru"
+    done = await Listings(db, repo).revert(history[1].id, "admin:2")
+    reverted = await repo.get("kenasvit")
+    assert done is not None and reverted is not None and reverted.city == "Nakuru"
     assert reverted.website == "https://kenasvit.example.org"
     assert len(await repo.history("kenasvit")) == 4
     assert await repo.upsert(reverted, "admin:3") == []  # no change, no history

@@ -10,7 +10,8 @@ from pathlib import Path
 from directory.db import Database
 from directory.import_update import update_file
 from directory.importexport import export
-from directory.listings import Listings, parse_field
+from directory.listing_fields import parse_field
+from directory.listings import Listings
 from directory.organizations import Organizations
 from directory.seed import load_seed
 

@@ -7,16 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from directory.listings import (
-    FIELDS,
-    ClaimResult,
-    Edit,
-    FieldError,
-    Listings,
-    NotEditor,
-    parse_field,
-    token_hash,
-)
+from directory.fields import FieldError
+from directory.listing_fields import FIELDS, Edit, parse_field
+from directory.listings import ClaimResult, Listings, NotEditor, token_hash
 from directory.organizations import Organization, Organizations
 
 TODAY = date(2025, 6, 15)
@@ -118,6 +111,14 @@ GOOD: list[tuple[str, str, object]] = [
     ("website", "example.org", "https://example.org"),
     ("website", "http://bücher.example", "http://bücher.example"),
     ("website", "-", ""),
+    ("email", "Info@Example.ORG", "Info@example.org"),
+    ("email", "mailto:contact@réseau.org", "contact@xn--rseau-bsa.org"),
+    ("email", "-", ""),
+    ("phone", "+254 20 2710000", "+254 20 2710000"),
+    ("phone", "+57 601 3344556", "+57 601 3344556"),
+    ("phone", "+33 1 42 68 53 00", "+33 1 42 68 53 00"),
+    ("phone", "-", ""),
+    ("social", "facebook.com/streetnet", "https://facebook.com/streetnet"),
     ("city", "Medellín", "Medellín"),
     ("countries", "Kenya, Uganda", ("KE", "UG")),
     ("countries", "Sudáfrica; Costa de Marfil", ("ZA", "CI")),  # es
@@ -179,6 +180,15 @@ BAD: list[tuple[str, str, str]] = [
     ("website", "https://user:pw@example.org", "bad_url"),
     ("website", "https://example.org:99999", "bad_url"),
     ("website", "https://10.0.0.1", "bad_url"),
+    ("email", "not an address", "bad_email"),
+    ("email", "a@localhost", "bad_email"),
+    ("email", "two@@example.org", "bad_email"),
+    ("email", ".dot@example.org", "bad_email"),
+    ("phone", "12345", "bad_phone"),
+    ("phone", "call us", "bad_phone"),
+    ("phone", "+1 555 0100", "bad_phone"),
+    ("phone", "x" * 41, "too_long"),
+    ("social", "javascript:alert(1)", "bad_url"),
     ("countries", "Narnia, Kenya", "unknown_countries"),
     ("countries", "-", "required"),
     ("countries", ", ,", "empty"),

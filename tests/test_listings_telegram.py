@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.handlers import listings as feature
+from bot.handlers.listings.reminders import send_reminders
 from directory.listings import Listings
 from directory.organizations import Organization, Organizations
 from tests.conftest import ADMIN_ID, USER_ID
@@ -227,7 +227,7 @@ async def test_cancel_command_ends_the_edit(bot, orgs) -> None:
     await next_send(bot, mark)
     stopped = await bot.send("/cancel")
     assert stopped.text == "Stopped. Nothing was changed."
-    assert "pending" not in bot.app.user_data[USER_ID]
+    assert await bot.app.bot_data.services.pending.get(USER_ID) is None
 
 
 @pytest.mark.parametrize(
@@ -374,17 +374,17 @@ async def test_forged_presses_are_refused(bot, orgs, services, caplog) -> None:
         ]
     assert await services.db.fetchval("SELECT count(*) FROM org_changes") == before
     assert "listing:field" in caplog.text and f"user {OTHER_ID}" in caplog.text
-    assert "pending" not in bot.app.user_data.get(OTHER_ID, {})
+    assert await services.pending.get(OTHER_ID) is None
 
 
 async def test_rights_removed_before_the_value_is_sent(bot, orgs, services) -> None:
     listing = await make_editor(bot)
     mark = await start_edit(bot, listing, "city")
     await next_send(bot, mark)
-    await orgs.remove_editor(USER_ID, "test-alpha")
+    await orgs.remove_editor("test-alpha", USER_ID, "user:900")
     reply = await bot.send("Cali")
     assert reply.text == "You can only change the listings you were invited to edit."
-    assert "pending" not in bot.app.user_data[USER_ID]
+    assert await services.pending.get(USER_ID) is None
     org = await orgs.organizations.get("test-alpha")
     assert org is not None and org.city == ""
     mark = len(bot.emulator.calls)
@@ -396,8 +396,8 @@ async def test_rights_removed_before_the_value_is_sent(bot, orgs, services) -> N
 async def test_rights_removed_before_confirming(bot, orgs, services) -> None:
     listing = await make_editor(bot)
     preview = await edit_field(bot, listing, "city", "Cali")
+    await orgs.remove_editor("test-alpha", USER_ID, "user:900")
     before = await services.db.fetchval("SELECT count(*) FROM org_changes")
-    await orgs.remove_editor(USER_ID, "test-alpha")
     mark = await confirm(bot, preview)
     answer = answer_after(bot, mark)
     assert answer.params.get("show_alert") is True
@@ -430,6 +430,14 @@ async def test_an_older_preview_is_stale(bot, orgs) -> None:
     assert org is not None and org.city == "Medellín"
 
 
+async def revert(bot, change_id: int):
+    """/revert N shows what undoing does; its button does it. Returns the result."""
+    preview = await bot.send(f"/revert {change_id}", user=ADMIN_ID)
+    data = next(b["callback_data"] for b in preview.buttons if b["callback_data"].startswith("rv:"))
+    mark = await bot.press(preview, data, user=ADMIN_ID)
+    return await next_send(bot, mark, ADMIN_ID, method="editMessageText")
+
+
 # --- /history and /revert -------------------------------------------------------------------------
 async def test_history_and_revert(bot, orgs) -> None:
     listing = await make_editor(bot)
@@ -440,13 +448,13 @@ async def test_history_and_revert(bot, orgs) -> None:
     shown = await bot.send("/history test-alpha", user=ADMIN_ID)
     assert f"#{change.id}" in shown.text and "City: — → Cali" in shown.text
     assert f"user:{USER_ID}" in shown.text
-    done = await bot.send(f"/revert {change.id}", user=ADMIN_ID)
+    done = await revert(bot, change.id)
     assert done.text.startswith("Undone: City of test-alpha")
     org = await orgs.organizations.get("test-alpha")
     assert org is not None and org.city == ""
     last = (await orgs.recent_changes("test-alpha", 1))[0]
     assert (last.field, last.old, last.new, last.who) == ("city", "Cali", "", f"user:{ADMIN_ID}")
-    again = await bot.send(f"/revert {change.id}", user=ADMIN_ID)
+    again = await revert(bot, change.id)
     assert "nothing changed" in again.text
 
 
@@ -476,7 +484,10 @@ async def test_admin_commands_are_refused_to_editors_and_users(
 
 async def test_admin_commands_stay_out_of_groups(bot, orgs) -> None:
     reply = await bot.send("/history test-alpha", user=ADMIN_ID, chat_id=-5, chat_type="group")
-    assert reply.text == "Please do this in a private chat with me."
+    assert reply.text == "This is private: let’s continue in a private chat."
+    assert [b["url"] for b in reply.buttons] == [
+        f"https://t.me/{bot.emulator.username}?start=go_history_test-alpha"
+    ]
 
 
 # --- freshness ----------------------------------------------------------------------------
@@ -490,13 +501,13 @@ async def test_reminders_go_to_stale_listings_only_and_still_correct_verifies(
         "UPDATE organizations SET verified_at = ? WHERE id = 'test-beta'", (fresh,)
     )
     mark = len(bot.emulator.calls)
-    sent = await feature.send_reminders(bot.app.bot, services)
+    sent = await send_reminders(bot.app.bot, services)
     assert sent == 1
     reminder = await next_send(bot, mark)
     fr = services.catalogs.translator("fr")
     assert fr._("Still correct") in reminder.buttons[0]["text"]
     assert not [c for c in bot.emulator.calls[mark:] if c.chat_id == OTHER_ID]
-    assert await feature.send_reminders(bot.app.bot, services) == 0  # not again tomorrow
+    assert await send_reminders(bot.app.bot, services) == 0  # not again tomorrow
     # someone else pressing the button changes nothing
     mark = await bot.press(reminder, reminder.buttons[0]["callback_data"], user=OTHER_ID)
     assert answer_after(bot, mark).params.get("show_alert") is True
@@ -513,7 +524,7 @@ async def test_reminders_go_to_stale_listings_only_and_still_correct_verifies(
 async def test_reminder_to_someone_who_blocked_the_bot(bot, orgs, services) -> None:
     await make_editor(bot)
     bot.emulator.blocked.add(USER_ID)
-    assert await feature.send_reminders(bot.app.bot, services) == 0
+    assert await send_reminders(bot.app.bot, services) == 0
     assert await services.listings.due_reminders() == []  # not retried every day
 
 

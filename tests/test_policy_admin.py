@@ -157,9 +157,13 @@ async def test_an_edit_overtaken_by_another_admin_is_not_saved(bot, repo) -> Non
         b["callback_data"] for b in preview.buttons if b["callback_data"].startswith("pk:")
     )
     mark = await bot.press(preview, confirm, user=ADMIN_ID)
-    assert answer_after(bot, mark).params["text"].startswith("Someone changed this rule")
+    answer = answer_after(bot, mark)
+    assert answer.params["text"] == "This was changed meanwhile. Here it is as it stands now."
+    current = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    assert "Verdict: Yes · version 2" in current.text  # the rule as it stands, to start again from
     rule = await repo.get("funding")
     assert rule is not None and rule.texts["en"].why != "A new reason." and rule.version == 2
+    assert await bot.app.bot_data.services.pending.get(ADMIN_ID) is None
 
 
 async def test_versions_view(bot, repo) -> None:
@@ -184,19 +188,20 @@ async def test_share_opens_a_broadcast_draft_in_every_language(bot, repo, catalo
         header = t._("WIEGO policy update: %(topic)s", topic=t._("Funding and grants"))
         assert header in preview.text and rule.texts[lang].verdict_line in preview.text, lang
     # the admin reviews it and sends it with the draft's own button
-    assert any(b["callback_data"].startswith("bc:send:") for b in preview.buttons)
+    assert any(b["callback_data"].startswith("ds:") for b in preview.buttons)
+    assert "Changed in this version: English, Español, Français, Português." in preview.text
 
 
 # --- rights on every step -----------------------------------------------------------------------
 STEPS = [
-    "pa:0",
+    "pa",
     "pr:funding",
     "pv:funding:1",
     "ps:funding:yes:1",
     "pl:funding:es:1",
     "pf:funding:es:why:1",
     "pk:deadbeef:1",
-    "px:deadbeef",
+    "px:deadbeef:1",
     "ph:funding",
     "pb:funding:1",
 ]
@@ -217,7 +222,7 @@ async def test_non_admins_are_refused_everywhere(bot, repo, services, caplog) ->
         assert not [
             c for c in bot.emulator.calls[mark:] if c.method in ("editMessageText", "sendMessage")
         ], data
-    assert "pending" not in bot.app.user_data.get(USER_ID, {})
+    assert await services.pending.get(USER_ID) is None
     assert len(await repo.versions("funding")) == 1
     assert "policy:set_verdict" in caplog.text and f"user {USER_ID}" in caplog.text
 
@@ -232,6 +237,7 @@ async def test_non_admins_are_refused_everywhere(bot, repo, services, caplog) ->
         "pf:funding:en:links:1",
         "pk:wrong:1",
         "pa:1",
+        "pa:0",
         "pv:funding",
         "pl:funding:es",
         "pr:" + "a" * 70,
@@ -254,7 +260,7 @@ async def test_admin_rights_removed_mid_edit(bot, repo, services) -> None:
     try:
         reply = await bot.send("A reason nobody may save.", user=ADMIN_ID)
         assert reply.text == "Only WIEGO admins can do this."
-        assert "pending" not in bot.app.user_data[ADMIN_ID]
+        assert await services.pending.get(ADMIN_ID) is None
     finally:
         services.config = config
     rule = await repo.get("funding")
@@ -282,4 +288,5 @@ async def test_a_preview_confirmed_after_rights_were_removed_saves_nothing(
 
 async def test_policy_stays_out_of_groups(bot, repo) -> None:
     reply = await bot.send("/policy", user=ADMIN_ID, chat_id=-7, chat_type="group")
-    assert reply.text == "Please do this in a private chat with me."
+    assert reply.text == "This is private: let’s continue in a private chat."
+    assert [b["url"] for b in reply.buttons] == [f"https://t.me/{bot.emulator.username}?start=go_policy"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.policy.cues import askers, deadline_days, detect_language, is_short
+from directory.policy.cues import askers, deadline_days, is_short
 from directory.policy.matcher import load_vocabulary
 
 
@@ -63,17 +63,3 @@ def test_short_is_under_a_month() -> None:
 )
 def test_askers(text: str, asker: str) -> None:
     assert asker in askers(load_vocabulary().concepts(text))
-
-
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [
-        ("Can WIEGO give us a grant?", "en"),
-        ("¿Tienen un programa de pasantías?", "es"),
-        ("Proposez-vous un stage ?", "fr"),
-        ("Vocês oferecem estágio?", "pt"),
-        ("", "en"),
-    ],
-)
-def test_language(text: str, lang: str) -> None:
-    assert detect_language(text) == lang

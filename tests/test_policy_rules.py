@@ -25,13 +25,15 @@ RULE_IDS = {
     "speaker",
     "partnership",
     "directory",
+    "membership",
+    "about_wiego",
 }
 
 
 def _seed_v2(change: str) -> str:
-    """The bundled seed as version 2, with changed English verdict lines."""
+    """The bundled seed one version newer, with changed English verdict lines."""
     data = json.loads(json.dumps(_bundled()))
-    data["version"] = 2
+    data["version"] = int(data["version"]) + 1
     for rule in data["rules"]:
         rule["text"]["en"]["verdict_line"] = change
     return json.dumps(data)
@@ -112,7 +114,7 @@ async def test_newer_seed_updates_only_rules_admins_did_not_edit(db: Database) -
 
 async def test_feedback_has_no_user_id(db: Database) -> None:
     columns = {row["name"] for row in await db.fetchall("PRAGMA table_info(policy_feedback)")}
-    assert columns == {"id", "at", "question", "rule_id", "helpful"}
+    assert columns == {"id", "at", "question", "rule_id", "helpful", "vote_key"}
     assert not any("user" in c for c in columns)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from bot.privacy import forgotten_text
-from directory.listings import parse_field
+from directory.listing_fields import parse_field
 from directory.users import Forgotten
 from tests.conftest import ADMIN_ID, USER_ID
 
@@ -85,15 +85,17 @@ async def test_forget_anonymizes_the_listing_history_and_says_what_went(bot, ser
     assert done.text == forgotten_text(t, expected)
     assert "Kenya National Alliance" in done.text and "2" in done.text
     db = services.db
-    assert await db.fetchval("SELECT count(*) FROM org_changes WHERE who LIKE ?", (f"%{USER_ID}%",)) == 0
+    named = "SELECT count(*) FROM org_changes WHERE who = ?1 OR old = ?1 OR new = ?1"
+    assert await db.fetchval(named, (f"user:{USER_ID}",)) == 0
     rows = await db.fetchall("SELECT field, new, who FROM org_changes WHERE org_id = 'kenasvit' AND field != '*'")
     assert [(r["field"], r["new"], r["who"]) for r in rows] == [
+        ("editor", "former-editor", "former-editor"),  # they joined as an editor: not named either
         ("city", "Nakuru Town", "former-editor"),  # the change stays, for the listing's sake
         ("website", "https://kenasvit.example.org", "former-editor"),
     ]
     assert await db.fetchval("SELECT count(*) FROM listing_editors WHERE user_id = ?", (USER_ID,)) == 0
     history = await bot.send("/history kenasvit", user=ADMIN_ID)
-    assert "a former editor" in history.text and str(USER_ID) not in history.text
+    assert "a former editor" in history.text and f"user:{USER_ID}" not in history.text
 
 
 async def test_forget_with_nothing_stored_says_so(services, catalogs) -> None:

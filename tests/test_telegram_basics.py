@@ -59,6 +59,7 @@ async def test_language_choice_is_saved_and_used(bot, services, catalogs, lang: 
     edit = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
     native = next(i.native_name for i in catalogs.ordered() if i.code == lang)
     assert edit.text == catalogs.translator(lang)._("Language set to %(language)s.", language=native)
+    assert await services.db.writer.flush(timeout=5)  # the choice is written behind the answer
     assert await services.db.fetchval("SELECT locale FROM users WHERE id = ?", (USER_ID,)) == lang
     # Telegram still says "en", but the saved choice wins from now on
     reply = await bot.send("/cancel", lang="en")
@@ -120,3 +121,18 @@ async def test_start_with_unknown_payload_greets(bot, catalogs) -> None:
         )
         in reply.text
     )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_start_says_what_it_reads_and_what_it_keeps(bot, catalogs, lang: str) -> None:
+    reply = await bot.send("/start", lang=lang)
+    t = catalogs.translator(lang)
+    for name in ("English", "Español", "Français", "Português"):
+        assert name in reply.text, "each language in its own name"
+    assert "/language" in reply.text
+    keeps = t._(
+        "What I keep: questions, without your name or user id, to improve the answers; "
+        "your language and subscription choices, until you send /forget."
+    )
+    assert keeps in reply.text
+    assert len(reply.text.splitlines()) <= 7, "a few lines"

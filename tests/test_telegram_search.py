@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot import callbacks
@@ -12,16 +14,29 @@ def buttons(call) -> dict[str, str]:
     return {b["text"]: b.get("callback_data", "") for b in call.buttons}
 
 
-async def test_search_shows_cards_and_details(bot, catalogs) -> None:
+async def test_search_shows_cards_and_details_with_back(bot, catalogs) -> None:
     reply = await bot.send("/search street vendors Kenya", lang="es")
     assert "KENASVIT" in reply.text
     assert catalogs.translator("es").country("KE") in reply.text
     data = [b["callback_data"] for b in reply.buttons if b["callback_data"].startswith("o:")]
-    assert data[0] == "o:kenasvit"
+    assert data[0].startswith("o:kenasvit:")
     mark = await bot.press(reply, data[0], lang="es")
-    details = await bot.emulator.wait_for(lambda c: c.method == "sendMessage", after=mark)
+    details = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
     assert "https://t.me/wiego_referral_bot?start=org_kenasvit" in details.text
     assert "Nakuru" in details.text
+    back = buttons(details)["↩ " + catalogs.translator("es")._("Back")]
+    assert back == "s:" + data[0].split(":", 2)[2], "Back returns to the page the details came from"
+    mark = await bot.press(details, back, lang="es")
+    again = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    assert again.text == reply.text
+    assert again.buttons == reply.buttons
+
+
+async def test_details_without_a_way_back_come_as_a_new_message(bot) -> None:
+    reply = await bot.send("/search street vendors Kenya")
+    mark = await bot.press(reply, "o:kenasvit")
+    details = await bot.emulator.wait_for(lambda c: c.method == "sendMessage", after=mark)
+    assert "start=org_kenasvit" in details.text
 
 
 async def test_pagination_moves_through_pages(bot) -> None:
@@ -51,6 +66,13 @@ async def test_pagination_moves_through_pages(bot) -> None:
         "d:nope",
         "d:waste_pickers:999",
         "m:77777",
+        "m:1:x:3",
+        "m:1:b",
+        "m:abc:b:3",
+        "s:1:0:zz",
+        "s:1:0:r",
+        "o:kenasvit:abc:0",
+        "d:menu:all",
     ],
 )
 async def test_forged_search_callbacks_are_refused(bot, data: str) -> None:
@@ -82,7 +104,8 @@ async def test_search_without_words_explains(bot, catalogs) -> None:
     )
 
 
-async def test_directory_browse_by_sector_then_region(bot) -> None:
+async def test_directory_browse_by_sector_then_region_and_back(bot, catalogs) -> None:
+    back = "↩ " + catalogs.translator("en")._("Back")
     menu = await bot.send("/directory")
     sector = next(b["callback_data"] for b in menu.buttons if b["callback_data"] == "d:domestic_workers")
     mark = await bot.press(menu, sector)
@@ -90,12 +113,28 @@ async def test_directory_browse_by_sector_then_region(bot) -> None:
     assert "d:domestic_workers:419" in [b["callback_data"] for b in regions.buttons]
     mark = await bot.press(menu, "d:domestic_workers:419")
     results = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
-    # National organizations of the region come first, then the regional networks (next page).
+    # National organizations of the region come first, then the regional networks (later pages).
     assert "Domestic workers" in results.text and "CONLACTRAHO" not in results.text
-    next_page = next(b["callback_data"] for b in results.buttons if b["callback_data"].endswith(":1"))
-    mark = await bot.press(menu, next_page)
-    page2 = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
-    assert "CONLACTRAHO" in page2.text
+    next_label = catalogs.translator("en")._("Next") + " ▶"
+    page = results
+    while "CONLACTRAHO" not in page.text and next_label in buttons(page):
+        mark = await bot.press(page, buttons(page)[next_label])
+        page = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    assert "CONLACTRAHO" in page.text
+    # details, then Back to the results, Back to the regions, Back to the sectors
+    info = next(b["callback_data"] for b in results.buttons if b["callback_data"].startswith("o:"))
+    mark = await bot.press(results, info)
+    details = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    mark = await bot.press(details, buttons(details)[back])
+    again = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    assert again.text == results.text
+    assert buttons(again)[back] == "d:domestic_workers"
+    mark = await bot.press(again, "d:domestic_workers")
+    regions_again = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    assert regions_again.buttons == regions.buttons
+    mark = await bot.press(regions_again, buttons(regions_again)[back])
+    sectors_again = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    assert [b["callback_data"] for b in sectors_again.buttons] == [b["callback_data"] for b in menu.buttons]
 
 
 async def test_inline_query_returns_articles(bot) -> None:
@@ -127,3 +166,43 @@ async def test_deep_link_opens_a_listing(bot, catalogs) -> None:
 async def test_hostile_search_text_gets_an_answer(bot, hostile: str) -> None:
     reply = await bot.send(f"/search {hostile}")
     assert reply.text
+
+
+async def test_a_page_past_the_end_shows_the_last_page_with_its_cards(bot) -> None:
+    reply = await bot.send("/search waste pickers")
+    saved = next(b["callback_data"] for b in reply.buttons if b["callback_data"].startswith("s:")).split(":")[1]
+    mark = await bot.press(reply, f"s:{saved}:99")
+    page = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    last = re.search(r"Page (\d+) of (\d+)", page.text)
+    assert last is not None and last[1] == last[2]
+    first_on_page = (int(last[1]) - 1) * 5 + 1
+    assert f"<b>{first_on_page}. " in page.text  # its cards, not an empty page
+    assert f"ℹ️ {first_on_page}" in [b["text"] for b in page.buttons]
+
+
+async def test_details_of_a_message_too_old_to_edit_come_as_a_new_message(bot) -> None:
+    from bot.offline import Failure
+
+    reply = await bot.send("/search street vendors Kenya")
+    info = next(b["callback_data"] for b in reply.buttons if b["callback_data"].startswith("o:"))
+    bot.emulator.failures.append(
+        Failure(400, "editMessageText", description="Bad Request: message can't be edited")
+    )
+    mark = await bot.press(reply, info)
+    details = await bot.emulator.wait_for(lambda c: c.method == "sendMessage", after=mark)
+    assert "start=org_kenasvit" in details.text
+    assert [b["callback_data"] for b in details.buttons] == ["s:" + info.split(":", 2)[2]]
+
+
+async def test_back_from_details_returns_to_the_page_they_came_from(bot) -> None:
+    reply = await bot.send("/search waste pickers")
+    nxt = next(b["callback_data"] for b in reply.buttons if b["text"].endswith("▶"))
+    mark = await bot.press(reply, nxt)
+    page2 = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    info = next(b["callback_data"] for b in page2.buttons if b["callback_data"].startswith("o:"))
+    mark = await bot.press(page2, info)
+    details = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    back = next(b["callback_data"] for b in details.buttons)
+    mark = await bot.press(details, back)
+    again = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    assert again.text == page2.text

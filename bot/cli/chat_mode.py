@@ -2,15 +2,18 @@
 
 Every line typed becomes a Telegram update processed by the same handlers as on Telegram;
 replies are printed with their buttons. `#N` presses button N of the last reply, `@bot words`
-runs an inline query, `/quit` (or end of input) leaves.
+runs an inline query, `#location LAT LON` shares a location, `#photo`, `#voice`, `#sticker`,
+`#document`, `#video` send one, `/quit` (or Ctrl-D, or Ctrl-C) leaves.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import re
 import sys
+import threading
 from typing import Any
 
 from telegram import Update
@@ -18,11 +21,20 @@ from telegram import Update
 from bot.app import build_application
 from bot.config import Config
 from bot.i18n import Catalogs
-from bot.offline import FAKE_TOKEN, ApiCall, BotAPIEmulator, InProcessRequest
+from bot.offline import (
+    FAKE_TOKEN,
+    SAMPLE_ATTACHMENTS,
+    ApiCall,
+    BotAPIEmulator,
+    InProcessRequest,
+    location_fields,
+)
 from bot.services import open_services
 
 _TAG = re.compile(r"<(/?)(b|strong|i|em|u|code|pre|a)(\s[^>]*)?>")
 _PRESS = re.compile(r"^#(\d{1,2})$")
+_LOCATION = re.compile(r"^#location(?:\s+(-?\d+(?:\.\d+)?)[\s,]+(-?\d+(?:\.\d+)?))?\s*$")
+_ATTACHMENT = re.compile(r"^#([a-z_]+)\s*$")
 
 
 def to_terminal(text: str, *, color: bool) -> str:
@@ -74,18 +86,81 @@ class TerminalView:
             print()
 
 
-async def run_chat(config: Config, catalogs: Catalogs, *, lang: str | None, user_id: int) -> int:
+class LineReader:
+    """Lines typed in the terminal, read by a daemon thread.
+
+    A read blocked in the default executor would keep Ctrl-C waiting for Enter; a daemon
+    thread is simply left behind when the chat ends.
+    """
+
+    def __init__(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._lines: asyncio.Queue[str] = asyncio.Queue()
+        threading.Thread(target=self._read, name="terminal-input", daemon=True).start()
+
+    def _read(self) -> None:
+        for line in iter(sys.stdin.readline, ""):
+            if not self._put(line):
+                return
+        self._put("")  # end of input
+
+    def _put(self, line: str) -> bool:
+        try:
+            self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
+        except RuntimeError:  # the chat has ended meanwhile
+            return False
+        return True
+
+    async def readline(self) -> str:
+        """The next line with its newline, or "" at the end of input (Ctrl-D)."""
+        return await self._lines.get()
+
+
+def _update_for(
+    text: str, view: TerminalView, emulator: BotAPIEmulator, user_id: int, language_code: str
+) -> dict[str, Any] | None:
+    """The update a typed line stands for, or None after printing why there is none."""
+    stripped = text.strip()
+    press = _PRESS.match(stripped)
+    if press:
+        index = int(press[1]) - 1
+        button = view.buttons[index] if 0 <= index < len(view.buttons) else None
+        if button is None or "callback_data" not in button:
+            print(f"  (no button #{press[1]})")
+            return None
+        return emulator.callback(
+            user_id, button["callback_data"], message=view.message, language_code=language_code
+        )
+    if stripped.startswith("#location"):
+        where = _LOCATION.match(stripped)
+        if where is None or where[1] is None:
+            print("  (#location LATITUDE LONGITUDE, for example: #location -1.29 36.82)")
+            return None
+        fields = location_fields(float(where[1]), float(where[2]))
+        return emulator.attachment(user_id, fields, language_code=language_code)
+    kind = _ATTACHMENT.match(stripped)
+    if kind and kind[1] in SAMPLE_ATTACHMENTS:
+        return emulator.attachment(user_id, SAMPLE_ATTACHMENTS[kind[1]], language_code=language_code)
+    if text.startswith("@"):
+        return emulator.inline_query(user_id, text.partition(" ")[2], language_code=language_code)
+    return emulator.message(user_id, text, language_code=language_code)
+
+
+async def run_chat(
+    config: Config, catalogs: Catalogs, *, lang: str | None, user_id: int, log_note: str = ""
+) -> int:
     services = await open_services(config, catalogs)
     emulator = BotAPIEmulator()
     app = build_application(services, token=FAKE_TOKEN, request=InProcessRequest(emulator))
+    app.bot_data.offline_database = str(config.db_path)  # broadcasts wait there for `main.py run`
     language_code = lang or config.default_locale
     if lang is not None:
         await services.users.set_locale(user_id, lang)
     interactive = sys.stdin.isatty()
     view = TerminalView(emulator, user_id, color=sys.stdout.isatty())
-    loop = asyncio.get_running_loop()
     try:
         async with app:
+            reader = LineReader()
             if interactive:
                 t = catalogs.translator(lang or config.default_locale)
                 print(
@@ -94,33 +169,28 @@ async def run_chat(config: Config, catalogs: Catalogs, *, lang: str | None, user
                         "#N to press a button, /quit to leave."
                     )
                 )
+                if log_note:
+                    print(log_note)
             while True:
                 if interactive:
                     print("> ", end="", flush=True)
-                line = await loop.run_in_executor(None, sys.stdin.readline)
-                if not line:
+                line = await reader.readline()
+                if not line:  # Ctrl-D or the end of piped input
+                    if interactive:
+                        print()
                     break
                 text = line.rstrip("\n")
                 if text.strip() in {"/quit", "/exit"}:
                     break
                 if not text.strip():
                     continue
-                press = _PRESS.match(text.strip())
-                if press:
-                    index = int(press[1]) - 1
-                    button = view.buttons[index] if 0 <= index < len(view.buttons) else None
-                    if button is None or "callback_data" not in button:
-                        print(f"  (no button #{press[1]})")
-                        continue
-                    raw = emulator.callback(
-                        user_id, button["callback_data"], message=view.message, language_code=language_code
-                    )
-                elif text.startswith("@"):
-                    raw = emulator.inline_query(user_id, text.partition(" ")[2], language_code=language_code)
-                else:
-                    raw = emulator.message(user_id, text, language_code=language_code)
-                await app.process_update(Update.de_json(raw, app.bot))
-                view.flush()
+                raw = _update_for(text, view, emulator, user_id, language_code)
+                if raw is not None:
+                    await app.process_update(Update.de_json(raw, app.bot))
+                    view.flush()
+    except asyncio.CancelledError:  # Ctrl-C: asyncio.run cancels the chat; a way to leave like Ctrl-D
+        with contextlib.suppress(ValueError, OSError):
+            print(flush=True)
     finally:
         await services.close()
     return 0

@@ -1,4 +1,4 @@
-"""`main.py directory import FILE | export --format csv|json|hsds`."""
+"""`main.py directory import FILE | export --format csv|json|hsds | editors ORG`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal, cast
 
 from bot.config import Config
+from bot.context import Services
 from bot.i18n import Catalogs
 from bot.services import open_services
 from directory import gate
@@ -15,7 +16,10 @@ from directory.db import Database
 
 NAME = "directory"
 WHO_LIMIT = 60
-HELP = "import organizations from CSV/JSON (all rows or none), or export the whole directory"
+HELP = (
+    "import organizations from CSV/JSON (all rows or none), export the whole directory, "
+    "or list and remove a listing's editors"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +36,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     dump = sub.add_parser("export", help="print the whole directory")
     dump.add_argument("--format", choices=("csv", "json", "hsds"), default="csv")
     dump.add_argument("--output", type=Path, help="write to this file instead of standard output")
+    people = sub.add_parser("editors", help="a listing's editors and open invitations; remove, withdraw")
+    people.add_argument("org", help="the organization's id")
+    people.add_argument("--remove", type=int, metavar="USER_ID", help="take away this editor's right")
+    people.add_argument(
+        "--revoke",
+        nargs="?",
+        type=int,
+        const=0,
+        metavar="INVITATION",
+        help="withdraw this open invitation (by number), or every open one",
+    )
+    people.add_argument("--who", default="cli", help="name recorded in the history (default: cli)")
 
 
 async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> int:
@@ -51,6 +67,8 @@ async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> i
         except gate.InputError:
             print(f"error: --who: expected a short name (at most {WHO_LIMIT} characters)", file=sys.stderr)
             return 2
+        if args.directory_command == "editors":
+            return await editors(services, args)
         if not args.file.is_file():
             print(f"error: {args.file}: no such file", file=sys.stderr)
             return 2
@@ -66,6 +84,36 @@ async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> i
         return 0
     finally:
         await services.close()
+
+
+async def editors(services: Services, args: argparse.Namespace) -> int:
+    """List a listing's editors and open invitations; with --remove / --revoke, change them
+    (each change recorded in the listing's history)."""
+    listings = services.listings
+    org = await listings.organizations.get(args.org)
+    if org is None:
+        print(f"error: no organization has the id {args.org!r}", file=sys.stderr)
+        return 1
+    status = 0
+    if args.remove is not None:
+        if await listings.remove_editor(org.id, args.remove, args.who):
+            print(f"removed editor {args.remove} of {org.id}")
+        else:
+            print(f"error: user {args.remove} does not edit {org.id}", file=sys.stderr)
+            status = 1
+    if args.revoke is not None:
+        numbers = [args.revoke] if args.revoke else [i.id for i in await listings.open_invites(org.id)]
+        for number in numbers:
+            if await listings.revoke_invite(org.id, number, args.who):
+                print(f"withdrew invitation #{number} to {org.id}")
+            else:
+                print(f"error: invitation #{number} to {org.id} is not open", file=sys.stderr)
+                status = 1
+    for editor in await listings.editors_of(org.id):
+        print(f"editor {editor.user_id} since {editor.since}")
+    for invite in await listings.open_invites(org.id):
+        print(f"invitation #{invite.id} by {invite.created_by}, open until {invite.expires_at}")
+    return status
 
 
 async def _update(db: Database, args: argparse.Namespace) -> int:

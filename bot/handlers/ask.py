@@ -9,13 +9,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatAction
+from telegram.constants import ChatAction, MessageLimit
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks, cards, labels
+from bot import callbacks, labels, referral_view
 from bot.context import BotContext
-from bot.handlers.search import pressed_search, results_message
+from bot.handlers.feedback import feedback_row
+from bot.handlers.search import place_name, results_message, understood_line
 from bot.render import clip, h
 from directory import gate
 from directory.policy.answer import Answer
@@ -23,9 +24,8 @@ from directory.policy.rules import Rule
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION = 1000  # longer messages are answered from their first part
+MAX_QUESTION = int(MessageLimit.MAX_TEXT_LENGTH)  # a whole Telegram message is read
 TYPING_AFTER = 0.3  # seconds: quicker answers need no "typing…" indicator
-REFERRAL_CARDS = 3
 
 
 def rule_text(context: BotContext, rule: Rule) -> str:
@@ -71,23 +71,16 @@ async def answer_text(context: BotContext, answer: Answer) -> tuple[str, InlineK
         return off_topic_text(context), InlineKeyboardMarkup(rows)
     best = answer.rules[0].rule
     parts = [rule_text(context, best)]
-    if answer.organizations:
-        parts.append("\n<b>" + h(t._("Organizations you can contact directly")) + "</b>")
-        parts += [cards.card(t, org, n) for n, org in enumerate(answer.organizations[:REFERRAL_CARDS], 1)]
-        # "more" opens the directory filtered by what the question named (not its words)
-        saved = await services.saved_searches.save(
-            "",
-            sectors=frozenset(answer.cues.sectors),
-            countries=frozenset(c for p in answer.cues.places if p.kind != "region" for c in p.countries),
-            regions=frozenset(p.code for p in answer.cues.places if p.kind == "region"),
+    if answer.referral is not None and answer.referral.organizations:
+        question = answer.question[:MAX_QUESTION]
+        lines, more = await referral_view.answer_block(context.t, services, answer.referral, question)
+        parts += lines
+        rows += more
+    if answer.second_ask is not None:
+        parts.append(
+            "\n<b>" + h(t._("You also asked:")) + " " + h(labels.topic(t, answer.second_ask.rule.id)) + "</b>"
         )
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t._("More organizations") + " ▶", callback_data=callbacks.pack("m", saved.id)
-                )
-            ]
-        )
+        parts.append(rule_text(context, answer.second_ask.rule))
     if answer.close_second is not None:
         second = answer.close_second.rule.id
         rows.append(
@@ -100,14 +93,6 @@ async def answer_text(context: BotContext, answer: Answer) -> tuple[str, InlineK
         )
     rows.append(feedback_row(context, best.id))
     return clip("\n".join(parts)), InlineKeyboardMarkup(rows)
-
-
-def feedback_row(context: BotContext, rule_id: str) -> list[InlineKeyboardButton]:
-    t = context.t
-    return [
-        InlineKeyboardButton("👍 " + t._("Helpful"), callback_data=callbacks.pack("fb", rule_id, 1)),
-        InlineKeyboardButton("👎 " + t._("Not helpful"), callback_data=callbacks.pack("fb", rule_id, 0)),
-    ]
 
 
 @asynccontextmanager
@@ -127,29 +112,167 @@ async def typing(message: Message) -> AsyncIterator[None]:
             await task
 
 
+def reply_language(context: BotContext, answer: Answer) -> str | None:
+    """Answer in the language the message is written in, when it is clearly one we read and
+    not the user's: switch this update's translator and return that language (else None)."""
+    found = answer.cues.language
+    if found.verdict != "ours" or found.language is None:
+        return None
+    if found.language not in context.services.catalogs.codes or found.language == context.t.locale:
+        return None
+    context.use_locale(found.language)
+    return found.language
+
+
+def keep_language_row(context: BotContext, code: str) -> list[InlineKeyboardButton]:
+    name = context.services.catalogs.native_name(code)
+    return [
+        InlineKeyboardButton(
+            "🌐 " + context.t._("Keep %(language)s from now on", language=name),
+            callback_data=callbacks.pack("kl", code),
+        )
+    ]
+
+
 async def reply_to_question(message: Message, context: BotContext, question: str) -> None:
     services = context.services
     question = gate.clean(question, multiline=True)  # the text gate: no control or stray invisible characters
     if not question:
         await message.reply_text(context.t._("I can only read text. Please write your question in words."))
         return
+    subjects = services.subjects
     async with typing(message):
-        answer = await services.policy.answer(question[:MAX_QUESTION])
-        await send_answer(message, context, question, answer)
+        answer = await services.policy.answer(question[:MAX_QUESTION], subjects.get(message.chat_id))
+        if answer.cues.language.verdict == "other":
+            await send_other_language(message, context)
+            return
+        if answer.subject is not None:
+            subjects.remember(message.chat_id, answer.subject)
+        switched = reply_language(context, answer)
+        await send_answer(message, context, question, answer, switched)
 
 
-async def send_answer(message: Message, context: BotContext, question: str, answer: Answer) -> None:
+def followup_line(context: BotContext, answer: Answer) -> str:
+    """ "Understood: Street vendors, Ghana": what a follow-up was read as."""
+    if answer.followup is None:
+        return ""
+    places = [place_name(context, p) for p in answer.followup.places]
+    return understood_line(context, answer.followup.sectors, places)
+
+
+async def send_answer(
+    message: Message, context: BotContext, question: str, answer: Answer, switched: str | None = None
+) -> None:
     services = context.services
+    if answer.smalltalk:
+        await message.reply_html(smalltalk_text(context), disable_web_page_preview=True, do_quote=True)
+        return
     synthetic = message.from_user is not None and message.from_user.is_bot  # `main.py ask`
     if not answer.rules and not synthetic:
         await services.feedback.record_unanswered(question[:MAX_QUESTION])
     if answer.rules and answer.rules[0].rule.id == "directory":
-        saved = await services.saved_searches.save(question[:300])
+        if answer.followup is not None:  # the subject's filters, not the follow-up's words
+            saved = await services.saved_searches.save(
+                "",
+                sectors=frozenset(answer.followup.sectors),
+                countries=frozenset(
+                    c for p in answer.followup.places if p.kind != "region" for c in p.countries
+                ),
+                regions=frozenset(p.code for p in answer.followup.places if p.kind == "region"),
+            )
+        else:
+            saved = await services.saved_searches.save(question[:300])
         text, keyboard = await results_message(context, saved, 0)
+        if answer.second_ask is not None:
+            second = answer.second_ask.rule
+            text = clip(
+                text
+                + "\n\n<b>"
+                + h(context.t._("You also asked:"))
+                + " "
+                + h(labels.topic(context.t, second.id))
+                + "</b>\n"
+                + rule_text(context, second)
+            )
+        keyboard = _with_row(keyboard, keep_language_row(context, switched) if switched else None)
         await message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True, do_quote=True)
         return
     text, keyboard = await answer_text(context, answer)
+    understood = followup_line(context, answer)
+    if understood:
+        text = clip(f"<i>{h(understood)}</i>\n{text}")
+    keyboard = _with_row(keyboard, keep_language_row(context, switched) if switched else None)
     await message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True, do_quote=True)
+
+
+def _with_row(
+    keyboard: InlineKeyboardMarkup | None, row: list[InlineKeyboardButton] | None
+) -> InlineKeyboardMarkup | None:
+    if row is None:
+        return keyboard
+    rows = [list(r) for r in keyboard.inline_keyboard] if keyboard is not None else []
+    return InlineKeyboardMarkup([*rows, row])
+
+
+def smalltalk_text(context: BotContext) -> str:
+    """A greeting, thanks, "who are you?": a friendly word, what to ask, and /language."""
+    t = context.t
+    return "\n".join(
+        [
+            h(t._("Hello! I tell you whether WIEGO can help with what you need, and who can if it can't.")),
+            h(t._("Ask me in your own words, for example:")),
+            "• " + h(t._("Can WIEGO fund our cooperative?")),
+            "• " + h(t._("Street vendors' organizations in Kenya")),
+            "• " + h(t._("I'm a student: can you put me in touch with waste pickers in Brazil?")),
+            h(t._("/language changes my language; /help lists everything.")),
+        ]
+    )
+
+
+async def send_other_language(message: Message, context: BotContext) -> None:
+    """A message in a language the bot does not read: say which it reads, here and in English."""
+    names = ", ".join(info.native_name for info in context.services.catalogs.ordered())
+    lines = [h(context.t._("I can only read these languages: %(languages)s.", languages=names))]
+    english = context.services.catalogs.translator("en")
+    if context.t.locale != english.locale:
+        lines.append(h(english._("I can only read these languages: %(languages)s.", languages=names)))
+    lines.append(h(context.t._("You can also search the directory of workers' organizations.")))
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    "🔎 " + context.t._("Search the directory"), callback_data=callbacks.pack("d")
+                )
+            ]
+        ]
+    )
+    await message.reply_html("\n".join(lines), reply_markup=keyboard, do_quote=True)
+
+
+async def keep_language_pressed(update: Update, context: BotContext) -> None:
+    """ "Keep Español from now on": save the choice; the answer itself stays as it is."""
+    query = update.callback_query
+    assert query is not None
+    user = update.effective_user
+    catalogs = context.services.catalogs
+    try:
+        code = callbacks.parse(query.data, kind="kl", arity=1).part(0)
+        if code not in catalogs.codes or user is None:
+            raise callbacks.CallbackDataError("unknown locale")
+    except callbacks.CallbackDataError:
+        await query.answer(context.t._("This button is no longer valid."), show_alert=True)
+        return
+    await context.services.users.set_locale(user.id, code)
+    context.use_locale(code)
+    await query.answer(context.t._("Language set to %(language)s.", language=catalogs.native_name(code)))
+    message = query.message
+    if isinstance(message, Message) and message.reply_markup is not None:
+        rows = [
+            row
+            for row in message.reply_markup.inline_keyboard
+            if not any(str(b.callback_data or "").startswith("kl:") for b in row)
+        ]
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
 
 
 async def plain_message(update: Update, context: BotContext) -> None:
@@ -172,47 +295,6 @@ async def ask_command(update: Update, context: BotContext) -> None:
     await reply_to_question(message, context, question)
 
 
-def question_of(message: object) -> str | None:
-    """The user's question: the message our answer replied to."""
-    if not isinstance(message, Message) or message.reply_to_message is None:
-        return None
-    original = message.reply_to_message
-    text = original.text or ""
-    if text.startswith("/ask"):
-        text = text.partition(" ")[2]
-    return text.strip() or None
-
-
-async def feedback_pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    t = context.t
-    services = context.services
-    try:
-        data = callbacks.parse(query.data, kind="fb", arity=2)
-        rule_id = data.part(0)
-        helpful = data.int_part(1, maximum=1) == 1
-        if rule_id != "none" and rule_id not in services.policy.rule_ids:
-            raise callbacks.CallbackDataError("unknown rule")
-        question = question_of(query.message)
-        if question is None:
-            raise callbacks.CallbackDataError("no question to attach the feedback to")
-    except callbacks.CallbackDataError:
-        await query.answer(t._("This button is no longer valid."), show_alert=True)
-        return
-    await services.feedback.record(question[:MAX_QUESTION], None if rule_id == "none" else rule_id, helpful)
-    await query.answer(t._("Thank you: this helps us improve the answers."))
-    message = query.message
-    if isinstance(message, Message) and message.reply_markup is not None:
-        # keep every button but the feedback row, so nobody votes twice on the same answer
-        rows = [
-            row
-            for row in message.reply_markup.inline_keyboard
-            if not any(str(b.callback_data or "").startswith("fb:") for b in row)
-        ]
-        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
-
-
 async def second_rule_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
@@ -233,59 +315,39 @@ async def second_rule_pressed(update: Update, context: BotContext) -> None:
         )
 
 
-async def more_pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    found = await pressed_search(query, context, "m", 1)
-    if found is None:
-        return
-    text, keyboard = await results_message(context, found[0], 0)
-    if isinstance(query.message, Message):
-        await query.message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True)
-
-
-async def unanswered_command(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return
-    t = context.t
-    if not context.is_admin:
-        log.warning("refused: user %s tried /unanswered", user.id)
-        await message.reply_text(t._("Only WIEGO admins can do this."))
-        return
-    feedback = context.services.feedback
-    unanswered = await feedback.recent_unanswered(limit=15)
-    unhelpful = await feedback.recent_unhelpful(limit=15)
-    if not unanswered and not unhelpful:
-        await message.reply_text(t._("No unanswered or unhelpful questions recently."))
-        return
-    lines: list[str] = []
-    if unanswered:
-        lines.append("<b>" + h(t._("Questions no rule fitted")) + "</b>")
-        lines += [f"• {h(t.day(e.at))}: {h(e.question[:200])}" for e in unanswered]
-    if unhelpful:
-        lines.append("\n<b>" + h(t._("Answers marked not helpful")) + "</b>")
-        lines += [
-            f"• {h(t.day(e.at))} · {h(labels.topic(t, e.rule_id or ''))}: {h(e.question[:200])}"
-            for e in unhelpful
-        ]
-    await message.reply_html(clip("\n".join(lines)))
-
-
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("ask", ask_command))
-    app.add_handler(CommandHandler("unanswered", unanswered_command))
-    app.add_handler(CallbackQueryHandler(feedback_pressed, pattern=r"^fb:"))
     app.add_handler(CallbackQueryHandler(second_rule_pressed, pattern=r"^r:"))
-    app.add_handler(CallbackQueryHandler(more_pressed, pattern=r"^m:"))
+    app.add_handler(CallbackQueryHandler(keep_language_pressed, pattern=r"^kl:"))
+
+
+async def reply_in_group(update: Update, context: BotContext) -> None:
+    """In a group, a reply to one of the bot's answers is a question too (a follow-up first)."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return
+    await reply_to_question(message, context, message.text)
 
 
 def register_free_text(app: Application) -> None:  # type: ignore[type-arg]
-    """Registered after every feature's conversation steps: plain text in private chats."""
+    """Registered after every feature's conversation steps: plain text in private chats, and
+    replies to the bot's answers in groups."""
     app.add_handler(
         MessageHandler(
             filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED,
             plain_message,
+        )
+    )
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT
+            & ~filters.COMMAND
+            & filters.ChatType.GROUPS
+            & filters.REPLY
+            & ~filters.UpdateType.EDITED,
+            reply_in_group,
         )
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from babel.lists import format_list
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -15,12 +17,19 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
+from bot.callbacks import CallbackData
 from bot.commands import visible_to
 from bot.context import BotContext
 from bot.flood import Verdict
+from bot.flow.steps import LOCALE_GROUP, Stale, Step, install, install_router, member_step
+from bot.i18n import Translator
 from bot.privacy import wrote_to_bot
 from bot.render import command_lines, h
+
+
+@dataclass(frozen=True)
+class LanguageChoice(CallbackData, prefix="lang"):
+    code: str
 
 log = logging.getLogger(__name__)
 
@@ -48,25 +57,34 @@ async def resolve_locale(update: Update, context: BotContext) -> None:
                 ),
             )
         if verdict is not Verdict.OK:
+            if update.callback_query is not None:  # never leave a button's spinner turning
+                await update.callback_query.answer(context.t._("Please wait a minute, then try again."))
             raise ApplicationHandlerStop
 
 
 def intro(context: BotContext) -> str:
+    """What the bot does, which languages it reads (each in its own name), what it keeps."""
     t = context.t
-    return "\n".join(
-        [
-            t._("Hello! I tell you whether WIEGO can help with what you need, from its published policy."),
-            t._(
-                "WIEGO is not a funder and not a gatekeeper: when it can't help, I point you "
-                "straight to the informal workers' own organizations."
-            ),
-            "",
-            t._(
-                "Write your question in your own words, or use /search to find organizations. "
-                "/help lists everything."
-            ),
-        ]
-    )
+    names = [info.native_name for info in context.services.catalogs.ordered()]
+    languages = format_list(names, locale=t.locale)
+    lines = [
+        t._("Hello! I tell you whether WIEGO can help with what you need, from its published policy."),
+        t._(
+            "WIEGO is not a funder and not a gatekeeper: when it can't help, I point you "
+            "straight to the informal workers' own organizations."
+        ),
+        "",
+        t._(
+            "Write your question in your own words, or use /search to find organizations. "
+            "/help lists everything."
+        ),
+        t._("I read %(languages)s. /language sets the language of my answers.", languages=languages),
+        t._(
+            "What I keep: questions, without your name or user id, to improve the answers; "
+            "your language and subscription choices, until you send /forget."
+        ),
+    ]
+    return "\n".join(h(line) for line in lines)
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -107,7 +125,7 @@ def language_keyboard(context: BotContext) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
             ("✓ " if info.code == current else "") + info.native_name,
-            callback_data=callbacks.pack("lang", info.code),
+            callback_data=LanguageChoice(info.code).pack(),
         )
         for info in context.services.catalogs.ordered()
     ]
@@ -122,31 +140,24 @@ async def language(update: Update, context: BotContext) -> None:
     await message.reply_text(context.t._("Choose your language:"), reply_markup=language_keyboard(context))
 
 
-async def language_chosen(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    if query is None or update.effective_user is None:
-        return
-    catalogs = context.services.catalogs
-    try:
-        code = callbacks.parse(query.data, kind="lang", arity=1).part(0)
-        if code not in catalogs.codes:
-            raise callbacks.CallbackDataError("unknown locale")
-    except callbacks.CallbackDataError:
-        await query.answer(context.t._("This button is no longer valid."), show_alert=True)
-        return
-    await context.services.users.set_locale(update.effective_user.id, code)
-    context.use_locale(code)
+@member_step(button=LanguageChoice, private=False, action="language")
+async def language_chosen(step: Step[LanguageChoice]) -> None:
+    catalogs = step.services.catalogs
+    code = step.data.code
+    if code not in catalogs.codes:
+        raise Stale
+    await step.services.users.set_locale(step.user_id, code)
+    step.context.use_locale(code)
     name = next(i.native_name for i in catalogs.ordered() if i.code == code)
-    await query.answer()
-    await query.edit_message_text(context.t._("Language set to %(language)s.", language=name))
+    step.show(h(step.t._("Language set to %(language)s.", language=name)))
 
 
 async def cancel(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    if message is None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
         return
-    pending = context.user_data.pop("pending", None) if context.user_data is not None else None
-    text = context.t._("Stopped. Nothing was changed.") if pending else context.t._("Nothing to cancel.")
+    stopped = await context.services.pending.abandon(user.id)
+    text = context.t._("Stopped. Nothing was changed.") if stopped else context.t._("Nothing to cancel.")
     await message.reply_text(text)
 
 
@@ -158,12 +169,13 @@ async def stale_button(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(TypeHandler(Update, resolve_locale), group=-1)
+    app.add_handler(TypeHandler(Update, resolve_locale), group=LOCALE_GROUP)
+    install_router(app)  # a conversation's next message, before the features see it
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CommandHandler("language", language))
     app.add_handler(CommandHandler("cancel", cancel))
-    app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^lang:"))
+    install(app, [language_chosen])
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -172,11 +184,34 @@ async def unknown_command(update: Update, context: BotContext) -> None:
         await message.reply_text(context.t._("I don’t know that command. /help lists what I can do."))
 
 
+def not_text_reply(t: Translator, message: Message) -> str:
+    """A kind word for what was sent, what the bot reads instead, and where to start."""
+    if message.voice or message.audio or message.video_note:
+        first = t._("Thank you for the voice message! I can only read text, so I cannot listen to it.")
+    elif message.photo or message.video or message.animation:
+        first = t._("Thank you! I can only read text, so I cannot see pictures or videos.")
+    elif message.sticker:
+        first = t._("Thank you for the sticker! I can only read text.")
+    elif message.document:
+        first = t._("Thank you! I can only read text, so I cannot open files.")
+    else:
+        first = t._("Thank you! I can only read text.")
+    return "\n".join(
+        [
+            first,
+            t._(
+                "Please write your question in a few words, for example “street vendors in Kenya”, "
+                "or share a location to see the nearest organizations. /help shows what I can do."
+            ),
+        ]
+    )
+
+
 async def not_text(update: Update, context: BotContext) -> None:
-    """Photos, stickers, voice, files... in a private chat: say what the bot reads."""
+    """Photos, stickers, voice, files... in a private chat: say kindly what the bot reads."""
     message = update.effective_message
     if message is not None:
-        await message.reply_text(context.t._("I can only read text. Please write your question in words."))
+        await message.reply_text(not_text_reply(context.t, message))
 
 
 def register_fallbacks(app: Application) -> None:  # type: ignore[type-arg]

@@ -1,43 +1,33 @@
-"""/subscribe, /unsubscribe, /forget, and the admins' /broadcast and /broadcasts.
+"""The admins' /broadcast and /broadcasts.
 
-Composing a broadcast is a conversation kept in `context.user_data["pending"]` (a `Draft`, so
-/cancel ends it): the admin sends the default-language text, then adds other languages with the
-buttons under the preview (one message per language; a missing language falls back to the
-default), then confirms. Admin rights are checked again on every step: each message, each
-button press. Buttons carry the draft's token and version, so a button from an older preview
-or another draft is refused. Confirming writes the broadcast and its whole outbox in one
-transaction; `bot.delivery.DeliveryWorker` does the sending and edits the progress message.
+Composing is a conversation (a `Draft`, kept in the database, so /cancel ends it and a restart
+does not): the admin sends the default-language text, adds other languages with the buttons
+under the preview (one message per language; a missing language falls back to the default),
+then sends. "Send" is claimed once in the transaction that writes the broadcast and its whole
+outbox: a second press, even at the same moment, is told it was done. `bot.delivery` does the
+sending and edits the progress message.
 """
 
 from __future__ import annotations
 
 import html
-import logging
 import re
-import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
-from bot.context import BotContext
-from bot.delivery import CANCEL_KIND, WorkerHooks, counts_line
+from bot.callbacks import CallbackData
+from bot.delivery import BroadcastCancel, WorkerHooks, counts_line
+from bot.flow.state import Draft
+from bot.flow.steps import ConversationButton, Refused, Stale, Step, admin_step, install
 from bot.i18n import N_
-from bot.privacy import forgotten_text
 from bot.render import MAX_TEXT, h
 from directory.outbox import Broadcast, Counts
 
-log = logging.getLogger(__name__)
-
-DRAFT_KIND = "bc"  # bc:<action>:<token>:<version>[:<locale>]
-FORGET_KIND = "fgt"  # fgt:yes | fgt:no
-LIST_KIND = "bcl"  # bcl:<page>
 PAGE_SIZE = 5
 PREVIEW_SNIPPET = 300  # characters of each text shown when the full preview would be too long
+_TAG = re.compile(r"<[^>]+>")
 
 STATUS_LABELS = {
     "queued": N_("queued"),
@@ -47,178 +37,86 @@ STATUS_LABELS = {
 }
 
 
-@dataclass
-class Draft:
-    """A broadcast being composed: texts by locale (Telegram HTML), and what is expected next."""
-
-    default_locale: str
-    token: str = field(default_factory=lambda: secrets.token_hex(4))
-    texts: dict[str, str] = field(default_factory=dict)
-    plain: dict[str, str] = field(default_factory=dict)
-    awaiting: str | None = None  # the locale whose text the next message is
-    version: int = 0  # bumped by every preview: only the newest preview's buttons work
+@dataclass(frozen=True)
+class DraftLanguage(ConversationButton, prefix="dl"):
+    locale: str
 
 
-def _draft(context: BotContext) -> Draft | None:
-    pending = context.user_data.get("pending") if context.user_data is not None else None
-    return pending if isinstance(pending, Draft) else None
+class DraftAudience(ConversationButton, prefix="da"):
+    pass
 
 
-async def _admin_or_refuse(update: Update, context: BotContext, action: str) -> bool:
-    """Every admin step starts here: refusals are logged with the user id and the action."""
-    if context.is_admin:
-        return True
-    user_id = update.effective_user.id if update.effective_user else None
-    log.warning("refused %s for user %s", action, user_id, extra={"user_id": user_id, "action": action})
-    if _draft(context) is not None and context.user_data is not None:
-        context.user_data.pop("pending", None)  # rights removed mid-conversation: the draft goes
-    text = context.t._("Only WIEGO admins can do this.")
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(text)
-    return False
+class DraftSend(ConversationButton, prefix="ds", once=True, group="draft"):
+    pass
 
 
-async def _stale(update: Update, context: BotContext) -> None:
-    if update.callback_query is not None:
-        await update.callback_query.answer(context.t._("This button is no longer valid."), show_alert=True)
+class DraftDiscard(ConversationButton, prefix="dd", once=True, group="draft"):
+    pass
 
 
-def _private(update: Update) -> bool:
-    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
-
-
-# --- subscribers ---------------------------------------------------------------------------
-async def subscribe(update: Update, context: BotContext) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    t = context.t
-    if not _private(update):
-        await message.reply_text(t._("Please send /subscribe in a private chat with me."))
-        return
-    if await context.services.subscriptions.subscribe(user.id, t.locale):
-        text = t._("You are subscribed to WIEGO policy updates. /unsubscribe stops them.")
-    else:
-        text = t._("You are already subscribed to WIEGO policy updates. /unsubscribe stops them.")
-    await message.reply_text(text)
-
-
-async def unsubscribe(update: Update, context: BotContext) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    t = context.t
-    if await context.services.subscriptions.unsubscribe(user.id):
-        text = t._("Done: you will not receive policy updates any more.")
-    else:
-        text = t._("You were not subscribed, so there is nothing to stop.")
-    await message.reply_text(text)
-
-
-async def forget(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    t = context.t
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    "🗑 " + t._("Delete everything"),
-                    callback_data=callbacks.pack(FORGET_KIND, "yes"),
-                ),
-                InlineKeyboardButton(t._("Keep my data"), callback_data=callbacks.pack(FORGET_KIND, "no")),
-            ]
-        ]
-    )
-    text = t._(
-        "This deletes everything the bot stores about you: your language, your subscription, "
-        "your right to edit an organization's listing and any update not yet sent to you. "
-        "Delete it all?"
-    )
-    await message.reply_text(text, reply_markup=keyboard)
-
-
-async def forget_chosen(update: Update, context: BotContext) -> None:
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    try:
-        choice = callbacks.parse(query.data, kind=FORGET_KIND, arity=1).part(0)
-        if choice not in ("yes", "no"):
-            raise callbacks.CallbackDataError("unknown choice")
-    except callbacks.CallbackDataError:
-        await _stale(update, context)
-        return
-    t = context.t  # resolved before the deletion: the answer stays in the person's language
-    await query.answer()
-    if choice == "no":
-        await query.edit_message_text(t._("Nothing was deleted."))
-        return
-    gone = await context.services.users.forget(user.id)
-    if context.user_data is not None:
-        context.user_data.clear()
-    log.info("user %s deleted their data", user.id, extra={"user_id": user.id, "action": "forget"})
-    await query.edit_message_text(forgotten_text(t, gone))
-
-
-# --- composing a broadcast -----------------------------------------------------------------
-async def broadcast(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    if message is None or not await _admin_or_refuse(update, context, "broadcast:start"):
-        return
-    t = context.t
-    if not _private(update):
-        await message.reply_text(t._("Please compose broadcasts in a private chat with me."))
-        return
-    catalogs = context.services.catalogs
-    draft = Draft(default_locale=catalogs.default, awaiting=catalogs.default)
-    if context.user_data is not None:
-        context.user_data["pending"] = draft
-    count = await context.services.subscriptions.count()
-    language = _language_name(context, draft.default_locale)
-    await message.reply_text(
-        "\n".join(
-            [
-                t.ngettext(
-                    "New broadcast to %(n)s subscriber.",
-                    "New broadcast to %(n)s subscribers.",
-                    count,
-                ),
-                t._(
-                    "Send the message in %(language)s, the default language; you can add other "
-                    "languages next. /cancel stops.",
-                    language=language,
-                ),
-            ]
-        )
-    )
-
-
-def _language_name(context: BotContext, code: str) -> str:
-    return next((i.native_name for i in context.services.catalogs.ordered() if i.code == code), code)
+@dataclass(frozen=True)
+class BroadcastPage(CallbackData, prefix="bcl"):
+    page: int
 
 
 def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-async def compose_text(update: Update, context: BotContext) -> None:
-    """A text message while a draft is pending: the text for the language asked for."""
-    message, draft = update.effective_message, _draft(context)
-    if message is None or draft is None or not await _admin_or_refuse(update, context, "broadcast:text"):
-        return
-    t = context.t
+def _plain(text: str) -> str:
+    return html.unescape(_TAG.sub("", text))
+
+
+def offline_delivery(step: Step[Any], total: int) -> str:
+    """In the terminal chat: where and when a broadcast will really be delivered ("" on Telegram)."""
+    database = step.context.bot_data.offline_database
+    if not database:
+        return ""
+    return step.t.ngettext(
+        "Offline chat: nothing is sent from here. The broadcast waits in the outbox of %(database)s "
+        "and goes to its %(n)s subscriber on Telegram the next time the bot runs with a token "
+        "(python main.py run).",
+        "Offline chat: nothing is sent from here. The broadcast waits in the outbox of %(database)s "
+        "and goes to its %(n)s subscribers on Telegram the next time the bot runs with a token "
+        "(python main.py run).",
+        total,
+        database=database,
+    )
+
+
+def _language_name(step: Step[Any], code: str) -> str:
+    return next((i.native_name for i in step.services.catalogs.ordered() if i.code == code), code)
+
+
+# --- composing -----------------------------------------------------------------------------
+@admin_step(command="broadcast", pending=Draft, action="broadcast:start")
+async def broadcast(step: Step[None]) -> None:
+    t = step.t
+    draft = Draft(default_locale=step.services.catalogs.default)
+    draft.awaiting = draft.default_locale
+    await step.save(draft)
+    count = await step.services.subscriptions.count()
+    lines = [
+        t.ngettext("New broadcast to %(n)s subscriber.", "New broadcast to %(n)s subscribers.", count),
+        t._(
+            "Send the message in %(language)s, the default language; you can add other "
+            "languages next. /cancel stops.",
+            language=_language_name(step, draft.default_locale),
+        ),
+    ]
+    step.reply(h("\n".join(lines)))
+
+
+@admin_step(text=Draft, action="broadcast:text")
+async def compose_text(step: Step[None]) -> None:
+    """The text for the language asked for."""
+    draft, t = step.pending(Draft), step.t
     if draft.awaiting is None:
-        await message.reply_text(
-            t._("Use the buttons under the preview to add a language or to send it, or /cancel.")
-        )
-        return
-    plain = message.text or ""
+        raise Refused(t._("Use the buttons under the preview to add a language or to send it, or /cancel."))
+    message = step.message
+    plain = step.text
     if _utf16_len(plain) > MAX_TEXT:
-        await message.reply_text(
+        raise Refused(
             t._(
                 "That message is too long (%(length)s characters; Telegram allows %(limit)s). "
                 "Please send a shorter one.",
@@ -226,53 +124,59 @@ async def compose_text(update: Update, context: BotContext) -> None:
                 limit=t.number(MAX_TEXT),
             )
         )
-        return
-    draft.texts[draft.awaiting] = message.text_html
+    draft.texts[draft.awaiting] = message.text_html if message is not None else h(plain)
     draft.plain[draft.awaiting] = plain
     draft.awaiting = None
     draft.version += 1
-    text, keyboard = await _preview(context, draft)
-    await message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True)
+    await step.save(draft)
+    step.reply(*await _preview(step, draft))
 
 
-async def start_prefilled(message: Message, context: BotContext, texts: Mapping[str, str]) -> None:
-    """A draft already holding `texts` (Telegram HTML per locale), shown as a preview.
-
-    Used after a policy edit: the admin reviews, adds or changes languages, then sends.
-    """
-    if not context.is_admin or context.user_data is None:
-        return
-    default = context.services.catalogs.default
-    draft = Draft(default_locale=default if default in texts else next(iter(texts)))
-    draft.texts = dict(texts)
-    draft.plain = {code: html.unescape(_TAG.sub("", text)) for code, text in texts.items()}
+async def start_prefilled(step: Step[Any], draft: Draft) -> None:
+    """A draft already holding its texts (Telegram HTML per locale), shown as a preview:
+    the admin reviews it, adds or changes languages, then sends it."""
+    draft.plain = {code: _plain(text) for code, text in draft.texts.items()}
     draft.version = 1
-    context.user_data["pending"] = draft
-    text, keyboard = await _preview(context, draft)
-    await message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True)
+    await step.save(draft)
+    step.reply(*await _preview(step, draft))
 
 
-async def _preview(context: BotContext, draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
+def _shown(draft: Draft) -> list[str]:
+    """The languages whose text goes out."""
+    locales = draft.locales
+    return [code for code in draft.texts if locales is None or code in locales]
+
+
+async def _preview(step: Step[Any], draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
     """Each language's text and how many subscribers read it, with the draft's buttons."""
-    t = context.t
-    catalogs = context.services.catalogs
+    t = step.t
+    catalogs = step.services.catalogs
+    shown = _shown(draft)
+    locales = draft.locales
     recipients: dict[str, int] = {}
-    for locale, n in (await context.services.subscriptions.count_by_locale()).items():
+    for locale, n in (await step.services.subscriptions.count_by_locale()).items():
+        if locales is not None and locale not in locales:
+            continue
         key = locale if locale in draft.texts else draft.default_locale
         recipients[key] = recipients.get(key, 0) + n
     total = sum(recipients.values())
-    default_name = _language_name(context, draft.default_locale)
+    names = {info.code: info.native_name for info in catalogs.ordered()}
+    offline = offline_delivery(step, total)
 
     def render(snippet: int | None) -> str:
         lines = [
             "<b>" + h(t._("Preview of the broadcast")) + "</b>",
             h(t.ngettext("It goes to %(n)s subscriber.", "It goes to %(n)s subscribers.", total)),
         ]
+        if offline:
+            lines.append(h(offline))
+        if draft.changed is not None:
+            lines.append(h(_changes_line(step, draft, names)))
         for info in catalogs.ordered():
-            if info.code not in draft.texts:
+            if info.code not in shown:
                 continue
             who = t.ngettext("%(n)s recipient", "%(n)s recipients", recipients.get(info.code, 0))
-            if info.code == draft.default_locale:
+            if info.code == draft.default_locale and locales is None:
                 label = t._(
                     "%(language)s (default, also for languages without a text): %(recipients)s",
                     language=info.native_name,
@@ -282,8 +186,9 @@ async def _preview(context: BotContext, draft: Draft) -> tuple[str, InlineKeyboa
                 label = t._("%(language)s: %(recipients)s", language=info.native_name, recipients=who)
             body = draft.texts[info.code] if snippet is None else h(draft.plain[info.code][:snippet]) + "…"
             lines += ["", f"<b>{h(label)}</b>", body]
-        missing = [i.native_name for i in catalogs.ordered() if i.code not in draft.texts]
-        if missing:
+        missing = [names[code] for code in names if code not in draft.texts]
+        if missing and locales is None:
+            default_name = names.get(draft.default_locale, draft.default_locale)
             lines += [
                 "",
                 h(
@@ -299,142 +204,121 @@ async def _preview(context: BotContext, draft: Draft) -> tuple[str, InlineKeyboa
     text = render(None)
     if _utf16_len(text) > MAX_TEXT:
         text = render(PREVIEW_SNIPPET)
+    return text, _draft_keyboard(step, draft, total)
+
+
+def _changes_line(step: Step[Any], draft: Draft, names: dict[str, str]) -> str:
+    t = step.t
+    changed = [names.get(code, code) for code in draft.changed or []]
+    same = [names.get(code, code) for code in draft.texts if code not in (draft.changed or [])]
+    line = t._("Changed in this version: %(languages)s.", languages=", ".join(changed))
+    if not same:
+        return line
+    line += " " + t._("Not changed: %(languages)s.", languages=", ".join(same))
+    if draft.everyone:
+        return line + " " + t._("Their subscribers get it too, as you chose.")
+    return line + " " + t._("Their subscribers get nothing: they have nothing new to read.")
+
+
+def _draft_keyboard(step: Step[Any], draft: Draft, total: int) -> InlineKeyboardMarkup:
+    t = step.t
+    token, version = draft.token, draft.version
     buttons = [
         InlineKeyboardButton(
             ("✏️ " if info.code in draft.texts else "➕ ") + info.native_name,
-            callback_data=callbacks.pack(DRAFT_KIND, "lang", draft.token, draft.version, info.code),
+            callback_data=DraftLanguage(token, version, info.code).pack(),
         )
-        for info in catalogs.ordered()
+        for info in step.services.catalogs.ordered()
+        if draft.locales is None or info.code in draft.locales
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if draft.changed is not None and set(draft.changed) != set(draft.texts):
+        label = t._("Only the changed languages") if draft.everyone else t._("Send to every language")
+        rows.append([InlineKeyboardButton("🔁 " + label, callback_data=DraftAudience(token, version).pack())])
     rows.append(
         [
             InlineKeyboardButton(
                 "✅ " + t.ngettext("Send to %(n)s subscriber", "Send to %(n)s subscribers", total),
-                callback_data=callbacks.pack(DRAFT_KIND, "send", draft.token, draft.version),
+                callback_data=DraftSend(token, version).pack(),
             ),
-            InlineKeyboardButton(
-                "🗑 " + t._("Discard"),
-                callback_data=callbacks.pack(DRAFT_KIND, "drop", draft.token, draft.version),
-            ),
+            InlineKeyboardButton("🗑 " + t._("Discard"), callback_data=DraftDiscard(token, version).pack()),
         ]
     )
-    return text, InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(rows)
 
 
-async def draft_button(update: Update, context: BotContext) -> None:
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None or not await _admin_or_refuse(update, context, "broadcast:button"):
-        return
-    draft = _draft(context)
-    try:
-        data = callbacks.parse(query.data, kind=DRAFT_KIND, arity=(3, 4))
-        action, token, version = data.part(0), data.part(1), data.int_part(2)
-        if (
-            draft is None
-            or token != draft.token
-            or version != draft.version
-            or action not in ("lang", "send", "drop")
-        ):
-            raise callbacks.CallbackDataError("not the current draft")
-        locale = data.part(3) if action == "lang" else None
-        if action == "lang" and locale not in context.services.catalogs.codes:
-            raise callbacks.CallbackDataError("unknown locale")
-    except callbacks.CallbackDataError:
-        await _stale(update, context)
-        return
-    t = context.t
-    if action == "lang" and locale is not None:
-        draft.awaiting = locale
-        draft.version += 1  # the preview's other buttons are now stale
-        await query.answer()
-        await query.edit_message_text(
-            t._(
-                "Send the message in %(language)s. /cancel stops.",
-                language=_language_name(context, locale),
-            )
-        )
-    elif action == "drop":
-        if context.user_data is not None:
-            context.user_data.pop("pending", None)
-        await query.answer()
-        await query.edit_message_text(t._("Discarded. Nothing was sent."))
-    else:
-        await _confirm(update, context, draft)
+@admin_step(button=DraftLanguage, pending=Draft, action="broadcast:language")
+async def language_pressed(step: Step[DraftLanguage]) -> None:
+    draft, locale = step.pending(Draft), step.data.locale
+    if locale not in step.services.catalogs.codes:
+        raise Stale
+    draft.awaiting = locale
+    draft.version += 1  # the preview's other buttons are now stale
+    await step.save(draft)
+    step.show(
+        h(step.t._("Send the message in %(language)s. /cancel stops.", language=_language_name(step, locale)))
+    )
 
 
-async def _confirm(update: Update, context: BotContext, draft: Draft) -> None:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
-    t = context.t
-    services = context.services
+@admin_step(button=DraftAudience, pending=Draft, action="broadcast:audience")
+async def audience_pressed(step: Step[DraftAudience]) -> None:
+    draft = step.pending(Draft)
+    draft.everyone = not draft.everyone
+    draft.version += 1
+    await step.save(draft)
+    step.show(*await _preview(step, draft))
+
+
+@admin_step(button=DraftSend, pending=Draft, action="broadcast:send")
+async def send_pressed(step: Step[DraftSend]) -> None:
+    draft, t, services = step.pending(Draft), step.t, step.services
     if await services.subscriptions.count() == 0:
-        await query.answer(t._("Nobody is subscribed yet: there is no one to send it to."), show_alert=True)
-        return
-    if context.user_data is not None:
-        context.user_data.pop("pending", None)
-    await query.answer(t._("Queued."))
-    message = query.message
-    chat_id = message.chat.id if message is not None else user.id
-    # The preview becomes the progress message, edited by the worker from now on.
-    if message is not None:
-        await query.edit_message_text(t._("📣 The broadcast is queued."))
+        raise Refused(t._("Nobody is subscribed yet: there is no one to send it to."))
+    message = step.message
     queued = await services.outbox.create(
-        created_by=user.id,
-        texts=draft.texts,
+        created_by=step.user_id,
+        texts={code: draft.texts[code] for code in {*_shown(draft), draft.default_locale}},
         default_locale=draft.default_locale,
         progress_locale=t.locale,
-        progress_chat_id=chat_id,
+        progress_chat_id=step.chat_id,
         progress_message_id=message.message_id if message is not None else None,
+        locales=draft.locales,
+        notify=False,
     )
-    log.info(
-        "broadcast %s queued by user %s for %s recipients",
-        queued.id,
-        user.id,
-        queued.total,
-        extra={"user_id": user.id, "action": "broadcast:queue"},
-    )
+    await step.drop()
+    step.log_done("broadcast %s queued for %s recipients", queued.id, queued.total)
+    step.answer(t._("Queued."))
+    # The preview becomes the progress message, edited by the worker once it is woken.
+    note = offline_delivery(step, queued.total)
+    step.show(h(t._("📣 The broadcast is queued.")) + (f"\n{h(note)}" if note else ""))
+    step.later(services.outbox.wake)
 
 
-async def cancel_button(update: Update, context: BotContext) -> None:
+@admin_step(button=DraftDiscard, pending=Draft, action="broadcast:discard")
+async def discard_pressed(step: Step[DraftDiscard]) -> None:
+    await step.abandon()
+    step.show(h(step.t._("Discarded. Nothing was sent.")))
+
+
+@admin_step(button=BroadcastCancel, action="broadcast:cancel")
+async def cancel_pressed(step: Step[BroadcastCancel]) -> None:
     """The ⏹ button under a progress message or in /broadcasts."""
-    query = update.callback_query
-    if query is None or not await _admin_or_refuse(update, context, "broadcast:cancel"):
-        return
-    try:
-        broadcast_id = callbacks.parse(query.data, kind=CANCEL_KIND, arity=1).int_part(0, minimum=1)
-    except callbacks.CallbackDataError:
-        await _stale(update, context)
-        return
-    t = context.t
-    if await context.services.outbox.cancel(broadcast_id):
-        user_id = update.effective_user.id if update.effective_user else None
-        log.info(
-            "broadcast %s cancelled by user %s",
-            broadcast_id,
-            user_id,
-            extra={"user_id": user_id, "action": "broadcast:cancel"},
-        )
-        await query.answer(t._("Cancelling broadcast #%(id)s…", id=broadcast_id))
-    else:
-        await query.answer(
-            t._("Broadcast #%(id)s is not running any more.", id=broadcast_id), show_alert=True
-        )
+    t, broadcast_id = step.t, step.data.broadcast
+    if not await step.services.outbox.cancel(broadcast_id):
+        raise Refused(t._("Broadcast #%(id)s is not running any more.", id=broadcast_id))
+    step.log_done("broadcast %s cancelled", broadcast_id)
+    step.answer(t._("Cancelling broadcast #%(id)s…", id=broadcast_id))
 
 
 # --- past broadcasts -----------------------------------------------------------------------
-_TAG = re.compile(r"<[^>]+>")
-
-
 def _snippet(broadcast: Broadcast, limit: int = 80) -> str:
-    plain = html.unescape(_TAG.sub("", broadcast.texts.get(broadcast.default_locale, "")))
-    plain = " ".join(plain.split())
+    plain = " ".join(_plain(broadcast.texts.get(broadcast.default_locale, "")).split())
     return plain if len(plain) <= limit else plain[: limit - 1] + "…"
 
 
-async def _listing(context: BotContext, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    t = context.t
-    outbox = context.services.outbox
+async def _listing(step: Step[Any], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    t = step.t
+    outbox = step.services.outbox
     total = await outbox.count()
     if total == 0:
         return h(t._("No broadcasts yet.")), None
@@ -454,81 +338,43 @@ async def _listing(context: BotContext, page: int) -> tuple[str, InlineKeyboardM
             f"<i>{h(_snippet(b))}</i>",
         ]
         if b.active:
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        "⏹ " + t._("Cancel #%(id)s", id=b.id),
-                        callback_data=callbacks.pack(CANCEL_KIND, b.id),
-                    )
-                ]
-            )
+            cancel = BroadcastCancel(b.id).pack()
+            rows.append([InlineKeyboardButton("⏹ " + t._("Cancel #%(id)s", id=b.id), callback_data=cancel)])
     nav: list[InlineKeyboardButton] = []
     if page > 0:
-        nav.append(
-            InlineKeyboardButton("◀ " + t._("Newer"), callback_data=callbacks.pack(LIST_KIND, page - 1))
-        )
+        nav.append(InlineKeyboardButton("◀ " + t._("Newer"), callback_data=BroadcastPage(page - 1).pack()))
     if page + 1 < pages:
-        nav.append(
-            InlineKeyboardButton(t._("Older") + " ▶", callback_data=callbacks.pack(LIST_KIND, page + 1))
-        )
+        nav.append(InlineKeyboardButton(t._("Older") + " ▶", callback_data=BroadcastPage(page + 1).pack()))
     if nav:
         rows.append(nav)
     return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None
 
 
-async def list_broadcasts(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    if message is None or not await _admin_or_refuse(update, context, "broadcasts:list"):
-        return
-    text, keyboard = await _listing(context, 0)
-    await message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True)
+@admin_step(command="broadcasts", action="broadcasts:list")
+async def list_broadcasts(step: Step[None]) -> None:
+    step.reply(*await _listing(step, 0))
 
 
-async def listing_page(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    if query is None or not await _admin_or_refuse(update, context, "broadcasts:page"):
-        return
-    try:
-        page = callbacks.parse(query.data, kind=LIST_KIND, arity=1).int_part(0, maximum=100_000)
-    except callbacks.CallbackDataError:
-        await _stale(update, context)
-        return
-    text, keyboard = await _listing(context, page)
-    await query.answer()
-    await query.edit_message_text(
-        text, parse_mode="HTML", reply_markup=keyboard, disable_web_page_preview=True
-    )
+@admin_step(button=BroadcastPage, action="broadcasts:page")
+async def page_pressed(step: Step[BroadcastPage]) -> None:
+    step.show(*await _listing(step, step.data.page))
 
 
-# --- wiring --------------------------------------------------------------------------------
-class DraftTextHandler(MessageHandler[Any, Any]):
-    """Text messages (not commands, private chats only) of someone with a broadcast draft
-    pending, and only then: everyone else's text goes on to the other features' handlers."""
-
-    def __init__(self, app: Application, callback: Any) -> None:  # type: ignore[type-arg]
-        super().__init__(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, callback)
-        self._app = app
-
-    def check_update(self, update: object) -> bool | dict[str, list[Any]] | None:
-        if not isinstance(update, Update) or update.effective_user is None:
-            return False
-        data = self._app.user_data.get(update.effective_user.id)
-        if not data or not isinstance(data.get("pending"), Draft):
-            return False
-        return super().check_update(update)
+ROUTES = [
+    broadcast,
+    compose_text,
+    language_pressed,
+    audience_pressed,
+    send_pressed,
+    discard_pressed,
+    cancel_pressed,
+    list_broadcasts,
+    page_pressed,
+]
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(DraftTextHandler(app, compose_text))  # first: a pending draft takes the text
-    app.add_handler(CommandHandler("subscribe", subscribe))
-    app.add_handler(CommandHandler("unsubscribe", unsubscribe))
-    app.add_handler(CommandHandler("forget", forget))
-    app.add_handler(CommandHandler("broadcast", broadcast))
-    app.add_handler(CommandHandler("broadcasts", list_broadcasts))
-    app.add_handler(CallbackQueryHandler(forget_chosen, pattern=rf"^{FORGET_KIND}:"))
-    app.add_handler(CallbackQueryHandler(draft_button, pattern=rf"^{DRAFT_KIND}:"))
-    app.add_handler(CallbackQueryHandler(cancel_button, pattern=rf"^{CANCEL_KIND}:"))
-    app.add_handler(CallbackQueryHandler(listing_page, pattern=rf"^{LIST_KIND}:"))
+def register(app: Any) -> None:
+    install(app, ROUTES)
     hooks = WorkerHooks()
     app.bot_data.on_start.append(hooks.start)
     app.bot_data.on_stop.append(hooks.stop)

@@ -8,31 +8,33 @@ place. It never contacts anyone and never invents a policy: below the threshold,
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 
 from directory.db import Database
 from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
-from directory.policy.cues import askers, deadline_days, detect_language, is_short
-from directory.policy.lexicon import ALL_STOPWORDS
+from directory.policy.asks import Asked, PartReading, decide, needs_parts, parts
+from directory.policy.cues import askers, deadline_days_in, is_short
+from directory.policy.features import Sentence, sentence_weights, sentences
+from directory.policy.followup import Subject, follow_up
+from directory.policy.langid import UNSURE, Identified, LanguageIdentifier
+from directory.policy.lexicon import ALL_ASK_WORDS, prepare
 from directory.policy.matcher import ADDRESSED, Vocabulary, load_vocabulary
+from directory.policy.model import PolicyModel, Scores
 from directory.policy.rules import PolicyRules, Rule
+from directory.referrals import Referral, Referrals
 from directory.search import GENERAL, Directory
-from directory.sectors import find_sectors
-from directory.text import normalize, tokens
+from directory.sectors import find_sector_spans_in, find_sectors
+from directory.text import Words, words_of
 
-CLOSE_SECOND_RATIO = 0.6
-"""A runner-up within this fraction of the best score is offered too (as a button)."""
 MAX_RULES = 3
+_PROPOSAL_CONCEPTS = frozenset({"proposal", "proposal_weak", "gov_call", "gov_weak", "money"})
+_JOINT_WORK = frozenset({"collab", "join_project", "project", "new_area"})
+_IN_THE_FIELD = frozenset({"@domain", "field_topic", "informal_economy", "@sector", "asker_worker_org"})
 MAX_ORGS = 5
-_NETWORK_KINDS = frozenset({"global_network", "regional_network"})
-_MEMBER_KINDS = frozenset({"national", "local"})
-_POOL = 20  # organizations fetched before filtering by kind
-_WORD = re.compile(r"[^\W\d_]+")
-_MIN_NAME_LEN = 4
-_MAX_NAMED = 2
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,20 @@ class Cues:
     places: tuple[Place, ...]
     deadline_days: int | None
     askers: tuple[str, ...]
-    language: str
+    language: Identified  # the language the message is written in, if it says
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A message as the classifier reads it: sentences and their weights, the concepts and cues
+    found in it (gated, as features), every concept named (ungated), and the cues."""
+
+    text: str
+    parts: tuple[Sentence, ...]
+    weights: tuple[float, ...]
+    features: frozenset[str]
+    concepts: frozenset[str]
+    cues: Cues
 
 
 @dataclass(frozen=True)
@@ -58,52 +73,55 @@ class Answer:
     rules: list[RuleMatch]  # best first; [] when no rule fits
     cues: Cues
     organizations: list[Organization]  # nearest first
-    close_second: RuleMatch | None
+    close_second: RuleMatch | None  # another reading of the same ask, offered as a button
+    second_ask: RuleMatch | None = None  # a second thing the message asks, answered too
+    smalltalk: bool = False  # a greeting, thanks, "who are you?": no rule, no complaint
+    referral: Referral | None = None  # the organizations' outcome: found in the place, or why not
+    followup: Subject | None = None  # set when the message changed only the last answer's place/sector
+
+    @property
+    def subject(self) -> Subject | None:
+        """What this answer was about, for a follow-up to change (None without a rule)."""
+        if not self.rules:
+            return None
+        return Subject(self.rules[0].rule.id, self.cues.sectors, self.cues.places)
 
     @property
     def best(self) -> RuleMatch | None:
         return self.rules[0] if self.rules else None
 
 
-def _proper_nouns(text: str) -> frozenset[str]:
-    """Capitalized words after the first one, normalized: names of markets, landfills, places
-    the gazetteer may not know ("la décharge de Mbeubeuss")."""
-    found = {
-        normalize(word)
-        for k, word in enumerate(_WORD.findall(text))
-        if k > 0 and word[:1].isupper() and len(word) >= _MIN_NAME_LEN
-    }
-    return frozenset(found - ALL_STOPWORDS)
+TRAINING_DATE = dt.date(2026, 11, 30)
+"""The "today" training reads deadlines from ("due 15 December" is short on this date), so the
+same messages give the same features whenever the model is retrained."""
 
 
-def _named_first(text: str, pool: list[Organization]) -> list[Organization]:
-    """`pool` with the organizations whose record names a proper noun of the question first.
-
-    Only a name that sets a few organizations apart counts ("WIEGO", in many records, does not).
-    """
-    names = _proper_nouns(text)
-    if not names or not pool:
-        return pool
-    records = [
-        set(tokens(" ".join([o.name, o.acronym, o.city, *(t for _l, t in o.summaries)])))
-        & names
-        for o in pool
-    ]
-    rare = {n for n in names if 0 < sum(n in r for r in records) <= _MAX_NAMED}
-    if not rare:
-        return pool
-    order = sorted(range(len(pool)), key=lambda i: not records[i] & rare)
-    return [pool[i] for i in order]
+@functools.cache
+def reader() -> Callable[[str], Reading]:
+    """`PolicyEngine.read` without a database: how training reads its messages."""
+    engine = PolicyEngine(None, None, today=lambda: TRAINING_DATE)  # type: ignore[arg-type]
+    engine.load_vocabulary()
+    return engine.read
 
 
 class PolicyEngine:
     """Answers questions from the stored rules; call `load()` once, and again after edits."""
 
-    def __init__(self, db: Database, directory: Directory, gaz: Gazetteer | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        directory: Directory,
+        gaz: Gazetteer | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
         self._repo = PolicyRules(db)
+        self._today = today
         self._directory = directory
         self._gaz = gaz or gazetteer()
+        self._referrals = Referrals(directory, self._gaz)
         self._vocab: Vocabulary | None = None
+        self._model: PolicyModel | None = None
+        self._langid: LanguageIdentifier | None = None
         self._rules: dict[str, Rule] = {}
 
     @property
@@ -124,53 +142,144 @@ class PolicyEngine:
     def use_rules(self, rules: Iterable[Rule]) -> None:
         """Answer from these rules (what `load` read; tests pass the seed directly)."""
         self._rules = {r.id: r for r in rules}
+        if self._model is None:
+            self.load_vocabulary()
+            self._model = PolicyModel.load()
+            self._langid = LanguageIdentifier.load()
+            self.match("warm up: Nairobi street vendors")  # builds the gazetteer and sector tables
+
+    def use_model(self, model: PolicyModel) -> None:
+        """Answer with this model (cross-validation trains one per fold)."""
+        self._model = model
+
+    def load_vocabulary(self) -> None:
+        """Compile the concept vocabulary (once); reading needs it, the model does not."""
         if self._vocab is None:
             self._vocab = load_vocabulary()
-            self.match("warm up: Nairobi street vendors")  # builds the gazetteer and sector tables
+
+    def _language(self, text: str) -> Identified:
+        """The message's language; training reads without the identifier (it trains it)."""
+        if self._langid is None:
+            return UNSURE
+        return self._langid.identify(text)
 
     def _is_name(self, word: str) -> bool:
         return bool(self._gaz.find(word))
 
     def cues(self, text: str, concepts: frozenset[str] = frozenset()) -> Cues:
+        return self._cues(text, words_of(prepare(text)), concepts)
+
+    def _cues(self, text: str, w: Words, concepts: frozenset[str]) -> Cues:
         hinted = self._vocab.sectors(concepts) if self._vocab is not None else []
+        named = [sector for _s, _e, sector in find_sector_spans_in(w.words)]
         return Cues(
-            sectors=tuple(dict.fromkeys([*find_sectors(text), *hinted])),
-            places=tuple(self._gaz.find(text)),
-            deadline_days=deadline_days(text),
+            sectors=tuple(dict.fromkeys([*named, *hinted])),
+            places=self._gaz.find_in(w.words, w.capital, w.upper),
+            deadline_days=deadline_days_in(w.words, self._today()),
             askers=askers(concepts),
-            language=detect_language(text),
+            language=self._language(text),
         )
 
-    def match(self, text: str) -> tuple[list[RuleMatch], Cues]:
-        """Rules that fit `text`, best first, and the cues read from it (no I/O)."""
+    def read(self, text: str, *, weighting: bool = True) -> Reading:
+        """Everything the classifier needs from `text` (no I/O); training reads the same way."""
         if self._vocab is None:
             raise RuntimeError("PolicyEngine.load() must run before answering")
-        concepts = self._vocab.concepts(text, self._is_name)
-        cues = self.cues(text, concepts)
-        features = set(concepts)
+        w = words_of(prepare(text))
+        concepts = self._vocab.concepts_in(w.words, self._is_name)
+        cues = self._cues(text, w, concepts)
+        features = set(self._vocab.gate(concepts))
         if any(s != GENERAL for s in cues.sectors):
             features.add("@sector")
         if cues.places:
             features.add("@place")
-        if is_short(cues.deadline_days):
-            features.add("@deadline_short")
-        features |= self._vocab.third_party(text, self._is_name)
-        if self._vocab.addressed(text, concepts):
+        if cues.deadline_days is not None:
+            features.add("@deadline")
+            if is_short(cues.deadline_days):
+                features.add("@deadline_short")
+                if features & _PROPOSAL_CONCEPTS:  # the rule itself: a proposal due within a month
+                    features.add("@deadline_short_proposal")
+        features |= self._vocab.third_party_in(w.words, w.raw, self._is_name)
+        if self._vocab.addressed_in(w.words, concepts):
             features.add(ADDRESSED)
-        scored = self._vocab.score(frozenset(features))
-        matches = [RuleMatch(self._rules[r], s) for r, s in scored if r in self._rules]
-        return matches[:MAX_RULES], cues
+        if features & _JOINT_WORK and not features & _IN_THE_FIELD:
+            features.add("@joint_work_outside_field")  # new_subject_area is this, by definition
+        features |= self._vocab.situations_in(frozenset(features))
+        parts = sentences(text, ALL_ASK_WORDS)
+        weights = sentence_weights(parts) if weighting else [1.0] * len(parts)
+        return Reading(text, tuple(parts), tuple(weights), frozenset(features), concepts, cues)
 
-    async def answer(self, text: str) -> Answer:
-        matches, cues = self.match(text)
-        second = None
-        if len(matches) > 1 and matches[1].score >= CLOSE_SECOND_RATIO * matches[0].score:
-            second = matches[1]
-        orgs = await self._refer(text, matches[:1] + ([second] if second else []), cues)
-        return Answer(text, matches, cues, orgs, second)
+    def scores(self, reading: Reading) -> Scores:
+        """The classifier's scores for a reading (the model is loaded on first use)."""
+        if self._model is None:
+            self._model = PolicyModel.load()
+        return self._model.scores(reading.parts, reading.weights, reading.features, reading.concepts)
 
-    async def _refer(self, text: str, offered: list[RuleMatch], cues: Cues) -> list[Organization]:
-        """Organizations for the best offered rule that refers to someone (nearest first).
+    def asked(self, text: str) -> tuple[Asked, Reading]:
+        """Which rules `text` asks, in order, and how it was read (no I/O)."""
+        asked, reading, _whole = self._asked(text)
+        return asked, reading
+
+    def _asked(self, text: str) -> tuple[Asked, Reading, Scores]:
+        reading = self.read(text)
+        whole = self.scores(reading)
+        pieces = parts(text)
+        readings: list[PartReading] = []
+        if len(pieces) > 1 and needs_parts(whole):
+            last = len(pieces) - 1
+            for i, piece in enumerate(pieces):
+                part = self.read(piece, weighting=False)
+                asks = i == last or any(s.asks for s in part.parts)
+                if asks:
+                    readings.append(PartReading(i, asks, self.scores(part)))
+        return decide(whole, readings, reading.concepts), reading, whole
+
+    def match(self, text: str) -> tuple[list[RuleMatch], Cues]:
+        """Rules that fit `text`, in the order asked (then a close runner-up), and its cues."""
+        asked, reading = self.asked(text)
+        found = [*asked.rules, *([asked.runner_up] if asked.runner_up else [])]
+        matches = [RuleMatch(self._rules[r], round(s, 3)) for r, s in found if r in self._rules]
+        return matches[:MAX_RULES], reading.cues
+
+    async def answer(self, text: str, previous: Subject | None = None) -> Answer:
+        """The rules `text` asks and the organizations to name; with `previous` (the chat's last
+        subject), a short follow-up ("and in Ghana?") is answered as that question again, with
+        the new place or sector."""
+        asked, reading, whole = self._asked(text)
+        cues = reading.cues
+        best = whole.best
+        subject = follow_up(
+            previous, words_of(prepare(text)).words, cues.sectors, cues.places, (best, whole.classes[best])
+        )
+        if subject is not None and subject.rule_id in self._rules:
+            return await self._answer_again(text, subject, cues)
+        matches = [RuleMatch(self._rules[r], round(s, 3)) for r, s in asked.rules if r in self._rules]
+        runner_up = None
+        if asked.runner_up is not None and asked.runner_up[0] in self._rules:
+            runner_up = RuleMatch(self._rules[asked.runner_up[0]], round(asked.runner_up[1], 3))
+        second_ask = matches[1] if len(matches) > 1 else None
+        listed = (matches + ([runner_up] if runner_up else []))[:MAX_RULES]
+        offered = matches[:2] + ([runner_up] if runner_up else [])
+        referral = await self._refer(text, offered, cues)
+        orgs = list(referral.organizations) if referral is not None else []
+        return Answer(text, listed, cues, orgs, runner_up, second_ask, asked.smalltalk, referral)
+
+    async def _answer_again(self, text: str, subject: Subject, cues: Cues) -> Answer:
+        """A follow-up: the subject's rule, with the subject's sectors and places."""
+        cues = replace(cues, sectors=subject.sectors, places=subject.places)
+        match = RuleMatch(self._rules[subject.rule_id], 1.0)
+        # the words of a follow-up are not a search ("and in Ghana?"): refer by its cues only
+        if match.rule.refers_to == "none":
+            referral = None
+        else:
+            refers_to = "both" if match.rule.id == "directory" else match.rule.refers_to
+            referral = await self._referrals.refer(
+                refers_to, cues.sectors, cues.places, "", limit=MAX_ORGS
+            )
+        orgs = list(referral.organizations) if referral is not None else []
+        return Answer(text, [match], cues, orgs, None, referral=referral, followup=subject)
+
+    async def _refer(self, text: str, offered: list[RuleMatch], cues: Cues) -> Referral | None:
+        """The referral of the best offered rule that refers to someone (directory/referrals.py).
 
         A runner-up "directory" match gives none: the question had a policy answer.
         """
@@ -179,29 +288,9 @@ class PolicyEngine:
              if m.rule.refers_to != "none" and (i == 0 or m.rule.id != "directory")),
             None,
         )
-        if rule is None:
-            return []
-        if rule.id == "directory":
+        if rule is None or rule.refers_to == "none":
+            return None
+        if rule.id == "directory":  # the words are the search; sectors only the matcher hinted
             hinted = [s for s in cues.sectors if s not in find_sectors(text)]
-            found = await self._directory.search(text, sectors=hinted, limit=MAX_ORGS)
-            return [h.org for h in found.hits]
-        sectors = [s for s in cues.sectors if s != GENERAL]
-        countries = sorted({c for p in cues.places if p.kind != "region" for c in p.countries})
-        regions = sorted({p.code for p in cues.places if p.kind == "region"})
-        if not sectors and not countries and not regions:
-            pool = await self._directory.global_networks()
-        else:
-            result = await self._directory.search(
-                "", sectors=sectors, countries=countries, regions=regions, limit=_POOL
-            )
-            pool = [h.org for h in result.hits]
-            if not pool and sectors and (countries or regions):
-                # nobody of that sector in that place: the sector's organizations elsewhere
-                result = await self._directory.search("", sectors=sectors, limit=_POOL)
-                pool = [h.org for h in result.hits]
-            if not pool:  # nothing known there at all: the global networks
-                pool = await self._directory.global_networks()
-        kinds = {"networks": _NETWORK_KINDS, "members": _MEMBER_KINDS}.get(rule.refers_to)
-        if kinds is not None:
-            pool = [o for o in pool if o.kind in kinds] or pool
-        return _named_first(text, pool)[:MAX_ORGS]
+            return await self._referrals.refer("both", hinted, (), text, by_words=True, limit=MAX_ORGS)
+        return await self._referrals.refer(rule.refers_to, cues.sectors, cues.places, text, limit=MAX_ORGS)

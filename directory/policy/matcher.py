@@ -1,48 +1,45 @@
-"""Scoring policy rules against a question: concepts found in its words, weighed per rule.
+"""The concept vocabulary: which ideas a message names (money, a thesis, a journalist...).
 
-The vocabulary (`data/policy_phrases.toml`) lists *concepts* (money, contact with workers,
-an event...) in four languages and, per rule, how much each concept counts. A question is
-matched in every language at once (see `lexicon`), longest phrase first so "access to water"
-is about water and not about access; a misspelt word of five letters or more is read as the
-nearest vocabulary word when it is one or two edits away. Everything is compiled once.
+Concepts are the classifier's most general features (`features.py`): a word never seen in
+training still counts when the vocabulary knows its concept. Each language's words for each
+concept are in its file (`data/languages/<code>.toml`, `[concepts]`); the language-neutral part
+(terms shared by every language, the gate, sector hints, third-party cues, named situations)
+is `data/policy_phrases.toml`. A message is matched in every language at once (see `lexicon`),
+longest phrase first so "access to water" is about water and not about access; a misspelt word
+of five letters or more is read as the nearest vocabulary word when it is one or two edits away.
+Everything is compiled once.
 
 Generic words ("documents", "company", "money", "radio", "water") are *weak* concepts (the
-`[gate]` table): they count only when the question also says something that places it in
-WIEGO's field (informal workers, a sector, WIEGO itself: *domain* concepts) or names a concept
-that is specific to a policy (a thesis, an internship, a journalist...). A lone weak word
-("which bank is best?", "how much does a ticket cost?") gets no rule. A concept read from a
-corrected short word is weak too: "cotação" one letter from "citação" is not a quote.
+`[gate]` table): as gated features they count only when the message also says something that
+places it in WIEGO's field (informal workers, a sector, WIEGO itself: *domain* concepts) or names
+a concept specific to a policy. A concept read from a corrected short word is weak too:
+"cotação" one letter from "citação" is not a quote.
 
-Some questions are not requests to WIEGO at all, whatever their words: the thing asked for
-comes from a named third party ("a subsidy from the government", "a traineeship at the BBC",
-"the CNPq scholarship": `@third_party`, see `Vocabulary.third_party`) and WIEGO is not
-addressed (`@addressed`), or the asker offers what a rule is about (a company publishing its
-job offer) or wants an errand unrelated to the field (proofreading a CV), or asks *about* a
-topic for themselves (how to become a journalist and what one earns, the difference between a
-grant and a loan, a reference manager for a thesis, the price of a market permit). `[[veto]]`
-entries name such situations: when one fires, no rule is offered.
+Some messages are not requests to WIEGO whatever their words: the thing asked for comes from a
+named third party ("a subsidy from the government", "a traineeship at the BBC": `@third_party`,
+see `Vocabulary.third_party`) and WIEGO is not addressed (`@addressed`), or the asker wants an
+errand unrelated to the field. `[[situation]]` entries name such situations; each that fires
+becomes a feature ("@situation:<name>") the classifier has learnt to weigh.
 """
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
 import tomllib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
-from rapidfuzz.distance import OSA
-
+from directory.languages import languages, union
+from directory.phrases import Typos
 from directory.policy.lexicon import ALL_STOPWORDS, LANGS, content_words, prepare, stems
-from directory.text import normalize, tokens
-
-MIN_SCORE = 1.0
-"""A rule below this is not offered: better to say "no rule fits" than to guess."""
-FALLBACK_FACTOR = 0.6
-"""A fallback rule's score is scaled by this when a policy rule fits as well."""
+from directory.text import normalize, tokens, words_of
 
 _FUZZY_MIN_LEN = 5
 _ONE_EDIT_MIN_LEN = 6  # five-letter words are corrected only for swapped letters ("grnat")
@@ -116,12 +113,11 @@ _Phrase = tuple[tuple[str, ...], int, str]  # (stems after the first, language i
 
 
 @dataclass(frozen=True)
-class Combo:
-    """Extra weight when every one of `concepts` is present and none of `unless` is (counts
-    as an anchor)."""
+class Situation:
+    """A named situation: every one of `concepts` is present and none of `unless` is."""
 
+    name: str
     concepts: frozenset[str]
-    weight: float
     unless: frozenset[str] = frozenset()
 
     def fires(self, found: frozenset[str]) -> bool:
@@ -141,23 +137,6 @@ class Source:
     heads: frozenset[str] = frozenset()
     own: frozenset[str] = frozenset()
     addressed: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class RuleWeights:
-    """How one rule weighs concepts: anchors make it a candidate, support adds to it."""
-
-    anchors: Mapping[str, float]
-    support: Mapping[str, float]
-    combos: tuple[Combo, ...] = ()
-    fallback: bool = False  # answers only when no other rule does (see `FALLBACK_FACTOR`)
-
-    def score(self, found: frozenset[str]) -> float:
-        anchored = sum(w for c, w in self.anchors.items() if c in found)
-        anchored += sum(c.weight for c in self.combos if c.fires(found))
-        if anchored <= 0:
-            return 0.0
-        return anchored + sum(w for c, w in self.support.items() if c in found)
 
 
 def _swapped(word: str, target: str) -> bool:
@@ -191,42 +170,64 @@ class Vocabulary:
     def __init__(
         self,
         concepts: Mapping[str, Mapping[str, Iterable[str]]],
-        rules: Mapping[str, RuleWeights],
         weak: Iterable[str] = (),
         domain: Iterable[str] = (),
         context: Iterable[str] = (),
         sector_hints: Mapping[str, str] | None = None,
-        vetoes: Iterable[Combo] = (),
+        situations: Iterable[Situation] = (),
         source: Source | None = None,
+        anchoring: Iterable[str] = (),
+        compiled: Mapping[str, Any] | None = None,
     ) -> None:
-        self.rules = dict(rules)
-        self.vetoes = tuple(vetoes)
+        self.situations = tuple(situations)
         self.source = source or Source()
         self.sector_hints = dict(sector_hints or {})
         self.weak = frozenset(weak)
         self.domain = frozenset(domain)
-        anchoring = {c for w in rules.values() for c in w.anchors}
-        anchoring |= {c for w in rules.values() for combo in w.combos for c in combo.concepts}
-        # Concepts that, present, let weak ones count: the domain and every non-weak anchor.
-        self.context = frozenset(
-            self.domain | set(context) | (anchoring - self.weak - {DOMAIN})
-        )
+        # Concepts that, present, let weak ones count: the domain, the listed context and
+        # every concept that is not weak (specific to a policy: a thesis, an internship...).
+        specific = set(anchoring) if anchoring else set(concepts)
+        self.context = frozenset(self.domain | set(context) | (specific - self.weak - {DOMAIN}))
         self._exact: dict[str, set[str]] = defaultdict(set)
         self._single: dict[_Key, set[str]] = defaultdict(set)
         self._phrases: dict[_Key, list[_Phrase]] = defaultdict(list)
         self._literal: dict[_Key, list[_Phrase]] = defaultdict(list)
         self._known_stems: set[_Key] = set()
         surface: set[str] = set()
-        for concept, by_lang in concepts.items():
-            for lang, terms in by_lang.items():
-                langs = range(len(LANGS)) if lang == "any" else [LANGS.index(lang)]
-                for term in terms:
-                    surface.update(self._add(concept, term, langs))
-        by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(surface):
-            if len(word) >= _FUZZY_MIN_LEN:
-                by_initial[word[0]].append(word)
-        self._typo_targets = {k: tuple(v) for k, v in by_initial.items()}
+        if compiled is not None:  # what `compiled()` saved: no term stemmed again
+            self._exact.update(compiled["exact"])
+            self._single.update(compiled["single"])
+            self._phrases.update(compiled["phrases"])
+            self._literal.update(compiled["literal"])
+            self._known_stems = set(compiled["known_stems"])
+            surface = set(compiled["surface"])
+        else:
+            for concept, by_lang in concepts.items():
+                for lang, terms in by_lang.items():
+                    langs = range(len(LANGS)) if lang == "any" else [LANGS.index(lang)]
+                    for term in terms:
+                        surface.update(self._add(concept, term, langs))
+        self._surface = frozenset(surface)
+        self._word_hits = lru_cache(maxsize=32768)(self._word_hits_uncached)
+        literal, phrases = self._literal, self._phrases
+        self._literal_starts = lru_cache(maxsize=32768)(partial(self._starts_uncached, literal))
+        self._phrase_starts = lru_cache(maxsize=32768)(partial(self._starts_uncached, phrases))
+        self._typos = Typos(
+            (w for w in surface if len(w) >= _FUZZY_MIN_LEN),
+            min_len=_FUZZY_MIN_LEN,
+            two_edits_from=_TWO_EDITS_MIN_LEN,
+        )
+
+    def compiled(self) -> dict[str, Any]:
+        """The indexes built from the terms, as plain data (`load_vocabulary` caches them)."""
+        return {
+            "exact": dict(self._exact),
+            "single": dict(self._single),
+            "phrases": dict(self._phrases),
+            "literal": dict(self._literal),
+            "known_stems": frozenset(self._known_stems),
+            "surface": self._surface,
+        }
 
     def _add(self, concept: str, term: str, langs: Iterable[int]) -> list[str]:
         if term.startswith("="):
@@ -267,23 +268,19 @@ class Vocabulary:
             (li, s) in self._known_stems for li, s in enumerate(stems(word))
         ):
             return word
-        best, best_dist = word, 3
-        limit = 1 if len(word) < _TWO_EDITS_MIN_LEN else 2
-        for target in self._typo_targets.get(word[0], ()):
-            if abs(len(target) - len(word)) > limit:
-                continue
-            dist = OSA.distance(word, target, score_cutoff=limit)
-            if (
-                dist <= limit
-                and dist < best_dist
-                and (len(word) >= _ONE_EDIT_MIN_LEN or _swapped(word, target))
-            ):
-                best, best_dist = target, dist
-        return best
+        for target in self._typos.candidates(word):
+            if len(word) >= _ONE_EDIT_MIN_LEN or _swapped(word, target):
+                return target
+        return word
 
     def concepts(self, text: str, is_name: Callable[[str], bool] | None = None) -> frozenset[str]:
         """Every concept named in `text`, longest phrase first, each word used once."""
-        raw = tokens(prepare(text))
+        return self.concepts_in(tokens(prepare(text)), is_name)
+
+    def concepts_in(
+        self, raw: Sequence[str], is_name: Callable[[str], bool] | None = None
+    ) -> frozenset[str]:
+        """`concepts` of a message's normalized words (read once, see `text.words_of`)."""
         words = [self.correct(w, is_name) for w in raw]
         unsure = {i for i, w in enumerate(raw) if words[i] != w and len(w) < _TRUSTED_TYPO_LEN}
         all_stems = [stems(w) for w in words]
@@ -291,9 +288,10 @@ class Vocabulary:
         rank = {pos: k for k, pos in enumerate(content)}
         content_stems = [all_stems[i] for i in content]
         found: set[str] = set()
+        literal_starts = self._literal_starts
         i = 0
         while i < len(words):
-            end, hits = _longest(self._literal, all_stems, i)
+            end, hits = _longest(self._literal, all_stems, i) if literal_starts(all_stems[i]) else (0, set())
             k = rank.get(i)
             if k is None and end:
                 # a literal phrase opening on a function word ("un stage") gives way to a longer
@@ -303,7 +301,7 @@ class Vocabulary:
                     n, phrase_hits = _longest(self._phrases, content_stems, rank[j])
                     if n and content[n - 1] + 1 > end:
                         i, k = j, rank[j]
-            if k is not None:
+            if k is not None and self._phrase_starts(content_stems[k]):
                 n, phrase_hits = _longest(self._phrases, content_stems, k)
                 if n and content[n - 1] + 1 > end:
                     end, hits = content[n - 1] + 1, phrase_hits
@@ -311,16 +309,26 @@ class Vocabulary:
                 if k is None:
                     i += 1
                     continue
-                hits = set(self._exact.get(words[i], ()))
-                if not hits:  # "=word" terms claim their word exclusively
-                    for li, s in enumerate(all_stems[i]):
-                        hits |= self._single.get((li, s), set())
+                hits = set(self._word_hits(words[i], all_stems[i]))
                 end = i + 1
             if any(j in unsure for j in range(i, end)):
                 hits = {_TYPO + h for h in hits}
             found |= hits
             i = end
         return frozenset(found)
+
+    def _word_hits_uncached(self, word: str, word_stems: tuple[str, ...]) -> frozenset[str]:
+        """Concepts a word names alone ("=word" terms claim their word exclusively)."""
+        exact = self._exact.get(word)
+        if exact:
+            return frozenset(exact)
+        hits: set[str] = set()
+        for li, s in enumerate(word_stems):
+            hits |= self._single.get((li, s), set())
+        return frozenset(hits)
+
+    def _starts_uncached(self, index: Mapping[_Key, object], word_stems: tuple[str, ...]) -> bool:
+        return any((li, s) in index for li, s in enumerate(word_stems))
 
     def _word_concepts(self, word: str) -> set[str]:
         """Concepts one normalized word names on its own (no phrase, no typo correction)."""
@@ -357,9 +365,14 @@ class Vocabulary:
         source and the source is a named third party: "subvención *de la* CAF", "traineeship
         *at the* BBC", "bolsa *do* CNPq", "a subsidy *from the* government" (a place is not a
         source: "beca *en* Madrid")."""
+        w = words_of(prepare(text))
+        return self.third_party_in(w.words, w.raw, is_name)
+
+    def third_party_in(
+        self, words: Sequence[str], raw: Sequence[str], is_name: Callable[[str], bool] | None = None
+    ) -> frozenset[str]:
+        """`third_party` of a message's words (normalized, and as written)."""
         src = self.source
-        raw = _WORD_RE.findall(prepare(text))
-        words = [normalize(w) for w in raw]
         kinds: set[str] = set()
         for i, word in enumerate(words):
             if word in ALL_STOPWORDS or not self._word_concepts(word) & src.things:
@@ -377,7 +390,11 @@ class Vocabulary:
 
     def addressed(self, text: str, found: Iterable[str] = ()) -> bool:
         """True when the question speaks to WIEGO: names it, or says "you" (plural, formal)."""
-        return "wiego" in found or bool(set(tokens(prepare(text))) & self.source.addressed)
+        return self.addressed_in(tokens(prepare(text)), found)
+
+    def addressed_in(self, words: Iterable[str], found: Iterable[str] = ()) -> bool:
+        """`addressed` of a message's normalized words."""
+        return "wiego" in found or not self.source.addressed.isdisjoint(words)
 
     def sectors(self, found: Iterable[str]) -> list[str]:
         """Sectors named in other words ("piece-rate work", "outwork": home-based work)."""
@@ -399,61 +416,96 @@ class Vocabulary:
             sure -= self.weak
         return frozenset(sure)
 
-    def score(self, found: frozenset[str]) -> list[tuple[str, float]]:
-        """Rules scoring at least `MIN_SCORE`, best first (ties keep the vocabulary's order)."""
-        found = self.gate(found)
-        if any(v.fires(found) for v in self.vetoes):
-            return []
-        scored = {rule: w.score(found) for rule, w in self.rules.items()}
-        if any(s >= MIN_SCORE for r, s in scored.items() if not self.rules[r].fallback):
-            for rule, w in self.rules.items():
-                if w.fallback:
-                    scored[rule] *= FALLBACK_FACTOR
-        kept = [(rule, round(s, 3)) for rule, s in scored.items() if s >= MIN_SCORE]
-        return sorted(kept, key=lambda rs: -rs[1])
+    def situations_in(self, found: frozenset[str]) -> frozenset[str]:
+        """"@situation:<name>" for each named situation `found` (gated) is in."""
+        return frozenset(f"@situation:{v.name}" for v in self.situations if v.fires(found))
 
 
-def _weights(raw: Mapping[str, Any]) -> RuleWeights:
-    combos = tuple(
-        Combo(frozenset(c["all"]), float(c["weight"]), frozenset(c.get("unless", ())))
-        for c in raw.get("combos", [])
-    )
-    return RuleWeights(
-        dict(raw.get("anchors", {})),
-        dict(raw.get("support", {})),
-        combos,
-        bool(raw.get("fallback", False)),
-    )
+def _language_concepts() -> dict[str, dict[str, list[str]]]:
+    """Every language's `[concepts]`, as {concept: {language: terms}}."""
+    merged: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for code, language in languages().items():
+        for concept, terms in language.concepts.items():
+            merged[concept][code] = list(terms)
+    return merged
 
 
 def load_vocabulary(text: str | None = None) -> Vocabulary:
-    """Compile the bundled `policy_phrases.toml` (or the given TOML text)."""
+    """Compile the language files and the bundled `policy_phrases.toml`; or only the given TOML
+    text (self-contained: its `[concepts.*]` list terms per language code), for tests."""
+    bundled = text is None
     if text is None:
         source = resources.files("directory.data") / "policy_phrases.toml"
         text = source.read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    rules = {rule_id: _weights(raw) for rule_id, raw in data["rules"].items()}
+    concepts = _language_concepts() if bundled else defaultdict(dict)
+    for concept, by_lang in data.get("concepts", {}).items():
+        for lang, terms in by_lang.items():
+            concepts[concept][lang] = [*concepts[concept].get(lang, []), *terms]
     gate = data.get("gate", {})
-    vetoes = [
-        Combo(frozenset(v["all"]), 0.0, frozenset(v.get("unless", ())))
-        for v in data.get("veto", [])
+    situations = [
+        Situation(v["name"], frozenset(v["all"]), frozenset(v.get("unless", ())))
+        for v in data.get("situation", [])
     ]
     tp = data.get("third_party", {})
+    cached = _compiled_cache() if bundled else None
+
+    def words(key: str) -> frozenset[str]:
+        listed = frozenset(normalize(w) for w in tp.get(key, ()))
+        if not bundled:
+            return listed
+        return listed | union(lambda lang: lang.third_party.get(key, frozenset()))
+
     third = Source(
         frozenset(tp.get("things", ())),
-        frozenset(tp.get("preps", ())),
-        frozenset(tp.get("articles", ())),
-        frozenset(normalize(w) for w in tp.get("heads", ())),
+        words("preps"),
+        words("articles"),
+        words("heads"),
         frozenset(normalize(w) for w in tp.get("own", ())),
-        frozenset(normalize(w) for w in tp.get("addressed", ())),
+        words("addressed"),
     )
     return Vocabulary(
-        data["concepts"],
-        rules,
+        concepts,
         gate.get("weak", ()),
         gate.get("domain", ()),
         gate.get("context", ()),
         data.get("sector_hints", {}),
-        vetoes,
+        situations,
         third,
+        compiled=cached,
     )
+
+
+VOCABULARY_CACHE = "vocabulary.pickle"
+
+
+def vocabulary_digest() -> str:
+    """SHA-256 of every file the vocabulary is compiled from (languages, policy phrases)."""
+    data = resources.files("directory.data")
+    digest = hashlib.sha256()
+    entries = sorted(data.joinpath("languages").iterdir(), key=lambda e: e.name)
+    for entry in [*entries, data / "policy_phrases.toml"]:
+        digest.update(entry.name.encode() + b"\0" + entry.read_bytes() + b"\0")
+    digest.update(repr(LANGS).encode())
+    return digest.hexdigest()
+
+
+def _compiled_cache() -> dict[str, Any] | None:
+    """The compiled indexes `directory.policy.train` saved, if they were compiled from the files
+    as they are now (compiling the four languages' terms takes a third of a second)."""
+    try:
+        blob = (resources.files("directory.data") / VOCABULARY_CACHE).read_bytes()
+        saved = pickle.loads(blob)  # noqa: S301 - our own file, written by train.py
+    except (FileNotFoundError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return None
+    if not isinstance(saved, dict) or saved.get("digest") != vocabulary_digest():
+        return None
+    compiled = saved.get("compiled")
+    return compiled if isinstance(compiled, dict) else None
+
+
+def save_compiled(path: Path) -> None:
+    """Write the compiled indexes of the bundled vocabulary, with the digest of its files."""
+    vocabulary = load_vocabulary()
+    blob = {"digest": vocabulary_digest(), "compiled": vocabulary.compiled()}
+    path.write_bytes(pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))

@@ -3,12 +3,18 @@
 The seed (`data/policy_rules.json`, with a "version") is applied at start: new rules are added,
 and a newer seed version updates rules that no admin has edited, so a deploy never clobbers an
 admin's wording. Each stored change appends a full snapshot to `policy_rule_versions`.
+
+An admin's edit is checked here, not in the bot: the text limits and required parts
+(`parse_part`), and the version the admin saw (`expected_version`), compared inside the writing
+transaction so two admins saving at once never both win: the second gets `ChangedMeanwhile`
+with the rule as it is now. After every stored change the listeners (the live engine) get the
+new rules, so answers use an edit at once.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any, Literal, cast
@@ -16,6 +22,8 @@ from typing import Any, Literal, cast
 import aiosqlite
 
 from directory.db import Database, utcnow
+from directory.fields import CLEAR, FieldError, clean_text
+from directory.outcomes import ChangedMeanwhile
 
 Verdict = Literal["no", "yes", "sometimes", "not_applicable"]
 RefersTo = Literal["networks", "members", "both", "none"]
@@ -24,6 +32,8 @@ REFERS_TO: tuple[RefersTo, ...] = ("networks", "members", "both", "none")
 TEXT_FIELDS = ("verdict_line", "why", "instead")
 SEED_WHO = "seed"
 DEFAULT_LANG = "en"
+TEXT_LIMITS: Mapping[str, int] = {"verdict_line": 300, "why": 1500, "instead": 1500}
+REQUIRED_FIELDS = frozenset({"verdict_line", "why"})
 
 
 class RuleError(ValueError):
@@ -86,6 +96,30 @@ def _rule_from(rule_id: str, data: Mapping[str, Any], **meta: Any) -> Rule:
     return Rule(rule_id, verdict, refers_to, tuple(data.get("links", ())), texts, **meta)
 
 
+def parse_part(part: str, raw: str) -> str:
+    """The new text for one part of an answer (`-` empties an optional part); `FieldError`."""
+    if part not in TEXT_LIMITS:
+        raise FieldError("unknown_field")
+    if raw.strip() == CLEAR:
+        if part in REQUIRED_FIELDS:
+            raise FieldError("required")
+        return ""
+    text = clean_text(raw, TEXT_LIMITS[part], multiline=part != "verdict_line")
+    if not text:
+        raise FieldError("empty")
+    return text
+
+
+def changed_languages(before: Rule | None, after: Rule) -> frozenset[str]:
+    """The languages whose readers see something new in `after`: every language when the
+    verdict or the links changed, else those whose text changed."""
+    if before is None or before.verdict != after.verdict or before.links != after.links:
+        return frozenset(after.texts)
+    return frozenset(
+        lang for lang, text in after.texts.items() if before.texts.get(lang) != text
+    )
+
+
 def read_seed(text: str | None = None) -> tuple[int, list[Rule]]:
     """The seed file's version and rules (the bundled file unless `text` is given)."""
     if text is None:
@@ -94,11 +128,44 @@ def read_seed(text: str | None = None) -> tuple[int, list[Rule]]:
     return int(data["version"]), [_rule_from(r["id"], r) for r in data["rules"]]
 
 
+def _edited(
+    old: Rule, verdict: str | None, lang: str | None, text: RuleText | Mapping[str, str] | None
+) -> Rule:
+    """`old` with a new verdict and/or a new text in one language; `RuleError` on bad input."""
+    new = old
+    if verdict is not None:
+        if verdict not in VERDICTS:
+            raise RuleError(f"verdict must be one of {', '.join(VERDICTS)}")
+        new = replace(new, verdict=verdict)
+    if text is not None:
+        if lang is None:
+            raise RuleError("say which language the text is in")
+        fields = vars(old.texts.get(lang) or old.text(DEFAULT_LANG)) | dict(
+            vars(text) if isinstance(text, RuleText) else text
+        )
+        unknown = set(fields) - set(TEXT_FIELDS)
+        if unknown:
+            raise RuleError(f"unknown text fields: {', '.join(sorted(unknown))}")
+        new = replace(new, texts={**old.texts, lang: RuleText(**fields)})
+    return new
+
+
 class PolicyRules:
     """Repository for the policy tables; the only code that writes them."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._listeners: list[Callable[[list[Rule]], None]] = []
+
+    def on_change(self, listener: Callable[[list[Rule]], None]) -> None:
+        """Call `listener` with every rule after each stored change (the live engine)."""
+        self._listeners.append(listener)
+
+    async def _changed(self) -> None:
+        if self._listeners:
+            rules = await self.current()
+            for listener in self._listeners:
+                listener(rules)
 
     async def load_seed(self, text: str | None = None) -> int:
         """Apply the seed; returns how many rules were added or updated (0 when up to date)."""
@@ -129,6 +196,8 @@ class PolicyRules:
                     await conn.execute(
                         "UPDATE policy_rules SET seed_version = ? WHERE id = ?", (version, rule.id)
                     )
+        if changed:
+            await self._db.on_commit(self._changed)
         return changed
 
     async def current(self) -> list[Rule]:
@@ -164,36 +233,33 @@ class PolicyRules:
         verdict: str | None = None,
         lang: str | None = None,
         text: RuleText | Mapping[str, str] | None = None,
+        expected_version: int | None = None,
     ) -> Rule:
         """An admin's edit: a new stored version (the seed will no longer overwrite this rule).
 
-        `text` replaces the answer in `lang`, whole (`RuleText`) or some fields (a mapping).
+        `text` replaces the answer in `lang`, whole (`RuleText`) or some parts (a mapping).
+        With `expected_version`, the rule must still be at that version inside the writing
+        transaction, else `ChangedMeanwhile` carries the rule as it is now.
         """
-        old = await self.get(rule_id)
-        if old is None:
-            raise RuleError(f"no rule {rule_id!r}")
-        new = old
-        if verdict is not None:
-            if verdict not in VERDICTS:
-                raise RuleError(f"verdict must be one of {', '.join(VERDICTS)}")
-            new = replace(new, verdict=verdict)
-        if text is not None:
-            if lang is None:
-                raise RuleError("say which language the text is in")
-            fields = vars(old.texts.get(lang) or old.text(DEFAULT_LANG)) | dict(
-                vars(text) if isinstance(text, RuleText) else text
-            )
-            unknown = set(fields) - set(TEXT_FIELDS)
-            if unknown:
-                raise RuleError(f"unknown text fields: {', '.join(sorted(unknown))}")
-            new = replace(new, texts={**old.texts, lang: RuleText(**fields)})
-        if new.content() == old.content():
-            return old
-        new = replace(new, version=old.version + 1)
         async with self._db.atomic() as conn:
+            old = await self.get(rule_id)
+            if old is None:
+                raise RuleError(f"no rule {rule_id!r}")
+            if expected_version is not None and old.version != expected_version:
+                raise ChangedMeanwhile(old)
+            new = _edited(old, verdict, lang, text)
+            if new.content() == old.content():
+                return old
+            new = replace(new, version=old.version + 1)
             await self._write(conn, old, new, who)
             await conn.execute("UPDATE policy_rules SET admin_edited = 1 WHERE id = ?", (rule_id,))
+        await self._db.on_commit(self._changed)
         return await self.get(rule_id) or new
+
+    async def version(self, rule_id: str, version: int) -> RuleVersion | None:
+        """One stored version with the one before it."""
+        found = [v for v in await self.versions(rule_id) if v.version == version]
+        return found[0] if found else None
 
     async def versions(self, rule_id: str) -> list[RuleVersion]:
         """Every stored version of the rule, oldest first, each with the one before it."""

@@ -1,0 +1,82 @@
+"""👍 / 👎 under answers: one vote per answer and person, changed by pressing again.
+
+The vote is stored with the question and the rule, under a salted hash of the chat, the
+answer's message and the person (`PolicyFeedback.vote_key`): never a user id, never a second
+row for the same person and answer. The buttons stay, the chosen one marked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.callbacks import CallbackData
+from bot.context import BotContext
+from bot.flow.steps import Stale, Step, install, member_step
+from directory import gate
+from directory.policy.feedback import Vote
+
+MAX_QUESTION = 1000
+NO_RULE = "none"  # the answer said no rule fitted
+
+
+@dataclass(frozen=True)
+class Feedback(CallbackData, prefix="fb"):
+    rule: str
+    helpful: int  # 1 helpful, 0 not
+
+
+def feedback_row(context: BotContext, rule_id: str, chosen: bool | None = None) -> list[InlineKeyboardButton]:
+    t = context.t
+    marks = {True: "✓ " if chosen is True else "", False: "✓ " if chosen is False else ""}
+    return [
+        InlineKeyboardButton(marks[True] + "👍 " + t._("Helpful"), callback_data=Feedback(rule_id, 1).pack()),
+        InlineKeyboardButton(
+            marks[False] + "👎 " + t._("Not helpful"), callback_data=Feedback(rule_id, 0).pack()
+        ),
+    ]
+
+
+def question_of(message: Message | None) -> str | None:
+    """The person's question: the message the answer replied to."""
+    if message is None or message.reply_to_message is None:
+        return None
+    text = message.reply_to_message.text or ""
+    if text.startswith("/ask"):
+        text = text.partition(" ")[2]
+    # through the text gate: no NUL, control or stray invisible characters are stored
+    return gate.clip(gate.clean(text, multiline=True), MAX_QUESTION) or None
+
+
+@member_step(button=Feedback, private=False, action="feedback:vote")
+async def vote_pressed(step: Step[Feedback]) -> None:
+    t, data, services = step.t, step.data, step.services
+    message = step.message
+    question = question_of(message)
+    known = data.rule == NO_RULE or data.rule in services.policy.rule_ids
+    if message is None or question is None or not known or data.helpful > 1:
+        raise Stale
+    helpful = data.helpful == 1
+    key = await services.feedback.vote_key(message.chat.id, message.message_id, step.user_id)
+    rule_id = None if data.rule == NO_RULE else data.rule
+    outcome = await services.feedback.vote(key, question, rule_id, helpful)
+    if outcome is Vote.SAME:
+        step.answer(t._("You already said so: thank you."))
+        return
+    step.answer(t._("Thank you: this helps us improve the answers."))
+    if message.reply_markup is not None and message.chat.type == "private":  # a group shares it
+        mine = feedback_row(step.context, data.rule, chosen=helpful)
+        rows = [
+            mine if any(str(b.callback_data or "").startswith("fb:") for b in row) else list(row)
+            for row in message.reply_markup.inline_keyboard
+        ]
+        step.show_markup(InlineKeyboardMarkup(rows))
+
+
+ROUTES = [vote_pressed]
+
+
+def register(app: Any) -> None:
+    install(app, ROUTES)

@@ -1,0 +1,95 @@
+"""The languages the bot reads, each one data file: `data/languages/<code>.toml`.
+
+Every language-specific word the domain uses lives in its language's file: function words,
+request words, joiners between two questions, deadline words, sector words, the policy
+concepts, the words that name a third party or introduce a place. Modules ask this one for
+them, so adding a language is adding a file (and a catalog under `locales/`), not editing the
+matcher, the cues, the sectors and the places one by one.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from directory.text import normalize
+
+_DIR = "languages"
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language's data; lists are normalized (lowercase, no accents) unless noted."""
+
+    code: str
+    name: str  # in the language itself ("Español"), as written
+    stemmer: str  # snowballstemmer's name for it
+    stopwords: frozenset[str]
+    ask_words: frozenset[str]
+    joiners: tuple[str, ...]  # as written: they are matched in raw text
+    followups: tuple[str, ...]  # normalized phrases that open a follow-up ("and in", "y en")
+    markers: frozenset[str]
+    accents: str
+    suffixes: tuple[str, ...]
+    time: Mapping[str, Any]
+    third_party: Mapping[str, frozenset[str]]
+    places: Mapping[str, frozenset[str]]
+    sectors: Mapping[str, tuple[str, ...]]  # as written
+    concepts: Mapping[str, tuple[str, ...]]  # as written ("=word" marks an exact word)
+
+
+def _norm_set(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalize(v) for v in values)
+
+
+def _parse(data: Mapping[str, Any]) -> Language:
+    markers = data.get("markers", {})
+    return Language(
+        code=str(data["code"]),
+        name=str(data["name"]),
+        stemmer=str(data["stemmer"]),
+        stopwords=_norm_set(data.get("stopwords", ())),
+        ask_words=_norm_set(data.get("ask_words", ())),
+        joiners=tuple(data.get("joiners", ())),
+        followups=tuple(normalize(f) for f in data.get("followups", ())),
+        markers=_norm_set(markers.get("words", ())),
+        accents=str(markers.get("accents", "")),
+        suffixes=tuple(markers.get("suffixes", ())),
+        time=dict(data.get("time", {})),
+        third_party={k: _norm_set(v) for k, v in data.get("third_party", {}).items()},
+        places={k: _norm_set(v) for k, v in data.get("places", {}).items()},
+        sectors={k: tuple(v) for k, v in data.get("sectors", {}).items()},
+        concepts={k: tuple(v) for k, v in data.get("concepts", {}).items()},
+    )
+
+
+@cache
+def languages() -> dict[str, Language]:
+    """Every language file shipped, by code, in code order."""
+    found: dict[str, Language] = {}
+    folder = resources.files("directory.data").joinpath(_DIR)
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            language = _parse(tomllib.loads(entry.read_text(encoding="utf-8")))
+            if entry.name != f"{language.code}.toml":
+                raise ValueError(f"{entry.name} declares code {language.code!r}")
+            found[language.code] = language
+    return found
+
+
+@cache
+def codes() -> tuple[str, ...]:
+    """The codes of the languages the bot reads ("en", "es", ...), in a fixed order."""
+    return tuple(languages())
+
+
+def union(pick: Any) -> frozenset[str]:
+    """The union over languages of `pick(language)` (a set of words)."""
+    out: set[str] = set()
+    for language in languages().values():
+        out |= pick(language)
+    return frozenset(out)

@@ -1,0 +1,144 @@
+"""Which rules a message asks for, in the order it asks: one ask, two asks, or none.
+
+The multinomial model reads the whole message and names its main rule (or none, or small
+talk). A second ask is a part of the message (a sentence, or a clause after "also", "y
+también", "et aussi", "e também"...) that asks something, that the multinomial model reads as
+another rule on its own with confidence, and that the one-vs-rest model backs for the whole
+message (or a one-vs-rest score so high it needs no part to show it). Two asks are answered in
+the order they were asked. A student who asks for contacts of workers is answered on both
+counts: access to workers first, student research second (`RULES.md`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from directory.languages import languages
+from directory.policy.features import split_sentences
+from directory.policy.model import NONE_CLASSES, Scores
+
+PART_STRENGTH = 0.5
+"""A part names a rule on its own when the multinomial model gives it at least this."""
+ASKED_SUPPORT = 0.1
+"""...and the one-vs-rest model backs that rule for the whole message with at least this."""
+ASKED_ALONE = 0.9
+"""A one-vs-rest score that names a second ask without a part to show it."""
+RUNNER_UP = 0.2
+"""A runner-up rule this likely is offered as a button ("Also: ...")."""
+
+_JOINERS = re.compile(
+    r"\b(?:"
+    + "|".join(
+        sorted(
+            (re.escape(j) for lang in languages().values() for j in lang.joiners),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\b[,:]?",
+    re.IGNORECASE,
+)
+STUDENT_RULE, ACCESS_RULE = "student_research", "access_to_workers"
+STUDENT_CONCEPT = "asker_student"
+
+
+def parts(text: str) -> list[str]:
+    """Sentences, and clauses a joiner starts: where a second ask may be."""
+    out: list[str] = []
+    for sentence in split_sentences(text):
+        out.extend(p for p in _JOINERS.split(sentence) if p.strip())
+    return out
+
+
+@dataclass(frozen=True)
+class PartReading:
+    """What one part of a message says, read on its own."""
+
+    position: int
+    asks: bool  # it has a question mark or a request word, or it is the last part
+    scores: Scores
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The rules a message asks, in order, with their scores; `runner_up` is a close second
+    reading of the main ask (not a second ask); `smalltalk` when the message is chat."""
+
+    rules: tuple[tuple[str, float], ...]
+    runner_up: tuple[str, float] | None = None
+    smalltalk: bool = False
+
+
+ASK_OVER_STORY = 0.8
+"""A part that asks and reads as one rule this surely decides a message whose story, read
+whole, tipped it towards no rule (`DOUBTFUL_NONE`)."""
+DOUBTFUL_NONE = 0.25
+"""...when the whole message still gave that rule at least this."""
+
+
+def _top_rule(scores: Scores) -> tuple[str, float]:
+    rule = max((r for r in scores.classes if r not in NONE_CLASSES), key=scores.classes.__getitem__)
+    return rule, scores.classes[rule]
+
+
+def needs_parts(whole: Scores) -> bool:
+    """Whether the message's parts must be read one by one: a second ask is possible (the
+    one-vs-rest model backs another rule enough), or the story may have drowned the ask."""
+    if whole.best in NONE_CLASSES:
+        return _top_rule(whole)[1] >= DOUBTFUL_NONE
+    return any(p >= ASKED_SUPPORT for r, p in whole.asked.items() if r != whole.best)
+
+
+def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[str]) -> Asked:
+    """Combine the whole message's scores and its parts' into the rules it asks."""
+    best = whole.best
+    if best in NONE_CLASSES:
+        rule, p = _top_rule(whole)
+        asking = [r for r in readings if r.asks]
+        if (
+            p >= DOUBTFUL_NONE
+            and asking
+            and asking[-1].scores.best == rule
+            and asking[-1].scores.classes[rule] >= ASK_OVER_STORY
+        ):
+            return Asked(((rule, p),))
+        return Asked((), smalltalk=best == "smalltalk")
+    first_at: dict[str, int] = {}
+    strength: dict[str, float] = {}
+    for part in readings:
+        if not part.asks:
+            continue
+        rule = part.scores.best
+        if rule in NONE_CLASSES:
+            continue
+        first_at.setdefault(rule, part.position)
+        strength[rule] = max(strength.get(rule, 0.0), part.scores.classes[rule])
+    candidates = [
+        r
+        for r in first_at
+        if r != best and strength[r] >= PART_STRENGTH and whole.asked.get(r, 0.0) >= ASKED_SUPPORT
+    ]
+    candidates += [
+        r for r, p in whole.asked.items() if r != best and r not in candidates and p >= ASKED_ALONE
+    ]
+    rules = [(best, whole.classes[best])]
+    if candidates:
+        second = max(candidates, key=lambda r: whole.asked.get(r, 0.0))
+        rules.append((second, whole.asked.get(second, 0.0)))
+        if best in first_at and second in first_at and first_at[second] < first_at[best]:
+            rules.reverse()
+    ids = [r for r, _s in rules]
+    if ACCESS_RULE in ids and STUDENT_RULE not in ids and STUDENT_CONCEPT in concepts:
+        rules.append((STUDENT_RULE, whole.asked.get(STUDENT_RULE, 0.0)))
+    runner_up = None
+    if len(rules) == 1:
+        others = [
+            (r, p) for r, p in whole.classes.items() if r != best and r not in NONE_CLASSES
+        ]
+        if others:
+            rule, p = max(others, key=lambda rp: rp[1])
+            if p >= RUNNER_UP:
+                runner_up = (rule, p)
+    return Asked(tuple(rules), runner_up)

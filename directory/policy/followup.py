@@ -1,0 +1,114 @@
+"""Follow-ups: "and in Ghana?" after "Are there organizations of street vendors in Kenya?".
+
+A chat's last subject (the rule answered, the sectors and places it was about) is kept for a
+while (`Subjects`: bounded, with an expiry, cleared by /forget). A short message that names
+only a place and/or a sector, often opened by "and", "y en", "et pour", "e no", is read as the
+previous question with the new place or sector; anything that reads as a question of its own
+starts a new subject.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from directory.languages import union
+from directory.places import Place
+
+MAX_WORDS = 6
+"""A follow-up is short: "and in Ghana?", "e trabalhadoras domésticas?"."""
+MAX_WORDS_WITH_OPENER = 9
+"""...a little longer when it opens like one: "and what about the waste pickers in Accra?"."""
+OWN_QUESTION = 0.8
+"""A message read as another rule with this confidence is a question of its own."""
+KEEP_FOR = 30 * 60.0
+"""Seconds a subject is remembered."""
+MAX_CHATS = 10_000
+GENERAL = "informal_workers_general"
+
+_OPENERS: tuple[tuple[str, ...], ...] = tuple(
+    sorted((tuple(f.split()) for f in union(lambda lang: frozenset(lang.followups))), key=len, reverse=True)
+)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an answer was about: its rule, and the sectors and places it was filtered by."""
+
+    rule_id: str
+    sectors: tuple[str, ...]
+    places: tuple[Place, ...]
+
+
+def opens_like_a_follow_up(words: Sequence[str]) -> bool:
+    return any(tuple(words[: len(o)]) == o for o in _OPENERS)
+
+
+def follow_up(
+    previous: Subject | None,
+    words: Sequence[str],
+    sectors: Sequence[str],
+    places: Sequence[Place],
+    reading: tuple[str, float],
+) -> Subject | None:
+    """The previous subject with the place and/or sector `words` names, if it is a follow-up.
+
+    `reading` is what the classifier makes of the message on its own (its best class and that
+    class's probability): a confident rule other than the previous one (or "directory") is a
+    new question, whatever its length.
+    """
+    if previous is None or not words:
+        return None
+    limit = MAX_WORDS_WITH_OPENER if opens_like_a_follow_up(words) else MAX_WORDS
+    if len(words) > limit:
+        return None
+    named = tuple(s for s in sectors if s != GENERAL)
+    if not named and not places:
+        return None
+    best, p = reading
+    if best not in ("none", "smalltalk", "directory", previous.rule_id) and p >= OWN_QUESTION:
+        return None
+    return replace(
+        previous,
+        sectors=named or previous.sectors,
+        places=tuple(places) or previous.places,
+    )
+
+
+class Subjects:
+    """The last subject of each chat, for `KEEP_FOR` seconds, for at most `MAX_CHATS` chats."""
+
+    def __init__(
+        self,
+        keep_for: float = KEEP_FOR,
+        max_chats: int = MAX_CHATS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._keep_for = keep_for
+        self._max = max_chats
+        self._clock = clock
+        self._last: OrderedDict[int, tuple[float, Subject]] = OrderedDict()
+
+    def get(self, chat_id: int) -> Subject | None:
+        found = self._last.get(chat_id)
+        if found is None:
+            return None
+        at, subject = found
+        if self._clock() - at > self._keep_for:
+            del self._last[chat_id]
+            return None
+        return subject
+
+    def remember(self, chat_id: int, subject: Subject) -> None:
+        self._last[chat_id] = (self._clock(), subject)
+        self._last.move_to_end(chat_id)
+        while len(self._last) > self._max:
+            self._last.popitem(last=False)
+
+    def forget(self, chat_id: int) -> bool:
+        return self._last.pop(chat_id, None) is not None
+
+    def __len__(self) -> int:
+        return len(self._last)

@@ -1,0 +1,134 @@
+"""Which language a message is written in: one the bot reads, another one, or too short to say.
+
+A person whose Telegram is in English may write in Portuguese, and is answered in Portuguese;
+a message in Swahili or Hindi is told, in the person's language and in English, which languages
+the bot reads. Scripts other than Latin (Arabic, Devanagari, Cyrillic, CJK...) are told by their
+letters. For Latin script, a small linear model over letter n-grams with their accents ("ção",
+"ñ", "è") and words tells the languages the bot reads from each other and from the others it
+has seen (Swahili, Italian, Catalan, Tagalog...): `data/language_model.bin`, trained with the
+policy model by `python -m directory.policy.train`. Short messages ("ok", "internship?") say
+too little: `identify` returns None and the caller keeps the language it had.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from operator import add
+from typing import Literal
+
+from directory.policy.model import HashedLinear, ModelError
+
+LANGUAGE_MODEL_FILE = "language_model.bin"
+OTHER = "other"
+NGRAM_SIZES = (1, 2, 3, 4)
+MIN_LETTERS = 12
+"""Fewer letters than this: too short to tell a language (the caller's language is kept)."""
+MIN_WORDS = 3
+CONFIDENT = 0.85
+"""A language is "clearly" the message's when the model gives it at least this."""
+
+_WORD = re.compile(r"[^\W\d_]+")
+Verdict = Literal["ours", "other", "unsure"]
+
+
+@dataclass(frozen=True)
+class Identified:
+    """`language` is one of ours when `verdict` is "ours"; "other" means a language the bot
+    does not read; "unsure" means too short or too mixed to say."""
+
+    verdict: Verdict
+    language: str | None
+    confidence: float
+
+
+UNSURE = Identified("unsure", None, 0.0)
+
+
+def _script(ch: str) -> str:
+    if ch < "\u0250":  # Basic Latin to Latin Extended-B: no need to look the name up
+        return "LATIN"
+    name = unicodedata.name(ch, "")
+    return name.split(" ", 1)[0] if name else ""
+
+
+def word_language_features(word: str) -> list[str]:
+    """One lowercased word's features: itself and its letter n-grams (accents kept)."""
+    feats = ["w:" + word]
+    padded = f"<{word}>"
+    for n in NGRAM_SIZES:
+        feats.extend("g:" + padded[i : i + n] for i in range(len(padded) - n + 1))
+    return feats
+
+
+def language_features(text: str) -> list[str]:
+    """Letter n-grams (accents kept) and words of the message, lowercased."""
+    return [f for word in _WORD.findall(text.casefold()) for f in word_language_features(word)]
+
+
+class LanguageIdentifier:
+    """The trained model and the rules around it (see the module docstring)."""
+
+    def __init__(self, model: HashedLinear) -> None:
+        self.model = model
+        self.languages = tuple(c for c in model.classes if c != OTHER)
+        self._word = lru_cache(maxsize=16384)(self._word_uncached)
+
+    def _word_uncached(self, word: str) -> tuple[tuple[float, ...], int]:
+        """A word's summed rows and its number of features (words recur: cached)."""
+        feats = word_language_features(word)
+        return tuple(self.model.sum(feats)), len(feats)
+
+    @classmethod
+    def load(cls) -> LanguageIdentifier:
+        resource = resources.files("directory.data") / LANGUAGE_MODEL_FILE
+        try:
+            return cls(HashedLinear.from_bytes(resource.read_bytes()))
+        except FileNotFoundError as exc:
+            raise ModelError(
+                f"{LANGUAGE_MODEL_FILE} is missing: run `python -m directory.policy.train`"
+            ) from exc
+
+    def identify(self, text: str) -> Identified:
+        return _identify(self, text)
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """The model's probability for each language and "other" (features scaled by one over
+        the square root of their count, as in training)."""
+        summed = [0.0] * self.model.columns
+        count = 0
+        for word in _WORD.findall(text.casefold()):
+            vector, n = self._word(word)
+            summed = list(map(add, summed, vector))
+            count += n
+        scale = count**-0.5 if count else 1.0
+        logits = [b + scale * t for b, t in zip(self.model.intercept, summed, strict=True)]
+        top = max(logits)
+        exps = [math.exp(z - top) for z in logits]
+        total = sum(exps)
+        return {c: e / total for c, e in zip(self.model.classes, exps, strict=True)}
+
+
+@lru_cache(maxsize=4096)
+def _identify(ident: LanguageIdentifier, text: str) -> Identified:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return UNSURE
+    latin = sum(_script(ch) == "LATIN" for ch in letters)
+    if latin < len(letters) / 2:
+        # mostly another script: a language we do not read, however short
+        return Identified("other", None, 1.0 - latin / len(letters))
+    words = _WORD.findall(text)
+    if len(letters) < MIN_LETTERS or len(words) < MIN_WORDS:
+        return UNSURE
+    probs = ident.probabilities(text)
+    best = max(probs, key=probs.__getitem__)
+    if probs[best] < CONFIDENT:
+        return Identified("unsure", None, probs[best])
+    if best == OTHER:
+        return Identified("other", None, probs[best])
+    return Identified("ours", best, probs[best])

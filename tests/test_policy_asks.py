@@ -1,0 +1,133 @@
+"""Which rules a message asks, in order: the decision over the models' scores, and real messages."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from directory.policy.answer import PolicyEngine
+from directory.policy.asks import PartReading, decide, parts
+from directory.policy.model import Scores
+from directory.policy.rules import read_seed
+
+RULES = ("funding", "media", "access_to_workers", "student_research", "membership", "speaker")
+
+
+def scores(best: str, p: float = 0.9, asked: dict[str, float] | None = None) -> Scores:
+    classes = {r: (1 - p) / (len(RULES) + 1) for r in (*RULES, "none", "smalltalk")}
+    classes[best] = p
+    return Scores(classes, dict.fromkeys(RULES, 0.01) | (asked or {}))
+
+
+@cache
+def engine() -> PolicyEngine:
+    eng = PolicyEngine(None, None)  # type: ignore[arg-type]
+    eng.use_rules(read_seed()[1])
+    return eng
+
+
+def asked(text: str) -> list[str]:
+    return [r for r, _s in engine().asked(text)[0].rules]
+
+
+# --- the decision -------------------------------------------------------------------------
+def test_one_ask_is_one_rule() -> None:
+    got = decide(scores("media"), [PartReading(0, True, scores("media"))], frozenset())
+    assert [r for r, _ in got.rules] == ["media"]
+
+
+def test_a_part_naming_another_rule_backed_by_the_whole_is_a_second_ask_in_order() -> None:
+    whole = scores("media", asked={"access_to_workers": 0.4})
+    readings = [PartReading(0, True, scores("access_to_workers")), PartReading(1, True, scores("media"))]
+    got = decide(whole, readings, frozenset())
+    assert [r for r, _ in got.rules] == ["access_to_workers", "media"]
+
+
+def test_a_part_the_whole_does_not_back_is_no_second_ask() -> None:
+    readings = [PartReading(0, True, scores("media")), PartReading(1, True, scores("funding"))]
+    got = decide(scores("media"), readings, frozenset())
+    assert [r for r, _ in got.rules] == ["media"]
+
+
+def test_a_story_part_that_does_not_ask_is_never_a_second_ask() -> None:
+    whole = scores("media", asked={"funding": 0.5})
+    readings = [PartReading(0, False, scores("funding")), PartReading(1, True, scores("media"))]
+    assert [r for r, _ in decide(whole, readings, frozenset()).rules] == ["media"]
+
+
+def test_a_student_asking_for_contacts_is_answered_on_both_counts() -> None:
+    got = decide(scores("access_to_workers"), [], frozenset({"asker_student"}))
+    assert [r for r, _ in got.rules] == ["access_to_workers", "student_research"]
+
+
+def test_a_close_runner_up_is_offered_not_asked() -> None:
+    classes = dict.fromkeys((*RULES, "none", "smalltalk"), 0.01)
+    classes |= {"funding": 0.6, "speaker": 0.3}
+    got = decide(Scores(classes, dict.fromkeys(RULES, 0.01)), [], frozenset())
+    assert [r for r, _ in got.rules] == ["funding"]
+    assert got.runner_up is not None and got.runner_up[0] == "speaker"
+
+
+def test_none_and_smalltalk_give_no_rule() -> None:
+    assert decide(scores("none"), [], frozenset()).rules == ()
+    chat = decide(scores("smalltalk"), [], frozenset())
+    assert chat.rules == () and chat.smalltalk
+
+
+def test_parts_split_sentences_and_joiners() -> None:
+    assert parts("Can you fund us? Also, how do we join WIEGO") == ["Can you fund us?", " how do we join WIEGO"]
+    assert len(parts("Queremos una entrevista y también contactos de recicladoras")) == 2
+
+
+# --- real messages ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        ("I'm a journalist: could someone at WIEGO give me an interview? And could you also put me in "
+         "touch with waste pickers in Pune for the story?", "media", "access_to_workers"),
+        ("Somos un sindicato de vendedoras en Lima. ¿Cómo podemos hacernos miembros de WIEGO? "
+         "Y otra cosa: ¿nos pueden financiar el local?", "membership", "funding"),
+        ("Bonjour, pourriez-vous envoyer une intervenante à notre forum de juin ? Et aussi, "
+         "pourriez-vous prendre en charge son billet d'avion ?", "speaker", "funding"),
+        ("Oi! Vocês têm vaga de estágio? E também queria saber como faço pra ser membro individual "
+         "da WIEGO.", "internship", "membership"),
+    ],
+)
+def test_two_asks_are_both_answered_in_order(text: str, first: str, second: str) -> None:
+    assert asked(text)[:2] == [first, second]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Can WIEGO give our cooperative a grant for new equipment?", "funding"),
+        ("¿Tienen pasantías para estudiantes de sociología?", "internship"),
+        ("Je suis journaliste, pourriez-vous me donner une interview ?", "media"),
+        ("Como a nossa associação pode se filiar à WIEGO?", "membership"),
+    ],
+)
+@settings(max_examples=15, deadline=None)
+@given(
+    filler=st.lists(
+        st.sampled_from(
+            [
+                "Good morning to the whole team.",
+                "I hope this message finds you well.",
+                "Buenos días, espero que estén muy bien.",
+                "Je vous écris depuis Dakar, où je vis depuis dix ans.",
+                "Aqui em Recife o tempo está muito quente.",
+                "We have been following your work for a long time.",
+                "Mi abuela vendía fruta en el mercado de mi barrio.",
+                "Thank you for reading this long message.",
+            ]
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_filler_before_the_ask_does_not_change_the_rule(text: str, rule: str, filler: list[str]) -> None:
+    letter = " ".join(filler) + "\n\n" + text
+    assert asked(letter)[0] == rule

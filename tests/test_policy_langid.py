@@ -1,0 +1,60 @@
+"""The language a message is written in: ours, another one, or too short to tell."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from directory.policy.langid import LanguageIdentifier
+
+
+@cache
+def ident() -> LanguageIdentifier:
+    return LanguageIdentifier.load()
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Good morning, we are a cooperative of recyclers and we would like some advice", "en"),
+        ("Buenas tardes, somos una cooperativa de recicladoras y queremos saber si nos pueden ayudar", "es"),
+        ("Bonsoir, nous sommes une association de vendeuses et nous cherchons un appui", "fr"),
+        ("Boa tarde, somos uma cooperativa de catadoras e queríamos saber se vocês ajudam", "pt"),
+        ("oi gente tudo bem, vcs sabem como a gente faz pra falar com a equipe", "pt"),
+        ("wesh vous filez des thunes aux assos ou pas, on galère grave", "fr"),
+    ],
+)
+def test_a_sentence_in_one_of_our_languages_is_recognized(text: str, lang: str) -> None:
+    found = ident().identify(text)
+    assert (found.verdict, found.language) == ("ours", lang)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Habari, tunahitaji pesa kwa ajili ya mradi wa wauzaji wa mitaani",
+        "मुझे अपने व्यापार के लिए पैसे चाहिए, क्या आप मदद कर सकते हैं",
+        "نحن جمعية للباعة المتجولين ونحتاج إلى مساعدة",
+        "Здравствуйте, мы ищем партнёров для нашего кооператива",
+        "我们是一个街头小贩的组织，需要帮助",
+    ],
+)
+def test_a_language_we_do_not_read_is_said_so(text: str) -> None:
+    assert ident().identify(text).verdict == "other"
+
+
+@pytest.mark.parametrize("text", ["ok", "internship?", "bolsa?", "👋", "stage dispo ?", "thx!!", ""])
+def test_a_short_message_is_too_short_to_tell(text: str) -> None:
+    assert ident().identify(text).verdict == "unsure"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gets_a_verdict_without_raising(text: str) -> None:
+    found = ident().identify(text)
+    assert found.verdict in {"ours", "other", "unsure"}
+    assert (found.language is not None) == (found.verdict == "ours")
+    assert 0.0 <= found.confidence <= 1.0

@@ -1,0 +1,101 @@
+"""The trained classifier: fresh, loaded without numpy, scoring exactly as it was trained."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from directory.policy import train
+from directory.policy.answer import reader
+from directory.policy.features import message_features
+from directory.policy.model import HashedLinear, ModelError, PolicyModel, bucket
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@cache
+def model() -> PolicyModel:
+    return PolicyModel.load()
+
+
+def test_the_shipped_model_was_trained_on_the_current_inputs() -> None:
+    """Editing a training file or a vocabulary file without retraining fails here."""
+    assert train.stale_reason() is None
+
+
+def test_answering_does_not_import_numpy_or_sklearn() -> None:
+    code = (
+        "import sys; from directory.policy.model import PolicyModel; from directory.policy.langid "
+        "import LanguageIdentifier; PolicyModel.load(); LanguageIdentifier.load(); "
+        "print(any(m.split('.')[0] in ('numpy', 'sklearn', 'scipy') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=400))
+def test_cached_scoring_equals_the_features_it_was_trained_on(text: str) -> None:
+    """The per-word cache in `PolicyModel.scores` computes exactly the dot product of the
+    features `train.featurize` builds (so training and answering can never disagree)."""
+    m = model()
+    r = reader()(text)
+    fast = m.scores(r.parts, r.weights, r.features, r.concepts)
+    scaled = message_features(r.parts, r.weights, r.features, r.concepts).scaled()
+    logits = list(m.linear.intercept)
+    for name, value in scaled.items():
+        row = m.linear.row(name)
+        logits = [a + value * w for a, w in zip(logits, row, strict=True)]
+    n = len(m.classes)
+    top = max(logits[:n])
+    exps = [math.exp(z - top) for z in logits[:n]]
+    for cls, e in zip(m.classes, exps, strict=True):
+        assert fast.classes[cls] == pytest.approx(e / sum(exps), abs=1e-9)
+    for label, z in zip(m.labels, logits[n:], strict=True):
+        assert fast.asked[label] == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-9)
+
+
+def test_feature_hashing_is_stable_across_processes() -> None:
+    code = "from directory.policy.model import bucket; print(bucket('w:grant', 1 << 17))"
+    runs = {
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                       env={"PYTHONHASHSEED": seed, "PATH": ""}, check=True).stdout
+        for seed in ("1", "2")
+    }
+    assert runs == {f"{bucket('w:grant', 1 << 17)}\n"}
+
+
+def test_a_damaged_or_foreign_model_is_refused_with_a_clear_error() -> None:
+    data = (ROOT / "directory" / "data" / "policy_model.bin").read_bytes()
+    with pytest.raises(ModelError, match="damaged"):
+        HashedLinear.from_bytes(data[:-100])
+    linear = HashedLinear.from_bytes(data)
+    linear.header["features_version"] = -1
+    with pytest.raises(ModelError, match="train"):
+        PolicyModel(linear)
+
+
+def test_the_tuned_sets_are_answered_as_labelled() -> None:
+    """Every message the model learnt from gets its first rule back (training accuracy)."""
+    from directory.policy.answer import PolicyEngine
+    from directory.policy.rules import read_seed
+
+    engine = PolicyEngine(None, None)  # type: ignore[arg-type]
+    engine.use_rules(read_seed()[1])
+    files = [ROOT / "training" / "messages" / "shared_eval_snapshot.jsonl",
+             ROOT / "bench" / "questions_own.jsonl", ROOT / "bench" / "questions_dev.jsonl"]
+    wrong = []
+    for path in files:
+        for example in train.read_examples(path):
+            got = [r for r, _s in engine.asked(example.text)[0].rules]
+            expected = example.label if example.label not in ("none", "smalltalk") else None
+            if (got[0] if got else None) != expected:
+                wrong.append((example.text, got))
+    assert not wrong
