@@ -45,6 +45,7 @@ class Config:
     backup_dir: Path | None = None
     backup_keep: int = 7
     broadcast_rate: float = 25.0
+    broadcast_lease: float = 30.0
 
     @property
     def mode(self) -> str:
@@ -84,6 +85,16 @@ def _rate(variable: str, value: str, *, maximum: float) -> float:
         expected = f"expected messages a second, more than 0 and at most {maximum:g}, got {value!r}"
         raise ConfigError(variable, expected)
     return rate
+
+
+def _lease(variable: str, value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not 1 <= seconds < math.inf:  # also refuses nan
+        raise ConfigError(variable, f"expected seconds, at least 1, like 30, got {value!r}")
+    return seconds
 
 
 def load_config(env: Mapping[str, str], available_locales: frozenset[str]) -> Config:
@@ -143,6 +154,7 @@ def load_config(env: Mapping[str, str], available_locales: frozenset[str]) -> Co
     cooldown = _count("FLOOD_COOLDOWN", get("FLOOD_COOLDOWN") or "60", minimum=1)
     backup_keep = _count("BACKUP_KEEP", get("BACKUP_KEEP") or "7", minimum=0)
     broadcast_rate = _rate("BROADCAST_RATE", get("BROADCAST_RATE") or "25", maximum=MAX_BROADCAST_RATE)
+    broadcast_lease = _lease("BROADCAST_LEASE", get("BROADCAST_LEASE") or "30")
     backup_dir = Path(get("BACKUP_DIR") or db_path.parent / "backups")
     if backup_dir.exists() and not backup_dir.is_dir():
         raise ConfigError("BACKUP_DIR", f"expected a folder, but {str(backup_dir)!r} is a file")
@@ -164,4 +176,5 @@ def load_config(env: Mapping[str, str], available_locales: frozenset[str]) -> Co
         backup_dir=backup_dir,
         backup_keep=backup_keep,
         broadcast_rate=broadcast_rate,
+        broadcast_lease=broadcast_lease,
     )

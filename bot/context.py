@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -34,6 +36,8 @@ from directory.users import Users
 if TYPE_CHECKING:
     from telegram.ext import JobQueue
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Services:
@@ -63,7 +67,9 @@ class Services:
         self.listings = Listings(self.db)
         self.subscriptions = Subscriptions(self.db)
         self.outbox = Outbox(self.db)
-        self.delivery = DeliverySettings(rate=self.config.broadcast_rate)
+        self.delivery = DeliverySettings(
+            rate=self.config.broadcast_rate, lease_ttl=self.config.broadcast_lease
+        )
         self.flood = FloodControl(self.config.flood_per_minute, float(self.config.flood_cooldown))
         self.directory = Directory(self.db)
         self.policy = live_engine(self.db, self.directory)  # reloads itself after each edit
@@ -82,9 +88,12 @@ class Services:
         conversations in progress, tidy up."""
         await load_seed(self.db)
         await self.policy.load()
-        await self.saved_searches.purge()
         await self.pending.load()
-        await self.claims.purge()
+        for tidy in (self.saved_searches.purge, self.claims.purge):
+            try:  # tidying up can wait for the next start (another process may hold the lock)
+                await tidy()
+            except sqlite3.OperationalError as exc:
+                log.warning("%s not done: %s", tidy.__qualname__, exc)
 
     async def directory_size(self) -> int:
         """How many organizations the directory holds (for the startup line)."""

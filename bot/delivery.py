@@ -19,11 +19,18 @@ rate), and records the outcome:
   `failed` after `max_attempts`;
 * 400 Bad Request and other Telegram errors -> `failed` at once.
 
-Crash rule (at least once for the in-flight rows): at start, rows left `sending` go back to
-`pending` and are sent again; every `sent` row stays sent. So a crash re-sends at most the
-messages that were in flight at that moment (at most `concurrency`, usually one or two) and
-loses none. A TimedOut is treated the same way (Telegram may have delivered it; it is sent
-again). Stopping normally waits for the in-flight requests, so a clean stop re-sends nothing.
+One drainer per database: the worker first takes the `broadcast` lease (`directory.leases`,
+`BROADCAST_LEASE` seconds, renewed every third of that). A second process on the same database
+stands by while the lease is alive and takes over once it expires (at once when the holder was
+a process of this machine that no longer exists); every claim is fenced by the lease in the
+same statement, so a process that lost its lease cannot claim another row.
+
+Crash rule (at least once for the in-flight rows): when a worker takes the lease, rows other
+owners left `sending` go back to `pending` and are sent again; every `sent` row stays sent.
+So a crash re-sends at most the messages that were in flight at that moment (at most
+`concurrency`, usually one or two) and loses none. A TimedOut is treated the same way
+(Telegram may have delivered it; it is sent again). Stopping normally waits for the in-flight
+requests, so a clean stop re-sends nothing.
 
 The admin sees one progress message, edited at most every `progress_interval` seconds, then a
 final report; both are owed durably (`broadcasts.finished_at`) and sent after a restart.
@@ -35,6 +42,7 @@ import asyncio
 import contextlib
 import logging
 import math
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -50,7 +58,8 @@ from bot.callbacks import CallbackData
 from bot.i18n import Translator
 from bot.ratelimit import BROADCAST, DeliverySettings, PriorityRateLimiter, retry_seconds
 from bot.render import h
-from directory.outbox import Broadcast, Counts, Delivery, Outbox
+from directory.leases import Leases, new_owner
+from directory.outbox import LEASE, Broadcast, Counts, Delivery, Outbox
 
 if TYPE_CHECKING:
     from telegram.ext import ExtBot
@@ -231,27 +240,86 @@ class DeliveryWorker:
         self.limiter = limiter or (
             found if isinstance(found, PriorityRateLimiter) else PriorityRateLimiter(self.settings)
         )
-        self._clock = clock  # wall clock: `not_before` survives restarts
+        self._clock = clock  # wall clock: `not_before` and leases survive restarts
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
+        self.owner = new_owner()
+        self._leases = Leases(services.db, clock=clock)
+        self._holding = False  # this process holds the broadcast lease
+        self._recovered = False  # ...and has taken back the rows other owners left in flight
+        self._heartbeat: asyncio.Task[None] | None = None
 
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
+    @property
+    def holding(self) -> bool:
+        """Whether this process is the database's drainer now (holds the broadcast lease)."""
+        return self._holding
+
     async def start(self) -> None:
-        recovered = await self._outbox.recover_in_flight()
-        if recovered:
-            log.warning("broadcast: %s message(s) in flight at the last stop will be sent again", recovered)
         self._stopping.clear()
         self._task = asyncio.create_task(self._run(), name="broadcast-worker")
+
+    # --- the lease: one drainer per database ---------------------------------------------
+    async def _take_lease(self) -> bool:
+        """Hold the lease (taking it if free or expired); on taking it, recover the rows that
+        other owners left `sending`. False while another live process drains."""
+        if not self._holding:
+            try:
+                got = await self._leases.acquire(LEASE, self.owner, self.settings.lease_ttl)
+            except sqlite3.OperationalError as exc:  # the database is busy: try again later
+                log.info("broadcast lease not checked: %s", exc)
+                return False
+            if not got:
+                return False
+            self._holding, self._recovered = True, False
+            self._outbox.owner = self.owner
+            self._heartbeat = asyncio.create_task(self._beat(), name="broadcast-lease")
+            log.info("broadcast: this process drains the outbox (lease %s)", self.owner)
+        if not self._recovered:  # raises when busy: the next round tries again
+            recovered = await self._outbox.recover_in_flight()
+            self._recovered = True
+            if recovered:
+                log.warning("broadcast: %s message(s) in flight at a previous stop go again", recovered)
+        return True
+
+    async def _beat(self) -> None:
+        """Renew the lease every third of its life; stop draining the moment it is lost."""
+        interval = self.settings.lease_ttl / 3
+        while self._holding and not self._stopping.is_set():
+            await self._until_stopped(asyncio.sleep(interval))
+            if self._stopping.is_set():
+                return
+            try:
+                kept = await self._leases.renew(LEASE, self.owner, self.settings.lease_ttl)
+            except sqlite3.OperationalError as exc:  # busy: the next beat tries again
+                log.info("broadcast lease not renewed this time: %s", exc)
+                continue
+            if not kept:
+                log.warning("broadcast: the lease was taken over by another process; draining stops here")
+                self._holding = False
+                self._outbox.notify()
+
+    async def _release_lease(self) -> None:
+        beat, self._heartbeat = self._heartbeat, None
+        if beat is not None:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+        if self._holding:
+            self._holding = False
+            with contextlib.suppress(sqlite3.Error):
+                await self._leases.release(LEASE, self.owner)
 
     async def stop(self) -> None:
         self._stopping.set()
         self._outbox.notify()
         task, self._task = self._task, None
         if task is None:
+            await self._release_lease()
             return
         try:
             await asyncio.wait_for(asyncio.shield(task), self.settings.stop_timeout)
@@ -260,10 +328,14 @@ class DeliveryWorker:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self._release_lease()
 
     async def _run(self) -> None:
         while not self._stopping.is_set():
             try:
+                if not await self._take_lease():  # another process drains: stand by
+                    await self._until_stopped(asyncio.sleep(self.settings.lease_ttl / 3))
+                    continue
                 await self._report_finished()
                 broadcast = await self._outbox.next_runnable()
                 if broadcast is None:
@@ -306,7 +378,7 @@ class DeliveryWorker:
         progress = Progress(self._bot, self._outbox, self._translator(broadcast), broadcast.id, self.settings)
         await progress.update(force=True)
         slots = asyncio.Semaphore(self.settings.concurrency)
-        while not self._stopping.is_set():
+        while not self._stopping.is_set() and self._holding:
             rows = await self._outbox.due(broadcast.id, self._clock(), self.settings.batch)
             if not rows:
                 if not await self._idle_step(broadcast.id, progress):
@@ -314,7 +386,7 @@ class DeliveryWorker:
                 continue
             sent_any = False
             for row in rows:
-                if self._stopping.is_set() or await self._cancelled(broadcast.id):
+                if self._stopping.is_set() or not self._holding or await self._cancelled(broadcast.id):
                     break
                 if self.limiter.chat_wait(row.user_id) > 0:
                     continue  # answered a moment ago: it stays pending for a later pass
@@ -323,7 +395,8 @@ class DeliveryWorker:
                 if not await self._until_stopped(self.limiter.broadcast_slot(row.user_id)):
                     slots.release()
                     break
-                if not await self._outbox.claim(row.id):  # cancelled or forgotten meanwhile
+                # cancelled or forgotten meanwhile, or our lease is gone
+                if not await self._outbox.claim(row.id, now=self._clock()):
                     slots.release()
                     continue
                 sent_any = True

@@ -7,6 +7,7 @@ names are not here: they come from Babel's CLDR data in the user's locale.
 from __future__ import annotations
 
 from bot.i18n import N_, Translator
+from directory.organizations import FORMER_EDITOR
 
 SECTOR_NAMES: dict[str, str] = {
     "street_vendors": N_("Street vendors"),
@@ -70,6 +71,11 @@ def topic(t: Translator, rule_id: str) -> str:
 
 def verdict(t: Translator, verdict_id: str) -> str:
     return t._(VERDICT_NAMES[verdict_id]) if verdict_id in VERDICT_NAMES else verdict_id
+
+
+def who(t: Translator, who_id: str) -> str:
+    """Who made a change, as the history shows it: a person forgotten by /forget is not named."""
+    return t._("a former editor") if who_id == FORMER_EDITOR else who_id
 
 
 # Larger directories a referral points to (directory/referrals.py has their addresses).

@@ -75,6 +75,7 @@ class DeliverySettings:
     idle_poll: float = 30.0  # an idle worker looks for unannounced work this often
     interactive_retries: int = 2  # a 429 on an answer: wait and try again this many times
     stop_timeout: float = 10.0  # stopping waits this long for requests in flight
+    lease_ttl: float = 30.0  # BROADCAST_LEASE: a silent drainer is replaced after this long
 
     def __post_init__(self) -> None:
         if not 0 < self.rate <= self.global_rate:

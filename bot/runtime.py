@@ -41,8 +41,12 @@ async def daily_backup(context: Any) -> None:
     config = context.application.bot_data.services.config
     if config.backup_dir is None or config.backup_keep == 0:
         return
-    config.backup_dir.mkdir(parents=True, exist_ok=True)
-    target = await asyncio.to_thread(maintenance.backup, config.db_path, config.backup_dir)
+    try:
+        config.backup_dir.mkdir(parents=True, exist_ok=True)
+        target = await asyncio.to_thread(maintenance.backup, config.db_path, config.backup_dir)
+    except (OSError, maintenance.BackupError) as exc:
+        log.error("daily backup not written: %s", exc)
+        return
     removed = await asyncio.to_thread(maintenance.prune_backups, config.backup_dir, config.backup_keep)
     log.info("daily backup written to %s; %d old copies removed", target, len(removed))
 

@@ -48,7 +48,14 @@ class Health:
             database = False
         waiting = self.queue.qsize()
         draining = waiting == 0 or time.monotonic() - self.last_progress < STALL_SECONDS
-        return database and draining, {"database": database, "queued_updates": waiting, "draining": draining}
+        writer = self.db.writer
+        details = {
+            "database": database,
+            "queued_updates": waiting,
+            "draining": draining,
+            "writes": writer.stats.as_dict(writer.pending),  # behind the answers; never blocks them
+        }
+        return database and draining, details
 
 
 class HealthHandler(RequestHandler):
@@ -78,17 +85,37 @@ class WebhookHandler(RequestHandler):
             self.set_status(413)
             self.finish()
             return
-        try:
-            data = json.loads(self.request.body)
-            update = Update.de_json(data, self.application_.bot)
-        except (ValueError, TypeError, KeyError):
-            log.warning("webhook request refused: not a Telegram update")
+        update = parse_update(self.request.body, self.application_.bot)
+        if update is None:
             self.set_status(400)
             self.finish()
             return
         await self.application_.update_queue.put(update)
         self.set_status(200)
         self.finish()
+
+
+def parse_update(body: bytes, bot: Any) -> Update | None:
+    """The update in a webhook body, or None (and one info line) for anything that is not one.
+
+    Telegram only ever sends a JSON object with an integer `update_id`; a body that is not
+    that, or whose parts PTB cannot read (`"message": "x"`), is refused with 400 before it
+    reaches a handler, so it can never end in a traceback.
+    """
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        log.info("webhook request refused: the body is not JSON")
+        return None
+    update_id = data.get("update_id") if isinstance(data, dict) else None
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        log.info("webhook request refused: the body is not an update object")
+        return None
+    try:
+        return Update.de_json(data, bot)
+    except Exception as exc:  # PTB raises whatever the malformed part provokes
+        log.info("webhook request refused: update %s is malformed (%s)", update_id, type(exc).__name__)
+        return None
 
 
 def start_server(

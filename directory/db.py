@@ -1,13 +1,29 @@
 """One SQLite file through aiosqlite: WAL, foreign keys, busy timeout, numbered migrations.
 
-Writes go through `Database.atomic()`, which serializes transactions on the single connection
-(so concurrent handlers never interleave statements inside another's BEGIN ... COMMIT) and
-uses savepoints when nested in the same task.
+Two kinds of connection, as datasette does it:
+
+* one **write connection**: every write goes through `Database.atomic()`, which serializes
+  transactions on it (so concurrent handlers never interleave statements inside another's
+  BEGIN ... COMMIT) and uses savepoints when nested in the same task;
+* a few **read connections** (`PRAGMA query_only`): `fetchall` / `fetchone` / `fetchval` run
+  there, so a read never waits behind a write, never sees another task's transaction before it
+  commits (or after it rolls back), and, thanks to WAL, goes on while another process holds the
+  write lock. A read made by the task that holds the open transaction runs on the write
+  connection instead: a transaction always reads its own writes.
+
+The writes that go with an answer (a person seen, a saved search, an unanswered question) do
+not take the write connection in the answer's way: `Database.writer` (`directory.writer`) makes
+them behind it, in batches, and waits out another process's lock.
+
+The file is opened by its absolute path, never through a URI built from it, so `?` and `#` in
+a path are just characters of the name.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -20,7 +36,11 @@ from typing import Any
 
 import aiosqlite
 
+from directory.writer import Writer
+
 BUSY_TIMEOUT_MS = 5000
+READERS = 2  # read connections per process: reads go on while the writer waits for a lock
+MEMORY = ":memory:"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
@@ -71,21 +91,67 @@ def bundled_migrations() -> list[Migration]:
     return found
 
 
+def _filename(path: str | Path) -> str:
+    """The absolute path SQLite opens: a plain name can never be read as a URI."""
+    text = str(path)
+    return text if text == MEMORY else str(Path(text).absolute())
+
+
+def _check_writable(path: str) -> None:
+    """Refuse, in one line, a file or folder this user cannot write (WAL needs both)."""
+    if path == MEMORY:
+        return
+    file = Path(path)
+    if file.exists() and not os.access(file, os.R_OK | os.W_OK):
+        raise DatabaseError(
+            f"{path} is read-only for this user: the bot must be able to write the file "
+            "(check its owner and permissions)"
+        )
+    if not os.access(file.parent, os.W_OK | os.X_OK):
+        raise DatabaseError(
+            f"the folder {file.parent} is read-only for this user: SQLite writes its journal "
+            "beside the database"
+        )
+
+
+def _is_readonly(exc: sqlite3.Error) -> bool:
+    return "readonly" in str(exc) or "read-only" in str(exc)
+
+
+async def _reader(path: str) -> aiosqlite.Connection:
+    """A connection that only reads (SQLite refuses writes on it)."""
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        conn.row_factory = aiosqlite.Row
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA query_only = ON")
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
 def utcnow() -> str:
     """Timestamps are stored as ISO 8601 UTC text, sortable and readable."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 class Database:
-    """A single aiosqlite connection shared by the whole process."""
+    """The process's write connection and its read connections on one SQLite file."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, path: str, readers: Sequence[aiosqlite.Connection] = ()
+    ) -> None:
         self.conn = conn
         self.path = path
+        self._readers = list(readers)
+        self._next_reader = itertools.cycle(range(max(1, len(self._readers))))
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None  # the task whose transaction is open
         self._depth = 0
         self._on_commit: list[Callable[[], Awaitable[None]]] = []
+        self.writer = Writer(self)  # write-behind for the writes that go with an answer
 
     @classmethod
     async def open(
@@ -94,9 +160,15 @@ class Database:
         *,
         migrations: Sequence[Migration] | None = None,
         migrate: bool = True,
+        readers: int = READERS,
     ) -> Database:
-        """Open (creating if needed), check health and version, then apply pending migrations."""
-        path = str(path)
+        """Open (creating if needed), check health and version, then apply pending migrations.
+
+        Every problem with the file (unreadable, read-only, not a database, too new) is a
+        `DatabaseError` whose message is one line for the operator.
+        """
+        path = _filename(path)
+        _check_writable(path)
         try:
             conn = await aiosqlite.connect(path, isolation_level=None)
         except sqlite3.Error as exc:
@@ -109,17 +181,38 @@ class Database:
             known = migrations if migrations is not None else bundled_migrations()
             await db.pending_migrations(known)  # refuses a newer file before touching it
             await conn.execute("PRAGMA foreign_keys = ON")
-            if path != ":memory:":
+            if path != MEMORY:
                 await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             if migrate:
                 await db.migrate(known)
-        except BaseException:
-            await conn.close()
+            if path != MEMORY:  # an in-memory database exists only on its own connection
+                for _ in range(readers):
+                    db._readers.append(await _reader(path))
+                db._next_reader = itertools.cycle(range(max(1, len(db._readers))))
+        except BaseException as exc:
+            await db.close()
+            if isinstance(exc, sqlite3.OperationalError) and _is_readonly(exc):
+                raise DatabaseError(
+                    f"{path} is read-only for this user: the bot must be able to write the "
+                    "file and its folder"
+                ) from exc
+            if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError):
+                raise DatabaseError(f"cannot use database {path}: {exc}") from exc
             raise
         return db
 
+    def _read_conn(self) -> aiosqlite.Connection:
+        """A read connection, or the write connection for the task inside a transaction."""
+        if not self._readers or (self._depth and asyncio.current_task() is self._owner):
+            return self.conn
+        return self._readers[next(self._next_reader)]
+
     async def close(self) -> None:
+        await self.writer.close()
+        readers, self._readers = self._readers, []
+        for reader in readers:
+            await reader.close()
         await self.conn.close()
 
     async def _check_health(self) -> None:
@@ -179,6 +272,10 @@ class Database:
         for hook in hooks:  # only reached after a COMMIT: a rollback raised above
             await hook()
 
+    def in_transaction(self) -> bool:
+        """Whether the calling task holds the open transaction (its reads and writes go there)."""
+        return bool(self._depth) and asyncio.current_task() is self._owner
+
     async def on_commit(self, hook: Callable[[], Awaitable[None]]) -> None:
         """Run `hook` once what this task wrote is committed: now, or after the transaction
         it is inside commits (never, if that one rolls back)."""
@@ -191,14 +288,13 @@ class Database:
         """A query that needs nothing: the health check's sign that the database answers."""
         await self.fetchval("SELECT 1")
 
-    # Reads run the statement and fetch its rows in ONE call on aiosqlite's thread: with a
-    # separate execute and fetch, another task's write could land in between on the shared
-    # connection and SQLite's cursor would then return undefined rows.
+    # Reads run the statement and fetch its rows in ONE call on aiosqlite's thread, so a
+    # statement's rows are never interleaved with another task's statement on the connection.
     async def fetchall(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
-        return list(await self.conn.execute_fetchall(sql, params))
+        return list(await self._read_conn().execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
-        rows = await self.conn.execute_fetchall(sql, params)
+        rows = await self._read_conn().execute_fetchall(sql, params)
         return next(iter(rows), None)
 
     async def fetchval(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> Any:

@@ -22,7 +22,15 @@ import aiosqlite
 
 from directory.db import Database
 from directory.listing_fields import Edit, field_value, restore
-from directory.organizations import Change, Organization, Organizations, record_change
+from directory.organizations import (
+    EDITOR_FIELD,
+    INVITATION_FIELD,
+    PERSON_PREFIX,
+    Change,
+    Organization,
+    Organizations,
+    record_change,
+)
 from directory.outcomes import ChangedMeanwhile
 from directory.users import ensure_user_in
 
@@ -31,8 +39,6 @@ STALE_DAYS = 180
 REMIND_EVERY_DAYS = 30
 TOKEN_BYTES = 24  # secrets.token_urlsafe(24): 192 bits, 32 characters
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
-EDITOR_FIELD = "editor"  # history rows of editors joining (new) and removed (old)
-INVITATION_FIELD = "invitation"  # history rows of invitations withdrawn
 _UNSEEN: Any = object()
 
 
@@ -108,7 +114,7 @@ def _now(now: datetime | None) -> datetime:
 
 def who_for(user_id: int) -> str:
     """How a person appears in the history."""
-    return f"user:{user_id}"
+    return f"{PERSON_PREFIX}{user_id}"
 
 
 class Listings:

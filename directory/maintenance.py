@@ -6,6 +6,8 @@ written to a temporary name and renamed, so a half-written backup never looks li
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,23 +17,54 @@ BACKUP_PREFIX = "wiego-"
 BACKUP_SUFFIX = ".sqlite3"
 
 
+class BackupError(Exception):
+    """A backup that could not be written; the message is one line, the target is untouched."""
+
+
+def read_only_uri(path: Path) -> str:
+    """A read-only SQLite URI for `path`, percent-quoted: `?` and `#` stay part of the name.
+
+    In a folder this user cannot write, SQLite could not create the WAL index beside the file,
+    so the file is opened as immutable: nobody with our rights can be writing it.
+    """
+    absolute = Path(path).absolute()
+    frozen = not os.access(absolute.parent, os.W_OK)
+    return absolute.as_uri() + ("?mode=ro&immutable=1" if frozen else "?mode=ro")
+
+
 def backup(source: Path, target: Path) -> Path:
-    """Copy the live database `source` to `target` (a file, or a folder to put a dated copy in)."""
+    """Copy the live database `source` to `target` (a file, or a folder to put a dated copy in).
+
+    The copy is written to `<target>.partial` and renamed when complete; on any failure (full
+    disk, read-only folder, unreadable source) the partial file is removed and `BackupError`
+    says why in one line.
+    """
     if target.is_dir():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = target / f"{BACKUP_PREFIX}{stamp}{BACKUP_SUFFIX}"
     partial = target.with_name(target.name + ".partial")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        dst = sqlite3.connect(partial)
+        src = sqlite3.connect(read_only_uri(source), uri=True)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    partial.replace(target)
+            src.close()
+        partial.replace(target)
+    except (sqlite3.Error, OSError) as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise BackupError(f"backup of {source} to {target} failed: {_reason(exc)}") from exc
     return target
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 @dataclass(frozen=True)
@@ -48,7 +81,7 @@ def check(path: Path) -> CheckResult:
     if not path.exists():
         return CheckResult([f"{path} does not exist"])
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error as exc:
         return CheckResult([f"cannot open {path}: {exc}"])
     problems: list[str] = []

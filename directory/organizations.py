@@ -26,6 +26,15 @@ _SCOPE = {"global_network": 3, "regional_network": 2, "national": 0, "local": 0}
 _LIST_FIELDS = ("sectors", "countries", "regions", "languages")
 _JSON_FIELDS = ("summaries", "details")
 _META_FIELDS = ("updated_at",)
+PERSON_PREFIX = "user:"  # how a person (editor or admin, through the bot) appears in the history
+FORMER_EDITOR = "former-editor"  # what a person's id becomes in the history after /forget
+EDITOR_FIELD = "editor"  # history rows of editors joining (new) and removed (old)
+INVITATION_FIELD = "invitation"  # history rows of invitations withdrawn
+
+
+def by_person(who: str) -> bool:
+    """Was this history row written by a person (not the seed or an import)?"""
+    return who.startswith(PERSON_PREFIX) or who == FORMER_EDITOR
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,19 @@ class Organizations:
         if num is None:
             return None
         return (await self.by_nums([int(num)]))[0]
+
+    async def by_ids(self, ids: Sequence[str]) -> list[Organization]:
+        """The organizations with these ids that exist, in no particular order."""
+        nums: list[int] = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = await self._db.fetchall(
+                f"SELECT num FROM organizations WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+                chunk,
+            )
+            nums += [int(r[0]) for r in rows]
+        return await self.by_nums(nums)
 
     async def list_all(self) -> list[Organization]:
         nums = [

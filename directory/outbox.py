@@ -12,6 +12,11 @@ resolved right after it. After a crash, `recover_in_flight()` puts rows left `se
 message Telegram accepted but whose answer never came back is sent again) and *exactly once*
 for every other row: a `sent` row is never sent again, and no row is lost.
 
+One drainer per database: the worker holds the `broadcast` lease (`directory.leases`) and sets
+`Outbox.owner`. A claim records the owner and succeeds only while that owner holds a live
+lease, so a process whose lease expired cannot claim another row; a new holder puts back to
+`pending` only the rows of other owners (whose lease, by then, is gone), never its own.
+
 Broadcast life cycle (`broadcasts.status`): queued -> running -> done, or cancelled from
 queued/running. `finished_at` is set once the final report went out, so a report owed at a
 crash is sent after the restart.
@@ -22,15 +27,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import aiosqlite
 
+from directory import gate
 from directory.db import Database, utcnow
 from directory.subscriptions import EFFECTIVE_LOCALE
 from directory.users import ensure_user_in
 
+LEASE = "broadcast"  # the lease the draining worker holds (directory.leases)
 ROW_STATUSES = ("pending", "sending", "sent", "failed", "blocked", "cancelled")
 
 
@@ -117,6 +125,7 @@ class Outbox:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._work = asyncio.Event()
+        self.owner: str | None = None  # the lease holder claiming rows (set by the worker)
 
     # --- signalling the worker (in process; the database is the durable record) ----------
     def notify(self) -> None:
@@ -158,9 +167,15 @@ class Outbox:
         update goes only to the languages whose text changed); None: every subscriber.
         `notify=False` leaves waking the worker to the caller (`wake`), once it has committed.
         """
-        if not texts.get(default_locale):
+        texts = {locale: gate.clean(text, multiline=True, tidy=False) for locale, text in texts.items()}
+        if not texts.get(default_locale, "").strip():
             raise ValueError("a broadcast needs a text in its default locale")
         only = sorted(locales) if locales is not None else None
+        # Language choices made just before are written behind the replies: let them land,
+        # so every recipient gets the language they chose (an admin action may wait). Not from
+        # inside a transaction: the writer needs the connection that transaction holds.
+        if not self._db.in_transaction():
+            await self._db.writer.flush(timeout=10)
         now = utcnow()
         async with self._db.atomic() as conn:
             await ensure_user_in(conn, created_by)
@@ -314,12 +329,14 @@ class Outbox:
 
     # --- rows ---------------------------------------------------------------------------
     async def recover_in_flight(self) -> int:
-        """At start, before any sending: rows left `sending` by a crash go back to `pending`
-        (at-least-once for the in-flight rows; see the module docstring)."""
+        """Before sending, once the lease is ours: rows left `sending` by other owners (a crash,
+        an expired lease) go back to `pending` (at-least-once for the in-flight rows; see the
+        module docstring). Our own in-flight rows are left alone."""
         async with self._db.atomic() as conn:
             cursor = await conn.execute(
-                "UPDATE outbox SET status = 'pending', updated_at = ? WHERE status = 'sending'",
-                (utcnow(),),
+                "UPDATE outbox SET status = 'pending', owner = NULL, updated_at = ? "
+                "WHERE status = 'sending' AND (? IS NULL OR owner IS NULL OR owner != ?)",
+                (utcnow(), self.owner, self.owner),
             )
             return cursor.rowcount
 
@@ -339,9 +356,19 @@ class Outbox:
         )
         return None if value is None else float(value)
 
-    async def claim(self, row_id: int) -> bool:
-        """pending -> sending, committed before the API call; False if cancelled or forgotten."""
-        return await self._move(row_id, "sending", frm="pending")
+    async def claim(self, row_id: int, *, now: float | None = None) -> bool:
+        """pending -> sending, committed before the API call; False if cancelled or forgotten,
+        or if our lease has expired (another process may be draining now)."""
+        if self.owner is None:
+            return await self._move(row_id, "sending", frm="pending")
+        async with self._db.atomic() as conn:
+            cursor = await conn.execute(
+                "UPDATE outbox SET status = 'sending', owner = ?, updated_at = ? "
+                "WHERE id = ? AND status = 'pending' AND EXISTS (SELECT 1 FROM worker_leases "
+                "WHERE name = ? AND owner = ? AND expires_at >= ?)",
+                (self.owner, utcnow(), row_id, LEASE, self.owner, time.time() if now is None else now),
+            )
+            return cursor.rowcount > 0
 
     async def mark_sent(self, row_id: int) -> None:
         await self._move(row_id, "sent", attempt=True, error=None)
@@ -379,11 +406,15 @@ class Outbox:
         error: str | None = None,
         not_before: float | None = None,
     ) -> bool:
+        # A row we claimed is resolved only while it is still ours: if our lease expired and
+        # another process took the row back, its outcome is that process's to record.
+        mine = "" if frm != "sending" or self.owner is None else " AND owner IS ?"
         async with self._db.atomic() as conn:
             cursor = await conn.execute(
-                "UPDATE outbox SET status = ?, attempts = attempts + ?, last_error = ?, "
-                "not_before = COALESCE(?, not_before), updated_at = ? WHERE id = ? AND status = ?",
-                (to, 1 if attempt else 0, error, not_before, utcnow(), row_id, frm),
+                "UPDATE outbox SET status = ?, attempts = attempts + ?, last_error = ?, "  # noqa: S608 - a fixed clause
+                f"not_before = COALESCE(?, not_before), updated_at = ? WHERE id = ? AND status = ?{mine}",
+                (to, 1 if attempt else 0, error, not_before, utcnow(), row_id, frm)
+                + ((self.owner,) if mine else ()),
             )
             return cursor.rowcount > 0
 

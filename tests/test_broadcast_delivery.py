@@ -27,6 +27,7 @@ FAST = DeliverySettings(
     idle_poll=1,
     stop_timeout=3,
     max_attempts=3,
+    lease_ttl=1.0,  # a crashed worker's lease expires quickly
 )
 
 
@@ -66,8 +67,9 @@ async def harness(services, standin):
 
 
 async def crash(worker: DeliveryWorker) -> None:
-    """As close to SIGKILL as a test gets: tasks die where they are, nothing is recorded."""
-    tasks = [worker._task, *worker._in_flight]
+    """As close to SIGKILL as a test gets: tasks die where they are, nothing is recorded; the
+    lease is left to expire (the heartbeat dies too)."""
+    tasks = [worker._task, worker._heartbeat, *worker._in_flight]
     for task in tasks:
         if task is not None:
             task.cancel()
@@ -130,7 +132,9 @@ async def test_resume_after_a_crash_from_the_rows_left_behind(harness, services,
 async def test_crash_mid_broadcast_then_a_new_worker_finishes(harness, services, emulator) -> None:
     ids = list(range(100, 160))
     b = await queue(services, ids)
-    first = await harness.worker(DeliverySettings(rate=40, global_rate=1000, progress_interval=0.2))
+    first = await harness.worker(
+        DeliverySettings(rate=40, global_rate=1000, progress_interval=0.2, lease_ttl=1.0)
+    )
 
     async def some_sent() -> bool:
         return (await services.outbox.counts(b.id)).sent >= 15
@@ -338,6 +342,19 @@ def test_broadcast_rate_is_read_through_config(catalogs, value: str, rate: float
             load_config(env, catalogs.codes)
     else:
         assert load_config(env, catalogs.codes).broadcast_rate == rate
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("", 30.0), ("3", 3.0), ("90.5", 90.5), ("0.5", None), ("abc", None), ("inf", None), ("nan", None)],
+)
+def test_broadcast_lease_is_read_through_config(catalogs, value: str, seconds: float | None) -> None:
+    env = {"BROADCAST_LEASE": value}
+    if seconds is None:
+        with pytest.raises(ConfigError, match="BROADCAST_LEASE"):
+            load_config(env, catalogs.codes)
+    else:
+        assert load_config(env, catalogs.codes).broadcast_lease == seconds
 
 
 def test_backoff_grows_with_jitter() -> None:

@@ -54,3 +54,21 @@ def test_import_all_or_nothing_with_line_numbers(tmp_path: Path) -> None:
     assert "new-coop" in run(["export", "--format", "json"], tmp_path).stdout
     missing = run(["import", "nope.csv"], tmp_path)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_import_update_prints_what_changed(tmp_path: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(run(["export", "--format", "csv"], tmp_path).stdout)))
+    kayayei = next(r for r in rows if r["id"] == "kayayei")
+    kayayei["city"] = "Kumasi"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(kayayei), lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(kayayei)
+    (tmp_path / "up.csv").write_text(out.getvalue(), encoding="utf-8")
+    dry = run(["import", "--update", "--dry-run", "up.csv"], tmp_path)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines() == ["changed  kayayei: city", "would apply: 0 added, 1 updated, 0 unchanged, 0 member edit(s) kept"]
+    done = run(["import", "--update", "up.csv"], tmp_path)
+    assert done.returncode == 0 and done.stdout.splitlines()[-1].startswith("applied: 0 added, 1 updated")
+    again = run(["import", "--update", "up.csv"], tmp_path)
+    assert again.stdout.splitlines() == ["applied: 0 added, 0 updated, 1 unchanged, 0 member edit(s) kept"]

@@ -23,12 +23,12 @@ async def directory(db: Database) -> AsyncIterator[Directory]:
 CASES = [
     ("street vendor organizations in Kenya", ["kenasvit"], 1),
     ("domestic workers union in the Philippines", ["adwn"], 5),
-    ("redes de trabajadoras del hogar en América Latina", ["conlactraho"], 1),
+    ("redes de trabajadoras del hogar en América Latina", ["conlactraho", "cdwn"], 11),
     ("organisations de récupérateurs en Afrique", ["sawpa", "bokk-diom"], 5),
     ("cooperativas de catadores no Brasil", ["mncr"], 1),
-    ("waste pickers in Brazil", ["mncr", "red-lacre", "iawp"], 3),
+    ("waste pickers in Brazil", ["mncr", "unicatadores", "red-lacre", "iawp"], 4),
     ("street vendors in Ghana", ["ihvag", "gama"], 2),
-    ("domestic workers in Peru", ["conlactraho", "idwf"], 2),
+    ("domestic workers in Peru", ["iprofoth", "conlactraho", "idwf"], 3),
     ("vendedores ambulantes en México", ["streetnet"], 1),
     ("waste pickers in India", ["kkpkp", "swach", "aiw", "hasiru-dala", "sewa"], 5),
     ("street vendors in Benin", ["streetnet"], 1),
@@ -52,7 +52,7 @@ async def test_quality(directory: Directory, text: str, expected: list[str], wit
 
 async def test_reasons_rank_place_then_region_then_global(directory: Directory) -> None:
     result = await directory.search("waste pickers in Brazil")
-    assert [h.reason for h in result.hits] == ["place", "region", "global"]
+    assert [h.reason for h in result.hits] == ["place", "place", "region", "global"]
     assert result.sectors == {"waste_pickers"} and result.places[0].code == "BR"
 
 

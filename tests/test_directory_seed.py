@@ -13,13 +13,28 @@ from directory.organizations import Organization, Organizations
 
 
 async def test_seed_is_idempotent(db: Database) -> None:
-    assert await seed.load_seed(db) == 43
+    assert await seed.load_seed(db) == 97  # the shipped directory (../shared/data, issue 10)
     first = await Organizations(db).list_all()
     assert await seed.load_seed(db) == 0
     assert await Organizations(db).list_all() == first
     mncr = await Organizations(db).get("mncr")
     assert mncr is not None and mncr.summary("pt").startswith("Movimento")
     assert {lang for lang, _t in mncr.summaries} == {"en", "es", "fr", "pt"}
+
+
+def test_every_seeded_organization_has_a_summary_in_every_language() -> None:
+    for org in seed.seed_organizations():
+        summaries = dict(org.summaries)
+        assert set(summaries) == {"en", "es", "fr", "pt"}, org.id
+        assert all(text.strip() and "\n" not in text for text in summaries.values()), org.id
+
+
+async def test_caribbean_network_covers_caribbean_countries(db: Database) -> None:
+    from directory.search import Directory
+
+    await seed.load_seed(db)
+    result = await Directory(db).search(sectors=["domestic_workers"], countries=["BB"], limit=10)
+    assert "cdwn" in [h.org.id for h in result.hits]
 
 
 async def test_seed_update_keeps_member_edits(

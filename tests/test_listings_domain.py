@@ -150,6 +150,10 @@ GOOD: list[tuple[str, str, object]] = [
     ),
     ("summary_pt", "-", ""),
     ("summary_fr", "é" * 1000, "é" * 1000),
+    ("name", "bad\x00null", "badnull"),  # NUL and control characters are removed, not stored
+    ("name", "\u202eSEWA\u202c", "SEWA"),  # bidi overrides too
+    ("name", "Mujeres 👩\u200d👩\u200d👧 Unidas", "Mujeres 👩\u200d👩\u200d👧 Unidas"),
+    ("founded", "١٩٩٠", 1990),  # Arabic-Indic digits are digits
 ]
 
 
@@ -162,7 +166,13 @@ BAD: list[tuple[str, str, str]] = [
     ("name", "-", "required"),
     ("name", "   ", "empty"),
     ("name", "x" * 201, "too_long"),
-    ("name", "bad\x00null", "control_characters"),
+    ("name", "\u200b\u200c\u2060\ufeff", "empty"),  # only invisible characters: blank
+    ("name", "\x00\x07 \t", "empty"),
+    ("website", "http://[::1", "bad_url"),
+    ("website", "https://[zz]/", "bad_url"),
+    ("founded", "¹⁹⁹⁰", "bad_year"),  # superscripts are not digits to read a year from
+    ("founded", "²", "bad_year"),
+    ("members", "500; 9999-99-99", "bad_date"),
     ("website", "not a url", "bad_url"),
     ("website", "javascript:alert(1)", "bad_url"),
     ("website", "ftp://example.org", "bad_url"),

@@ -108,10 +108,20 @@ async def test_webhook_checks_the_secret_and_serves_health(standin, tmp_path: Pa
             for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
                 async with session.post(url, json=update(1, 42, "/start"), headers=headers) as response:
                     assert response.status == 403
-            async with session.post(
-                url, data=b"not json", headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
-            ) as response:
-                assert response.status == 400
+            secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            for body in (
+                b"not json",
+                b"null",
+                b"[]",
+                b'"str"',
+                b"123",
+                b'{"update_id": 7, "message": "x"}',
+                b'{"update_id": 8, "message": {}}',
+                b'{"update_id": "9"}',
+                b"[" * 50_000,
+            ):
+                async with session.post(url, data=body, headers=secret) as response:
+                    assert response.status == 400, body[:40]
             mark = len(emulator.calls)
             async with session.post(
                 url, json=update(2, 43, "/start"), headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
@@ -129,6 +139,9 @@ async def test_webhook_checks_the_secret_and_serves_health(standin, tmp_path: Pa
     assert any(line.get("handler", "").endswith("start") and "duration_ms" in line for line in lines)
     assert TOKEN not in stderr.decode()
     assert "/start" not in " ".join(line["message"] for line in lines)
+    assert "Traceback" not in stderr.decode()
+    refused = [line for line in lines if "refused: the body" in line["message"] or "is malformed" in line["message"]]
+    assert len(refused) == 9 and all(line["level"] == "info" for line in refused), refused
 
 
 @pytest.mark.slow

@@ -44,8 +44,17 @@ async def test_saved_language_wins_over_the_subscription_locale(
     users = Users(db)
     await subs.subscribe(1, "en")
     await subs.subscribe(2, "fr")
-    await users.set_locale(1, "pt")  # /language after subscribing
+    await users.set_locale(1, "pt")  # /language after subscribing (written behind the reply)
+    await db.writer.flush()
     assert await subs.count_by_locale() == {"fr": 1, "pt": 1}
+    await users.set_locale(2, "es")
+    b0 = await outbox.create(  # a broadcast sees every choice made before it, written or queued
+        created_by=900, texts={"en": "Hi"}, default_locale="en", progress_locale="en"
+    )
+    rows = await db.fetchall("SELECT locale FROM outbox WHERE broadcast_id = ? AND user_id = 2", (b0.id,))
+    assert rows[0][0] == "es"
+    await users.set_locale(2, None)
+    await db.writer.flush()
     b = await outbox.create(
         created_by=900, texts={"en": "Hi", "pt": "Olá"}, default_locale="en", progress_locale="en"
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.privacy import forgotten_text
+from directory.users import Forgotten
 from tests.conftest import ADMIN_ID, USER_ID
 
 LANGS = ["en", "es", "fr", "pt"]
@@ -49,7 +51,10 @@ async def test_forget_deletes_everything_after_confirming(bot, services, catalog
     assert [b["callback_data"] for b in ask.buttons] == ["fgt:yes", "fgt:no"]
     mark = await bot.press(ask, "fgt:yes", lang=lang)
     done = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
-    assert done.text == t._("Done: everything the bot stored about you is deleted.")
+    expected = Forgotten(
+        had_row=True, language=False, subscription=True, listings=(), pending_updates=1, history_changes=0
+    )
+    assert done.text == forgotten_text(t, expected)
     db = services.db
     for table, column in (("users", "id"), ("subscriptions", "user_id"), ("outbox", "user_id")):
         assert await db.fetchval(f"SELECT count(*) FROM {table} WHERE {column} = ?", (USER_ID,)) == 0, table

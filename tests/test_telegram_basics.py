@@ -59,6 +59,7 @@ async def test_language_choice_is_saved_and_used(bot, services, catalogs, lang: 
     edit = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
     native = next(i.native_name for i in catalogs.ordered() if i.code == lang)
     assert edit.text == catalogs.translator(lang)._("Language set to %(language)s.", language=native)
+    assert await services.db.writer.flush(timeout=5)  # the choice is written behind the answer
     assert await services.db.fetchval("SELECT locale FROM users WHERE id = ?", (USER_ID,)) == lang
     # Telegram still says "en", but the saved choice wins from now on
     reply = await bot.send("/cancel", lang="en")

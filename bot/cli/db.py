@@ -40,7 +40,11 @@ async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> i
         if not args.path.parent.exists():
             print(f"error: backup: the folder {args.path.parent} does not exist", file=sys.stderr)
             return 2
-        target = await asyncio.to_thread(maintenance.backup, path, args.path)
+        try:
+            target = await asyncio.to_thread(maintenance.backup, path, args.path)
+        except maintenance.BackupError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         print(f"backed up {path} to {target}")
         return 0
     if args.dry_run and not path.exists():

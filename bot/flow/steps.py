@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 LOCALE_GROUP = -2  # the user's language and flood control, before anything else
 CONVERSATION_GROUP = -1  # a message that continues a conversation, before the features
 _PAYLOAD_MAX = 64
+FLUSH_SECONDS = 5  # at most this long for the writes behind the answers, before a once-step
 
 D = TypeVar("D", bound=CallbackData | None)
 P = TypeVar("P", bound=Pending)
@@ -348,6 +349,9 @@ class Route(Generic[D]):
         if key is None:
             await self.callback(step)
             return
+        # What the answers wrote behind (a language just chosen, a vote) lands first: the
+        # writer cannot write while this step's transaction holds the connection.
+        await step.services.db.writer.flush(timeout=FLUSH_SECONDS)
         async with step.services.db.atomic() as conn:
             await Claims.take_in(conn, key)
             await self.callback(step)

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import CallbackData
 from bot.flow.steps import Step, install, member_step
+from bot.privacy import forgotten_text
 from bot.render import h
 
 
@@ -64,9 +65,9 @@ async def forget_chosen(step: Step[ForgetChoice]) -> None:
     if step.data.choice == "no":
         step.show(h(t._("Nothing was deleted.")))
         return
-    await step.services.users.forget(step.user_id)  # the conversation in progress goes with it
+    gone = await step.services.users.forget(step.user_id)  # the conversation in progress goes with it
     step.log_done("everything stored deleted")
-    step.show(h(t._("Done: everything the bot stored about you is deleted.")))
+    step.show(h(forgotten_text(t, gone)))
 
 
 ROUTES = [subscribe, unsubscribe, forget, forget_chosen]

@@ -18,6 +18,7 @@ from bot.context import BotContext
 from bot.handlers.feedback import feedback_row
 from bot.handlers.search import place_name, results_message, understood_line
 from bot.render import clip, h
+from directory import gate
 from directory.policy.answer import Answer
 from directory.policy.rules import Rule
 
@@ -135,6 +136,10 @@ def keep_language_row(context: BotContext, code: str) -> list[InlineKeyboardButt
 
 async def reply_to_question(message: Message, context: BotContext, question: str) -> None:
     services = context.services
+    question = gate.clean(question, multiline=True)  # the text gate: no control or stray invisible characters
+    if not question:
+        await message.reply_text(context.t._("I can only read text. Please write your question in words."))
+        return
     subjects = services.subjects
     async with typing(message):
         answer = await services.policy.answer(question[:MAX_QUESTION], subjects.get(message.chat_id))

@@ -23,6 +23,7 @@ from bot.context import BotContext
 from bot.flood import Verdict
 from bot.flow.steps import LOCALE_GROUP, Stale, Step, install, install_router, member_step
 from bot.i18n import Translator
+from bot.privacy import wrote_to_bot
 from bot.render import command_lines, h
 
 
@@ -43,7 +44,8 @@ async def resolve_locale(update: Update, context: BotContext) -> None:
     context.use_locale(services.catalogs.resolve(saved, user.language_code))
     if user.is_bot:
         return
-    await services.users.touch(user.id)
+    if wrote_to_bot(update):  # no row for people who never addressed the bot
+        await services.users.touch(user.id)
     if update.inline_query is None and not context.is_admin:
         verdict = services.flood.check(user.id)
         if verdict is Verdict.NOTIFY and update.effective_chat is not None:

@@ -15,6 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from bot.callbacks import CallbackData
 from bot.context import BotContext
 from bot.flow.steps import Stale, Step, install, member_step
+from directory import gate
 from directory.policy.feedback import Vote
 
 MAX_QUESTION = 1000
@@ -45,7 +46,8 @@ def question_of(message: Message | None) -> str | None:
     text = message.reply_to_message.text or ""
     if text.startswith("/ask"):
         text = text.partition(" ")[2]
-    return text.strip() or None
+    # through the text gate: no NUL, control or stray invisible characters are stored
+    return gate.clip(gate.clean(text, multiline=True), MAX_QUESTION) or None
 
 
 @member_step(button=Feedback, private=False, action="feedback:vote")
@@ -59,7 +61,7 @@ async def vote_pressed(step: Step[Feedback]) -> None:
     helpful = data.helpful == 1
     key = await services.feedback.vote_key(message.chat.id, message.message_id, step.user_id)
     rule_id = None if data.rule == NO_RULE else data.rule
-    outcome = await services.feedback.vote(key, question[:MAX_QUESTION], rule_id, helpful)
+    outcome = await services.feedback.vote(key, question, rule_id, helpful)
     if outcome is Vote.SAME:
         step.answer(t._("You already said so: thank you."))
         return

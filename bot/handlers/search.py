@@ -26,7 +26,7 @@ from bot.i18n import Translator
 from bot.render import clip, h
 from directory.places import Place
 from directory.referrals import Referral, RefersTo
-from directory.saved_searches import SavedSearch
+from directory.saved_searches import MAX_ID, SavedSearch
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,8 @@ class View:
         if not _VIEW_MODE.match(mode):
             raise callbacks.CallbackDataError("unknown view mode")
         data = callbacks.Callback("s", parts)
-        return cls(data.int_part(0), data.int_part(1, maximum=10_000), mode)
+        # saved-search ids are 60-bit digests (directory.saved_searches), not small counters
+        return cls(data.int_part(0, maximum=MAX_ID), data.int_part(1, maximum=10_000), mode)
 
 
 _VIEW_MODE = re.compile(r"^(|d|r[nmb]\d{1,2})$")

@@ -13,7 +13,9 @@ import secrets
 from dataclasses import dataclass
 from enum import Enum
 
+from directory import gate
 from directory.db import Database, utcnow
+from directory.writer import Write
 
 QUESTION_MAX_CHARS = 1000
 
@@ -68,19 +70,25 @@ class PolicyFeedback:
             )
         return Vote.CHANGED if rows else Vote.NEW
 
-    async def record(self, question: str, rule_id: str | None, helpful: bool | None) -> int:
-        """Store one piece of feedback; returns its id."""
-        async with self._db.atomic() as conn:
-            cur = await conn.execute(
-                "INSERT INTO policy_feedback (at, question, rule_id, helpful) VALUES (?, ?, ?, ?)",
-                (utcnow(), question[:QUESTION_MAX_CHARS], rule_id,
-                 None if helpful is None else int(helpful)),
-            )
-            return int(cur.lastrowid or 0)
+    async def record(self, question: str, rule_id: str | None, helpful: bool | None) -> None:
+        """Store one piece of feedback, behind the reply (see `directory.writer`).
 
-    async def record_unanswered(self, question: str) -> int:
+        The question goes through the text gate first: no control characters, no NUL, at most
+        `QUESTION_MAX_CHARS`; a question that is blank once cleaned is not stored.
+        """
+        text = gate.clip(gate.clean(question, multiline=True), QUESTION_MAX_CHARS)
+        if not text:
+            return
+        self._db.writer.submit(
+            Write(
+                "INSERT INTO policy_feedback (at, question, rule_id, helpful) VALUES (?, ?, ?, ?)",
+                (utcnow(), text, rule_id, None if helpful is None else int(helpful)),
+            )
+        )
+
+    async def record_unanswered(self, question: str) -> None:
         """A question no rule fitted."""
-        return await self.record(question, None, None)
+        await self.record(question, None, None)
 
     async def recent_unanswered(self, limit: int = 20) -> list[FeedbackEntry]:
         return await self._list("rule_id IS NULL", limit)
@@ -89,6 +97,7 @@ class PolicyFeedback:
         return await self._list("helpful = 0", limit)
 
     async def _list(self, where: str, limit: int) -> list[FeedbackEntry]:
+        await self._db.writer.flush(timeout=2)  # an admin's list includes what was just queued
         rows = await self._db.fetchall(
             f"SELECT id, at, question, rule_id, helpful FROM policy_feedback WHERE {where} "  # noqa: S608 - fixed clauses
             "ORDER BY id DESC LIMIT ?",

@@ -13,6 +13,7 @@ from bot.callbacks import CallbackData
 from bot.flow.steps import Refused, Step, admin_step
 from bot.handlers.listings.texts import VALUE_SHOWN, change_line, field_label, short
 from bot.render import clip, h
+from directory import gate
 from directory.listing_fields import restorable
 from directory.listings import who_for
 from directory.organizations import Change, Organization
@@ -64,15 +65,16 @@ async def history(step: Step[None]) -> None:
 async def revert(step: Step[None]) -> None:
     """/revert 12: what undoing change #12 would do, with the button that does it."""
     t = step.t
-    arg = (step.args or [""])[0].lstrip("#")
-    if not arg.isdigit() or len(arg) > 12:
+    try:
+        change_id = gate.parse_id((step.args or [""])[0])  # ASCII or script digits; never ²
+    except gate.InputError:
         raise Refused(
             t._("Send /revert followed by the change number that /history shows, for example: /revert 12")
-        )
+        ) from None
     listings = step.services.listings
-    change = await listings.change(int(arg))
+    change = await listings.change(change_id)
     if change is None:
-        raise Refused(t._("There is no change #%(id)s.", id=arg))
+        raise Refused(t._("There is no change #%(id)s.", id=change_id))
     if not restorable(change.field):
         raise Refused(t._("Change #%(id)s cannot be undone.", id=change.id))
     version = await listings.version(change.org_id)

@@ -15,8 +15,7 @@ from bot.i18n import N_, Translator
 from bot.render import clip, h
 from directory.fields import FieldError
 from directory.listing_fields import FIELDS, FIELDS_BY_KEY, FieldSpec, field_value
-from directory.listings import EDITOR_FIELD, INVITATION_FIELD
-from directory.organizations import WORLDWIDE, Change, Organization
+from directory.organizations import EDITOR_FIELD, INVITATION_FIELD, WORLDWIDE, Change, Organization
 from directory.sectors import SECTORS
 
 SUMMARY_SHOWN = 160  # characters of each summary in the listing view
@@ -220,9 +219,11 @@ def error_text(t: Translator, error: FieldError, errors: dict[str, str] = ERRORS
 
 def change_line(t: Translator, change: Change) -> str:
     """One history row, plain text: "#12 · 3 Mar 2025 · user:100 · Website: old → new"."""
-    head = f"#{change.id} · {t.day(change.at)} · {change.who} · {field_label(t, change.field)}"
+    who = labels.who(t, change.who)
+    head = f"#{change.id} · {t.day(change.at)} · {who} · {field_label(t, change.field)}"
     if change.field == "*":
         return head
-    old = short(change.old or "—", VALUE_SHOWN)
-    new = short(change.new or "—", VALUE_SHOWN)
-    return f"{head}: {old} → {new}"
+    old, new = change.old, change.new
+    if change.field == EDITOR_FIELD:  # the values are people: a forgotten one is not named
+        old, new = (labels.who(t, v) if v else v for v in (old, new))
+    return f"{head}: {short(old or '—', VALUE_SHOWN)} → {short(new or '—', VALUE_SHOWN)}"

@@ -219,7 +219,8 @@ async def versions_pressed(step: Step[RuleVersions]) -> None:
     versions = await step.services.policy.rules.versions(rule.id)
     lines = [f"<b>{h(rule_title(t, rule))}</b>", h(t._("Versions, newest first:")), ""]
     for version in reversed(versions[-VERSIONS_SHOWN:]):
-        line = f"v{version.version} · {t.day(version.at)} · {version.who} · {version_changes(t, version)}"
+        who = labels.who(t, version.who)
+        line = f"v{version.version} · {t.day(version.at)} · {who} · {version_changes(t, version)}"
         lines.append(h(line))
     step.show(clip("\n".join(lines)), InlineKeyboardMarkup([back_row(t, rule)]))
 

@@ -109,7 +109,7 @@ def stamp_line(t: Translator, rule: Rule) -> str:
         verdict=labels.verdict(t, rule.verdict),
         version=rule.version,
         date=t.day(rule.updated_at) if rule.updated_at else "—",
-        who=rule.updated_by,
+        who=labels.who(t, rule.updated_by),
     )
 
 
