@@ -246,9 +246,11 @@ def _unique(orgs: Iterable[Organization]) -> list[Organization]:
     return out
 
 
-def _place_outcome(sectors: Sequence[str], first: Hit | None) -> Outcome:
-    """What a search in a place found, from its first hit (the nearest tier comes first)."""
-    if first is None or first.reason != "place":
+def _place_outcome(sectors: Sequence[str], first: Hit | None, region_asked: bool = False) -> Outcome:
+    """What a search in a place found, from its first hit (the nearest tier comes first; when
+    the place asked for is a region, its own networks are that tier)."""
+    nearest = ("place", "region") if region_asked else ("place",)
+    if first is None or first.reason not in nearest:
         return "around_place"
     if not sectors or set(first.org.sectors) & set(sectors):
         return "in_place"
@@ -303,7 +305,9 @@ class Referrals:
                 "", sectors=wanted, countries=countries, regions=regions, limit=POOL
             )
             pool = [h.org for h in result.hits]
-            outcome = _place_outcome(wanted, result.hits[0] if result.hits else None)
+            outcome = _place_outcome(
+                wanted, result.hits[0] if result.hits else None, region_asked=bool(regions) and not countries
+            )
             if not pool:
                 pool = await self._global_networks(wanted)
         elif unknown:
@@ -342,14 +346,18 @@ class Referrals:
             pool = _unique([*named_orgs, *await self._global_networks(wanted or sorted(result.sectors))])
             return await self._page(pool, "place_unknown", wanted, (), unknown, limit, offset)
         outcome: Outcome = "no_place"
+        region_asked = all(p.kind == "region" for p in found_places)
         if found_places and offset <= 0:  # the first page starts with the nearest tier
-            outcome = _place_outcome(sorted(result.sectors), result.hits[0] if result.hits else None)
+            first = result.hits[0] if result.hits else None
+            outcome = _place_outcome(sorted(result.sectors), first, region_asked)
         elif found_places:
-            place_countries = sorted({c for p in found_places for c in p.countries})
+            place_countries = sorted({c for p in found_places if p.kind != "region" for c in p.countries})
+            place_regions = sorted({p.code for p in found_places if p.kind == "region"})
             probe = await self._directory.search(
-                "", sectors=sorted(result.sectors), countries=place_countries, limit=1
+                "", sectors=sorted(result.sectors), countries=place_countries, regions=place_regions, limit=1
             )
-            outcome = _place_outcome(sorted(result.sectors), probe.hits[0] if probe.hits else None)
+            first = probe.hits[0] if probe.hits else None
+            outcome = _place_outcome(sorted(result.sectors), first, region_asked)
         orgs = tuple(h.org for h in result.hits)
         return Referral(
             organizations=orgs,

@@ -230,11 +230,14 @@ class Directory:
         place_countries = frozenset(c for p in places for c in p.countries)
         if wanted or place_countries:
             regional = self._regional or await self._load_regional()
-            sources = self._sources(wanted, place_countries, regional)
+            # a region asked for ("in Latin America") is answered by the networks that cover it
+            # first: its countries' own organizations are many, and none of them is the region's
+            region_first = bool(places) and all(p.kind == "region" for p in places)
+            sources = self._sources(wanted, place_countries, regional, region_first=region_first)
             counts, version = await self._counts(sources)
             if version != regional.version:  # the directory changed since the networks were read
                 regional = await self._load_regional()
-                sources = self._sources(wanted, place_countries, regional)
+                sources = self._sources(wanted, place_countries, regional, region_first=region_first)
                 counts, _version = await self._counts(sources)
         else:
             sources = await self._text_sources(text)
@@ -254,7 +257,12 @@ class Directory:
 
     # --- cue search -------------------------------------------------------------------------
     def _sources(
-        self, wanted: list[str], countries: frozenset[str], regional: _Regional
+        self,
+        wanted: list[str],
+        countries: frozenset[str],
+        regional: _Regional,
+        *,
+        region_first: bool = False,
     ) -> list[_Source]:
         """Tiers nearest first. Tiers of different scopes never share an organization; the
         one pair of the same scope (requested then related sectors in the place) is kept
@@ -279,6 +287,8 @@ class Directory:
                 _indexed("place", _Branch("org_countries", 0, (("country", cc),))),
                 _listed("region", regional.covering(cc, regions, None)),
             ]
+            if region_first:
+                candidates.reverse()
             return [s for s in candidates if s is not None]
         in_place = _Branch("org_facets", 0, (("sector", exact), ("country", cc)))
         already, already_params = in_place.member("t.org_num")
@@ -293,6 +303,8 @@ class Directory:
             _listed("region", regional.covering(cc, regions, exact + related)),
             _indexed("global", _Branch("org_sectors", 3, (("sector", exact),))),
         ]
+        if region_first:
+            candidates.insert(0, candidates.pop(2))
         return [s for s in candidates if s is not None]
 
     async def _page(
