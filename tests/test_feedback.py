@@ -98,3 +98,32 @@ async def test_every_press_is_answered_under_flood_control(bot, services) -> Non
     assert len(answers) == 12
     assert len({c.params["callback_query_id"] for c in answers}) == 12
     assert len(await votes(services)) == 1
+
+
+async def test_after_a_thumbs_down_what_they_looked_for_is_kept_with_the_vote(bot, services) -> None:
+    reply = await bot.send(QUESTION)
+    mark = await bot.press(reply, vote(reply, 0))
+    asked = await bot.emulator.wait_for(lambda c: c.method == "sendMessage", after=mark)
+    assert asked.text.startswith("What were you looking for?")
+    thanks = await bot.send("a paid placement with a waste pickers' union in Accra")
+    assert thanks.text == "Thank you: we will use it to improve the answers."
+    [entry] = await services.feedback.recent_unhelpful()
+    assert (entry.question, entry.helpful) == (QUESTION, False)
+    assert entry.reason == "a paid placement with a waste pickers' union in Accra"
+    values = [v for row in await services.db.fetchall("SELECT * FROM policy_feedback") for v in tuple(row)]
+    assert USER_ID not in values and str(USER_ID) not in values
+    again = await bot.send(QUESTION)  # the question was answered once: the chat is back to normal
+    assert any(b["callback_data"].startswith("fb:") for b in again.buttons)
+
+
+async def test_the_reason_can_be_skipped_and_a_thumbs_up_asks_nothing(bot, services) -> None:
+    reply = await bot.send(QUESTION)
+    mark = await bot.press(reply, vote(reply, 0))
+    await bot.emulator.wait_for(lambda c: c.method == "sendMessage", after=mark)
+    await bot.send("/cancel")
+    answered = await bot.send(QUESTION)
+    assert any(b["callback_data"].startswith("fb:") for b in answered.buttons), "answered, not kept"
+    assert [e.reason for e in await services.feedback.recent_unhelpful()] == [None]
+    mark = await bot.press(answered, vote(answered, 1))
+    await bot.idle(0.2)
+    assert not [c for c in bot.emulator.calls[mark:] if c.method == "sendMessage"]

@@ -114,7 +114,7 @@ async def test_newer_seed_updates_only_rules_admins_did_not_edit(db: Database) -
 
 async def test_feedback_has_no_user_id(db: Database) -> None:
     columns = {row["name"] for row in await db.fetchall("PRAGMA table_info(policy_feedback)")}
-    assert columns == {"id", "at", "question", "rule_id", "helpful", "vote_key"}
+    assert columns == {"id", "at", "question", "rule_id", "helpful", "vote_key", "reason"}
     assert not any("user" in c for c in columns)
 
 

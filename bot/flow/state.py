@@ -1,6 +1,6 @@
 """What a person is in the middle of: typed, one at a time, kept in the database.
 
-`Pending` is a `ListingEdit`, a `RuleEdit` or a broadcast `Draft`. Each carries a random
+`Pending` is a `ListingEdit`, a `RuleEdit`, a broadcast `Draft` or a `FeedbackReason`. Each carries a random
 `token` and a `version` bumped by every preview: a button carries both, so only the newest
 preview's buttons work. `PendingStore` writes every change through to the `conversations`
 table, so a restart or a deploy in the middle of an edit loses nothing and the buttons drawn
@@ -69,11 +69,21 @@ class Draft:
         return None if self.everyone or self.changed is None else self.changed
 
 
-Pending = ListingEdit | RuleEdit | Draft
-KINDS: dict[str, type[ListingEdit] | type[RuleEdit] | type[Draft]] = {
+@dataclass
+class FeedbackReason:
+    """After a 👎: the person's next message says what they were looking for (optional)."""
+
+    vote_key: str  # the vote it completes (a hash, never the person's id)
+    token: str = dataclasses.field(default_factory=new_token)
+    version: int = 0
+
+
+Pending = ListingEdit | RuleEdit | Draft | FeedbackReason
+KINDS: dict[str, type[ListingEdit] | type[RuleEdit] | type[Draft] | type[FeedbackReason]] = {
     "listing": ListingEdit,
     "rule": RuleEdit,
     "draft": Draft,
+    "reason": FeedbackReason,
 }
 _KIND_OF = {cls: kind for kind, cls in KINDS.items()}
 

@@ -2,7 +2,9 @@
 
 The vote is stored with the question and the rule, under a salted hash of the chat, the
 answer's message and the person (`PolicyFeedback.vote_key`): never a user id, never a second
-row for the same person and answer. The buttons stay, the chosen one marked.
+row for the same person and answer. The buttons stay, the chosen one marked. After a 👎 in a
+private chat, one optional question: "What were you looking for?"; the next message is kept
+with the vote (`/cancel` skips it).
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.callbacks import CallbackData
 from bot.context import BotContext
+from bot.flow.state import FeedbackReason
 from bot.flow.steps import Stale, Step, install, member_step
+from bot.render import h
 from directory import gate
-from directory.policy.feedback import Vote
+from directory.policy.feedback import REASON_MAX_CHARS, Vote
 
 MAX_QUESTION = 1000
 NO_RULE = "none"  # the answer said no rule fitted
@@ -66,6 +70,10 @@ async def vote_pressed(step: Step[Feedback]) -> None:
         step.answer(t._("You already said so: thank you."))
         return
     step.answer(t._("Thank you: this helps us improve the answers."))
+    if not helpful and message.chat.type == "private":
+        # one optional question; the next message answers it (or /cancel skips it)
+        await step.save(FeedbackReason(key))
+        step.reply(h(t._("What were you looking for? Write it in a few words, or /cancel.")))
     if message.reply_markup is not None and message.chat.type == "private":  # a group shares it
         mine = feedback_row(step.context, data.rule, chosen=helpful)
         rows = [
@@ -75,7 +83,19 @@ async def vote_pressed(step: Step[Feedback]) -> None:
         step.show_markup(InlineKeyboardMarkup(rows))
 
 
-ROUTES = [vote_pressed]
+@member_step(text=FeedbackReason, action="feedback:reason")
+async def reason_given(step: Step[None]) -> None:
+    """The answer to "What were you looking for?": kept with the vote, no user id."""
+    t = step.t
+    pending = step.pending(FeedbackReason)
+    reason = gate.clip(gate.clean(step.text, multiline=True), REASON_MAX_CHARS)
+    await step.drop()
+    if reason:
+        await step.services.feedback.add_reason(pending.vote_key, reason)
+    step.reply(h(t._("Thank you: we will use it to improve the answers.")))
+
+
+ROUTES = [vote_pressed, reason_given]
 
 
 def register(app: Any) -> None:

@@ -18,6 +18,7 @@ from directory.db import Database, utcnow
 from directory.writer import Write
 
 QUESTION_MAX_CHARS = 1000
+REASON_MAX_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class FeedbackEntry:
     question: str
     rule_id: str | None  # None: no rule fitted the question
     helpful: bool | None  # None: no verdict given
+    reason: str | None = None  # after a 👎: what the person was looking for, in their words
 
 
 class Vote(Enum):
@@ -70,6 +72,15 @@ class PolicyFeedback:
             )
         return Vote.CHANGED if rows else Vote.NEW
 
+    async def add_reason(self, key: str, reason: str) -> bool:
+        """What the person of vote `key` was looking for (the vote stays; a second reason
+        replaces the first). False when there is no such vote."""
+        async with self._db.atomic() as conn:
+            cur = await conn.execute(
+                "UPDATE policy_feedback SET reason = ? WHERE vote_key = ?", (reason[:REASON_MAX_CHARS], key)
+            )
+            return (cur.rowcount or 0) > 0
+
     async def record(self, question: str, rule_id: str | None, helpful: bool | None) -> None:
         """Store one piece of feedback, behind the reply (see `directory.writer`).
 
@@ -99,12 +110,12 @@ class PolicyFeedback:
     async def _list(self, where: str, limit: int) -> list[FeedbackEntry]:
         await self._db.writer.flush(timeout=2)  # an admin's list includes what was just queued
         rows = await self._db.fetchall(
-            f"SELECT id, at, question, rule_id, helpful FROM policy_feedback WHERE {where} "  # noqa: S608 - fixed clauses
+            f"SELECT id, at, question, rule_id, helpful, reason FROM policy_feedback WHERE {where} "  # noqa: S608 - fixed clauses
             "ORDER BY id DESC LIMIT ?",
             (limit,),
         )
         return [
             FeedbackEntry(r["id"], r["at"], r["question"], r["rule_id"],
-                          None if r["helpful"] is None else bool(r["helpful"]))
+                          None if r["helpful"] is None else bool(r["helpful"]), r["reason"])
             for r in rows
         ]

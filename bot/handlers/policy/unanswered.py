@@ -24,10 +24,10 @@ async def unanswered(step: Step[None]) -> None:
         lines += [f"• {h(t.day(e.at))}: {h(e.question[:200])}" for e in questions]
     if unhelpful:
         lines.append("\n<b>" + h(t._("Answers marked not helpful")) + "</b>")
-        lines += [
-            f"• {h(t.day(e.at))} · {h(labels.topic(t, e.rule_id or ''))}: {h(e.question[:200])}"
-            for e in unhelpful
-        ]
+        for e in unhelpful:
+            lines.append(f"• {h(t.day(e.at))} · {h(labels.topic(t, e.rule_id or ''))}: {h(e.question[:200])}")
+            if e.reason:
+                lines.append("  ↳ " + h(t._("Looking for: %(reason)s", reason=e.reason[:200])))
     step.reply(clip("\n".join(lines)))
 
 
