@@ -24,7 +24,7 @@ from directory.organizations import Organization
 from directory.places import DEFAULT_LOCALES, Gazetteer, Place, gazetteer
 from directory.search import GENERAL, Directory, Hit
 from directory.sectors import find_sectors
-from directory.text import normalize, tokens
+from directory.text import normalize, strip_accents, tokens
 
 RefersTo = Literal["networks", "members", "both"]
 Outcome = Literal["in_place", "others_in_place", "around_place", "place_unknown", "no_place"]
@@ -110,6 +110,16 @@ _LOCATIVES = frozenset({"in", "near", "en", "em", "no", "na", "nos", "nas", "dan
 # "de BH", "do RJ": only short abbreviations count after these ("Red de Mujeres" abounds).
 _WEAK_LOCATIVES = frozenset({"de", "do", "da", "del"})
 _ARTICLES = frozenset({"the", "la", "el", "los", "las", "le", "les", "o", "a", "os", "as"})
+# "en la colonia Pitufolandia", "au quartier Ça-Va-Aller", "no bairro Buraco do Zezé": the name
+# comes after a word for a part of a town.
+_DISTRICT_WORDS = frozenset(
+    {
+        "colonia", "barrio", "barrios", "bairro", "comuna", "favela", "vila", "villa", "quartier",
+        "quartiers", "cite", "commune", "neighbourhood", "neighborhood", "district", "township",
+        "estate", "settlement", "slum", "asentamiento", "sector", "zona", "zone", "localidad",
+        "distrito",
+    }
+)
 # Capitalized words and acronyms that follow "in" or "de" without naming a place.
 _NOT_PLACE_WORDS = (
     "wiego ong ongs ngo ngos un onu ilo oit who oms imf fmi eu ue sdg ods csr rse esg btp hr rh "
@@ -174,6 +184,10 @@ def place_like_names(text: str) -> list[str]:
         j = i + 1
         while j < len(words) - 1 and words[j].casefold() in _ARTICLES and not marked[j][1]:
             j += 1
+        if j < len(words) - 1 and strip_accents(words[j].casefold()) in _DISTRICT_WORDS:
+            j += 1
+            while j < len(words) - 1 and words[j].casefold() in (*_ARTICLES, "de", "do", "da", "del", "du"):
+                j += 1
         run: list[str] = []
         while j < len(words) and len(run) < _MAX_NAME_WORDS and _capitalized(words[j]) and not marked[j][1]:
             run.append(words[j])
@@ -349,7 +363,7 @@ class Referrals:
         region_asked = all(p.kind == "region" for p in found_places)
         if found_places and offset <= 0:  # the first page starts with the nearest tier
             first = result.hits[0] if result.hits else None
-            outcome = _place_outcome(sorted(result.sectors), first, region_asked)
+            outcome = _place_outcome(wanted, first, region_asked)
         elif found_places:
             place_countries = sorted({c for p in found_places if p.kind != "region" for c in p.countries})
             place_regions = sorted({p.code for p in found_places if p.kind == "region"})
@@ -357,7 +371,7 @@ class Referrals:
                 "", sectors=sorted(result.sectors), countries=place_countries, regions=place_regions, limit=1
             )
             first = probe.hits[0] if probe.hits else None
-            outcome = _place_outcome(sorted(result.sectors), first, region_asked)
+            outcome = _place_outcome(wanted, first, region_asked)
         orgs = tuple(h.org for h in result.hits)
         return Referral(
             organizations=orgs,

@@ -233,11 +233,13 @@ class Directory:
             # a region asked for ("in Latin America") is answered by the networks that cover it
             # first: its countries' own organizations are many, and none of them is the region's
             region_first = bool(places) and all(p.kind == "region" for p in places)
-            sources = self._sources(wanted, place_countries, regional, region_first=region_first)
+            # "informal workers in South Africa": every sector's organizations there
+            filtering = [] if place_countries and set(wanted) == {GENERAL} else wanted
+            sources = self._sources(filtering, place_countries, regional, region_first=region_first)
             counts, version = await self._counts(sources)
             if version != regional.version:  # the directory changed since the networks were read
                 regional = await self._load_regional()
-                sources = self._sources(wanted, place_countries, regional, region_first=region_first)
+                sources = self._sources(filtering, place_countries, regional, region_first=region_first)
                 counts, _version = await self._counts(sources)
         else:
             sources = await self._text_sources(text)

@@ -41,7 +41,7 @@ def test_json_records(tmp_path: Path) -> None:
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert records[0]["question"] == "waste pickers in Brazil"
     assert {"question", "lang", "rules", "organizations", "text"} <= set(records[0])
-    assert records[0]["lang"] == "es"
+    assert records[0]["lang"] == "en", "`lang` is the reply's language: the message's own, clearly English"
     assert "mncr" in [o["id"] for o in records[0]["organizations"]]
     assert records[1]["rules"] == [] and records[1]["organizations"] == []
     assert records[1]["text"]
@@ -81,3 +81,15 @@ def test_ask_does_not_record_the_operators_questions(tmp_path: Path) -> None:
         assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0
     finally:
         conn.close()
+
+
+def test_json_lang_is_the_language_of_the_reply(tmp_path: Path, catalogs) -> None:
+    result = ask(
+        ["--json", "--lang", "en", "¿Hay organizaciones de recicladores en Colombia?", "hola"],
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    spanish, unsure = (json.loads(line) for line in result.stdout.splitlines())
+    assert spanish["lang"] == "es"
+    assert catalogs.translator("es").country("CO") in spanish["text"]
+    assert unsure["lang"] == "en", "too short to tell: the interface language"

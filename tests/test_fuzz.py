@@ -51,7 +51,7 @@ COMMANDS = [
     "/start org_",
     "/start claim_",
 ]
-CALLBACK_KINDS = ["lang", "s", "o", "d", "m", "r", "fb", "bc", "ml", "pa", "x", ""]
+CALLBACK_KINDS = ["lang", "s", "o", "d", "m", "w", "r", "fb", "bc", "ml", "pa", "x", ""]
 
 text_strategy = st.one_of(
     st.text(min_size=1, max_size=300),

@@ -73,6 +73,10 @@ async def test_pagination_moves_through_pages(bot) -> None:
         "s:1:0:r",
         "o:kenasvit:abc:0",
         "d:menu:all",
+        "w:999999",
+        "w:",
+        "w:1:2",
+        "w:abc",
     ],
 )
 async def test_forged_search_callbacks_are_refused(bot, data: str) -> None:
@@ -81,6 +85,25 @@ async def test_forged_search_callbacks_are_refused(bot, data: str) -> None:
     answer = next(c for c in bot.emulator.calls[mark:] if c.method == "answerCallbackQuery")
     assert answer.params.get("show_alert") is True
     assert not [c for c in bot.emulator.calls[mark:] if c.method in {"editMessageText", "sendMessage"}]
+
+
+async def test_a_short_list_for_one_sector_offers_every_sector_of_that_place(bot, catalogs) -> None:
+    t = catalogs.translator("fr")
+    reply = await bot.send("/search street vendors South Africa", lang="fr")
+    wanted = "🔎 " + t._("Other sectors in %(place)s", place=t.country("ZA"))
+    widen = buttons(reply)[wanted]
+    assert widen.startswith("w:")
+    first = {b["callback_data"].split(":")[1] for b in reply.buttons if b["callback_data"].startswith("o:")}
+    mark = await bot.press(reply, widen, lang="fr")
+    wide = await bot.emulator.wait_for(lambda c: c.method == "sendMessage", after=mark)
+    ids = {b["callback_data"].split(":")[1] for b in wide.buttons if b["callback_data"].startswith("o:")}
+    assert ids - first, "organizations of other sectors in South Africa"
+    assert not any(b["callback_data"].startswith("w:") for b in wide.buttons), "nothing left to widen"
+
+
+async def test_no_widening_where_the_search_named_no_sector(bot) -> None:
+    reply = await bot.send("/search Kenya")
+    assert not any(b["callback_data"].startswith("w:") for b in reply.buttons)
 
 
 async def test_callback_data_fits_in_64_bytes(bot) -> None:

@@ -42,7 +42,7 @@ async def answer_questions(
                 text = "\n\n".join(to_terminal(c.text, color=False) for c in replies)
                 record: dict[str, Any] = {
                     "question": question,
-                    "lang": lang,
+                    "lang": answer.reply_language(catalogs.codes, lang),
                     "rules": [m.rule.id for m in answer.rules],
                     "organizations": [{"id": o.id, "name": o.name} for o in answer.organizations],
                     "text": text,

@@ -115,13 +115,11 @@ async def typing(message: Message) -> AsyncIterator[None]:
 def reply_language(context: BotContext, answer: Answer) -> str | None:
     """Answer in the language the message is written in, when it is clearly one we read and
     not the user's: switch this update's translator and return that language (else None)."""
-    found = answer.cues.language
-    if found.verdict != "ours" or found.language is None:
+    language = answer.reply_language(context.services.catalogs.codes, context.t.locale)
+    if language == context.t.locale:
         return None
-    if found.language not in context.services.catalogs.codes or found.language == context.t.locale:
-        return None
-    context.use_locale(found.language)
-    return found.language
+    context.use_locale(language)
+    return language
 
 
 def keep_language_row(context: BotContext, code: str) -> list[InlineKeyboardButton]:
@@ -143,7 +141,7 @@ async def reply_to_question(message: Message, context: BotContext, question: str
     subjects = services.subjects
     async with typing(message):
         answer = await services.policy.answer(question[:MAX_QUESTION], subjects.get(message.chat_id))
-        if answer.cues.language.verdict == "other":
+        if answer.cues.language.verdict == "other" and answer.followup is None:
             await send_other_language(message, context)
             return
         if answer.subject is not None:
@@ -194,6 +192,7 @@ async def send_answer(
                 + "</b>\n"
                 + rule_text(context, second)
             )
+        keyboard = _with_row(keyboard, feedback_row(context, "directory"))
         keyboard = _with_row(keyboard, keep_language_row(context, switched) if switched else None)
         await message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True, do_quote=True)
         return

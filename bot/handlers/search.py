@@ -169,10 +169,61 @@ async def results_message(
         nav.append(InlineKeyboardButton(t._("Next") + " ▶", callback_data=view.at(view.page + 1).data))
     if nav:
         rows.append(nav)
+    if view.page + 1 == pages:
+        rows += _widen_rows(context, saved, referral)
     back = _back_from(view, saved)
     if back is not None:
         rows.append([back_button(t, back)])
     return clip("\n".join(lines)), InlineKeyboardMarkup(rows)
+
+
+def _widen_rows(
+    context: BotContext, saved: SavedSearch, referral: Referral
+) -> list[list[InlineKeyboardButton]]:
+    """At the end of a search for a sector in one place: every sector there, one press away,
+    so a short list never ends the conversation."""
+    place = _one_place(referral)
+    if not referral.sectors or place is None or referral.outcome != "in_place":
+        return []
+    name = context.t.country(place)
+    label = context.t._("Other sectors in %(place)s", place=name)
+    return [[InlineKeyboardButton("🔎 " + label, callback_data=callbacks.pack("w", saved.id))]]
+
+
+def _one_place(referral: Referral) -> str | None:
+    """The one country or region a referral is about (its cities folded into their country)."""
+    countries, regions = referral.countries, referral.regions
+    if len(countries) + len(regions) != 1:
+        return None
+    return (countries or regions)[0]
+
+
+async def widen_pressed(update: Update, context: BotContext) -> None:
+    """ "Other sectors in <place>": the same place, every sector, as a new message."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        parts = callbacks.parse(query.data, kind="w", arity=1).parts
+    except callbacks.CallbackDataError:
+        parts = ()
+    found = await pressed_view(query, context, (*parts, "0") if parts else ())
+    if found is None:
+        return
+    saved, _ = found
+    referral = await view_referral(context, saved, View(saved.id, 0))
+    await query.answer()
+    place = _one_place(referral)
+    if place is None:  # nothing to widen (a forged or stale button): the search as it was
+        text, keyboard = await results_message(context, saved, 0)
+    else:
+        wide = await context.services.saved_searches.save(
+            "",
+            countries=frozenset({place}) if place in referral.countries else frozenset(),
+            regions=frozenset({place}) if place in referral.regions else frozenset(),
+        )
+        text, keyboard = await results_message(context, wide, 0)
+    if isinstance(query.message, Message):
+        await query.message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True)
 
 
 def back_button(t: Translator, data: str) -> InlineKeyboardButton:
@@ -483,6 +534,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("directory", directory_command))
     app.add_handler(CallbackQueryHandler(page_pressed, pattern=r"^s:"))
     app.add_handler(CallbackQueryHandler(more_pressed, pattern=r"^m:"))
+    app.add_handler(CallbackQueryHandler(widen_pressed, pattern=r"^w:"))
     app.add_handler(CallbackQueryHandler(details_pressed, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(browse_pressed, pattern=r"^d(:|$)"))
     app.add_handler(InlineQueryHandler(inline_search))

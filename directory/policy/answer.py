@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 
 from directory.db import Database
@@ -81,14 +81,26 @@ class Answer:
 
     @property
     def subject(self) -> Subject | None:
-        """What this answer was about, for a follow-up to change (None without a rule)."""
-        if not self.rules:
-            return None
-        return Subject(self.rules[0].rule.id, self.cues.sectors, self.cues.places)
+        """What this answer was about, for a follow-up to change: its rule, sectors and places;
+        a message no rule fitted that named a sector is a search for it ("directory")."""
+        if self.rules:
+            return Subject(self.rules[0].rule.id, self.cues.sectors, self.cues.places)
+        named = [s for s in self.cues.sectors if s != GENERAL]
+        if named and not self.smalltalk:
+            return Subject("directory", self.cues.sectors, self.cues.places)
+        return None
 
     @property
     def best(self) -> RuleMatch | None:
         return self.rules[0] if self.rules else None
+
+    def reply_language(self, readable: Collection[str], interface: str) -> str:
+        """The language to answer in: the message's own when it is clearly one we have a
+        catalog for, else the asker's interface language. The chat and `ask --json` agree."""
+        found = self.cues.language
+        if found.verdict == "ours" and found.language is not None and found.language in readable:
+            return found.language
+        return interface
 
 
 TRAINING_DATE = dt.date(2026, 11, 30)

@@ -62,7 +62,7 @@ def follow_up(
     if previous is None or not words:
         return None
     limit = MAX_WORDS_WITH_OPENER if opens_like_a_follow_up(words) else MAX_WORDS
-    if len(words) > limit:
+    if sum(len(w) > 1 for w in words) > limit:  # "c'est à Abidjan": c, a and d are not words
         return None
     named = tuple(s for s in sectors if s != GENERAL)
     if not named and not places:

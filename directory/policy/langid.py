@@ -29,6 +29,9 @@ NGRAM_SIZES = (1, 2, 3, 4)
 MIN_LETTERS = 12
 """Fewer letters than this: too short to tell a language (the caller's language is kept)."""
 MIN_WORDS = 3
+MIN_WORDS_OTHER = 5
+"""A Latin-script message is said to be in another language only with this many words: "e em
+Bangladesh?" has too few to be sure it is not Portuguese."""
 CONFIDENT = 0.85
 """A language is "clearly" the message's when the model gives it at least this."""
 
@@ -130,5 +133,7 @@ def _identify(ident: LanguageIdentifier, text: str) -> Identified:
     if probs[best] < CONFIDENT:
         return Identified("unsure", None, probs[best])
     if best == OTHER:
+        if len(words) < MIN_WORDS_OTHER:
+            return UNSURE
         return Identified("other", None, probs[best])
     return Identified("ours", best, probs[best])

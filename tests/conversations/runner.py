@@ -22,7 +22,9 @@ from directory.organizations import Organization
 CONVERSATIONS = Path(__file__).resolve().parent / "conversations.jsonl"
 LANGS = ("en", "es", "fr", "pt")
 BUTTONS: dict[str, Callable[[str], bool]] = {
-    "more": lambda d: d.startswith("m:"),
+    # "More organizations" under an answer; under a directory answer, its "Next" page, or at the
+    # end of a short list "Other sectors in <place>"
+    "more": lambda d: d.startswith(("m:", "w:")) or (d.startswith("s:") and d.split(":")[2:3] == ["1"]),
     "helpful": lambda d: d.startswith("fb:") and d.endswith(":1"),
     "not_helpful": lambda d: d.startswith("fb:") and d.endswith(":0"),
     "also": lambda d: d.startswith("r:"),
@@ -55,7 +57,9 @@ PLACE_UNKNOWN = (
 
 
 def load() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in CONVERSATIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in CONVERSATIONS.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def _pattern(template: str) -> re.Pattern[str]:
@@ -100,6 +104,7 @@ class Player:
         outcome = Outcome(conversation["id"])
         lang = conversation.get("telegram_lang") or conversation["lang"]
         last: Any = None
+        history: list[Any] = []  # the bot's messages so far, oldest first
         emulator = self.bot.emulator
         for n, turn in enumerate(conversation["turns"], 1):
             expect = turn.get("expect", {})
@@ -110,11 +115,22 @@ class Player:
                 reply_text = last.text or ""
             elif "press" in turn:
                 wanted = BUTTONS[turn["press"]]
-                data = next((b["callback_data"] for b in (last.buttons if last else []) if wanted(b["callback_data"])), None)
-                if data is None:
-                    outcome.misses.append(f"turn {n}: no {turn['press']!r} button to press")
+                # the newest message that has the button: a person scrolls up to press it
+                found = next(
+                    (
+                        (message, b["callback_data"])
+                        for message in [last, *reversed(history)]
+                        if message is not None
+                        for b in message.buttons
+                        if wanted(b["callback_data"])
+                    ),
+                    None,
+                )
+                if found is None:
+                    shown = [b["callback_data"] for b in (last.buttons if last else [])]
+                    outcome.misses.append(f"turn {n}: no {turn['press']!r} button to press among {shown}")
                     continue
-                await self.bot.press(last, data, user=user, lang=lang)
+                await self.bot.press(found[0], found[1], user=user, lang=lang)
                 await self.bot.idle(0.3)
                 sent = [c for c in emulator.calls[mark:] if c.method in ("sendMessage", "editMessageText")]
                 if sent:
@@ -132,6 +148,9 @@ class Player:
                 )
                 reply_text = last.text or ""
             outcome.misses += [f"turn {n}: {m}" for m in self.check(expect, reply_text, lang)]
+            history.extend(
+                c for c in emulator.calls[mark:] if c.method == "sendMessage" and c.chat_id == user
+            )
         return outcome
 
     def check(self, expect: dict[str, Any], text: str, user_lang: str) -> list[str]:
