@@ -5,8 +5,9 @@
 For each held-out set in `--folds`: train on every training file but that set (the shipped
 model's recipe, `directory.policy.train`), then answer the set with the full engine (parts,
 second asks, cues) and print the same figures as `policy_accuracy.py`. The sets rotate, so each
-is measured by a model that never saw it. The final held-out sets (`bench/heldout/F*`) are not
-training files at all; `policy_accuracy.py` measures them with the shipped model.
+is measured by a model that never saw it (`--folds H1,...,F3` rotates the F sets too). The
+newest held-out sets (`bench/heldout/G*`) are not training files at all; `policy_accuracy.py`
+measures them with the shipped model.
 """
 
 from __future__ import annotations

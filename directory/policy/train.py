@@ -30,8 +30,14 @@ from directory.policy.model import MODEL_FILE, HashedLinear, PolicyModel, bucket
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_PATH = ROOT / "directory" / "data" / MODEL_FILE
-TRAINING_GLOBS = ("training/messages/*.jsonl", "bench/questions_*.jsonl", "bench/heldout/H*.jsonl")
-"""Every labelled message the model learns from. The final held-out sets (`bench/heldout/F*`)
+TRAINING_GLOBS = (
+    "training/messages/*.jsonl",
+    "bench/questions_*.jsonl",
+    "bench/heldout/H*.jsonl",
+    "bench/heldout/F*.jsonl",
+)
+"""Every labelled message the model learns from. Each held-out set joins it only after its
+first measure was recorded (`bench/heldout/first_measures/`); the newest sets (`bench/heldout/G*`)
 are never in it: they measure what the model has not seen."""
 LANGUAGE_GLOBS = ("training/languages/*.jsonl",)
 """Messages in languages the bot does not read (label "other"), for the language identifier."""
