@@ -72,3 +72,25 @@ def test_the_sql_check_would_see_a_query(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text('"""Select a language."""\nq = "SELECT count(*) FROM users"\nw = "Select one"\n', encoding="utf-8")
     assert sql_strings(sample) == ["SELECT count(*) FROM users"]
+
+
+def test_database_and_directory_commands_start_without_telegram(tmp_path: Path) -> None:
+    """`main.py db …` and `main.py directory …` load no Telegram code: they start fast, and run
+    where the bot's dependencies are not the point."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, main\n"
+        "status = main.main(sys.argv[1:])\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'telegram')\n"
+        "print('TELEGRAM', len(loaded))\n"
+        "sys.exit(status)\n"
+    )
+    env = {"WIEGO_DB": str(tmp_path / "bot.sqlite3"), "PATH": "/usr/bin:/bin"}
+    for argv in (["db", "migrate"], ["db", "check"], ["directory", "export", "--format", "csv"]):
+        result = subprocess.run(
+            [sys.executable, "-c", probe, *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, (argv, result.stderr)
+        assert "TELEGRAM 0" in result.stdout, argv

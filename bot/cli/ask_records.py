@@ -26,9 +26,9 @@ async def answer_questions(
 ) -> AsyncIterator[tuple[dict[str, Any], str]]:
     """Yield `(record, text)` per question; the record is what `--json` prints."""
     services = await open_services(config, catalogs)
-    emulator = BotAPIEmulator()
-    app = build_application(services, token=FAKE_TOKEN, request=InProcessRequest(emulator))
-    try:
+    try:  # the database is closed whatever fails after it opened (its threads would hold the exit)
+        emulator = BotAPIEmulator()
+        app = build_application(services, token=FAKE_TOKEN, request=InProcessRequest(emulator))
         async with app:
             for question in questions:
                 answer = await services.policy.answer(question)

@@ -150,15 +150,15 @@ async def run_chat(
     config: Config, catalogs: Catalogs, *, lang: str | None, user_id: int, log_note: str = ""
 ) -> int:
     services = await open_services(config, catalogs)
-    emulator = BotAPIEmulator()
-    app = build_application(services, token=FAKE_TOKEN, request=InProcessRequest(emulator))
-    app.bot_data.offline_database = str(config.db_path)  # broadcasts wait there for `main.py run`
-    language_code = lang or config.default_locale
-    if lang is not None:
-        await services.users.set_locale(user_id, lang)
-    interactive = sys.stdin.isatty()
-    view = TerminalView(emulator, user_id, color=sys.stdout.isatty())
-    try:
+    try:  # the database is closed whatever fails after it opened (its threads would hold the exit)
+        emulator = BotAPIEmulator()
+        app = build_application(services, token=FAKE_TOKEN, request=InProcessRequest(emulator))
+        app.bot_data.offline_database = str(config.db_path)  # broadcasts wait there for `main.py run`
+        language_code = lang or config.default_locale
+        if lang is not None:
+            await services.users.set_locale(user_id, lang)
+        interactive = sys.stdin.isatty()
+        view = TerminalView(emulator, user_id, color=sys.stdout.isatty())
         async with app:
             reader = LineReader()
             if interactive:

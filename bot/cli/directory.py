@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Literal, cast
 
 from bot.config import Config
-from bot.context import Services
 from bot.i18n import Catalogs
-from bot.services import open_services
 from directory import gate
 from directory.db import Database
+from directory.listings import Listings
 
 NAME = "directory"
 WHO_LIMIT = 60
@@ -51,12 +50,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> int:
+    """The database and the listings only: no Telegram, no policy engine, a fast start."""
     from directory.importexport import export, import_file
+    from directory.seed import load_seed
 
-    services = await open_services(config, catalogs)
+    db = await Database.open(config.db_path)
     try:
+        await load_seed(db)
         if args.directory_command == "export":
-            text = await export(services.db, cast(Literal["csv", "json", "hsds"], args.format))
+            text = await export(db, cast(Literal["csv", "json", "hsds"], args.format))
             if args.output:
                 args.output.write_text(text, encoding="utf-8")
             else:
@@ -68,13 +70,13 @@ async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> i
             print(f"error: --who: expected a short name (at most {WHO_LIMIT} characters)", file=sys.stderr)
             return 2
         if args.directory_command == "editors":
-            return await editors(services, args)
+            return await editors(Listings(db), args)
         if not args.file.is_file():
             print(f"error: {args.file}: no such file", file=sys.stderr)
             return 2
         if args.update or args.dry_run:
-            return await _update(services.db, args)
-        report = await import_file(services.db, args.file, who=args.who)
+            return await _update(db, args)
+        report = await import_file(db, args.file, who=args.who)
         if not report.ok:
             for line, reason in report.errors:
                 print(f"{args.file}:{line}: {reason}", file=sys.stderr)
@@ -83,13 +85,12 @@ async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> i
         print(f"imported {args.file}: {report.added} added, {report.updated} updated")
         return 0
     finally:
-        await services.close()
+        await db.close()
 
 
-async def editors(services: Services, args: argparse.Namespace) -> int:
+async def editors(listings: Listings, args: argparse.Namespace) -> int:
     """List a listing's editors and open invitations; with --remove / --revoke, change them
     (each change recorded in the listing's history)."""
-    listings = services.listings
     org = await listings.organizations.get(args.org)
     if org is None:
         print(f"error: no organization has the id {args.org!r}", file=sys.stderr)
