@@ -44,7 +44,7 @@ class Config:
     flood_cooldown: int = 60
     backup_dir: Path | None = None
     backup_keep: int = 7
-    broadcast_rate: float = 25.0
+    broadcast_rate: float = 30.0
     broadcast_lease: float = 30.0
 
     @property
@@ -153,7 +153,7 @@ def load_config(env: Mapping[str, str], available_locales: frozenset[str]) -> Co
     flood = _count("FLOOD_RATE", get("FLOOD_RATE") or "20", minimum=1)
     cooldown = _count("FLOOD_COOLDOWN", get("FLOOD_COOLDOWN") or "60", minimum=1)
     backup_keep = _count("BACKUP_KEEP", get("BACKUP_KEEP") or "7", minimum=0)
-    broadcast_rate = _rate("BROADCAST_RATE", get("BROADCAST_RATE") or "25", maximum=MAX_BROADCAST_RATE)
+    broadcast_rate = _rate("BROADCAST_RATE", get("BROADCAST_RATE") or "30", maximum=MAX_BROADCAST_RATE)
     broadcast_lease = _lease("BROADCAST_LEASE", get("BROADCAST_LEASE") or "30")
     backup_dir = Path(get("BACKUP_DIR") or db_path.parent / "backups")
     if backup_dir.exists() and not backup_dir.is_dir():

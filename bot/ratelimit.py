@@ -13,7 +13,7 @@ There are two lanes:
   the broadcast caused. If Telegram answers an interactive request with 429 itself, only that
   request waits `retry_after` and is tried again (`interactive_retries` times).
 * broadcast (`rate_limit_args=BROADCAST`): the worker asks `broadcast_slot(chat)` before each
-  message. A slot is granted only at `rate` (BROADCAST_RATE, default 25/s: headroom under 30),
+  message. A slot is granted only at `rate` (BROADCAST_RATE, default 30/s: Telegram's limit),
   only while the window has room beyond `answer_reserve` places (default 1) kept for answers,
   so that an answer finds a free place at once instead of waiting for a broadcast message to
   age out; at most one message a second per chat; and never during a broadcast pause. So the
@@ -61,7 +61,7 @@ _COUNTED_PREFIXES = (
 class DeliverySettings:
     """How fast and how stubbornly broadcasts are delivered; tests and benches shrink them."""
 
-    rate: float = 25.0  # BROADCAST_RATE: broadcast messages a second
+    rate: float = 30.0  # BROADCAST_RATE: at most this many broadcast messages a second
     global_rate: float = 30.0  # Telegram's limit across all chats
     window: float = 1.02  # seconds of the shared sliding window (a little over Telegram's 1 s)
     per_chat_interval: float = 1.0  # at most one message a second in one chat

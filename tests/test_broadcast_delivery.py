@@ -326,7 +326,7 @@ async def test_answers_go_at_once_and_fill_the_window_the_broadcast_waits_for() 
 @pytest.mark.parametrize(
     ("value", "rate"),
     [
-        ("", 25.0),
+        ("", 30.0),
         ("10", 10.0),
         ("29.5", 29.5),
         ("abc", None),
