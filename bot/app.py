@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 WiegoApp = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 
+CONNECTION_POOL = 64
+
+
 def build_application(
     services: Services,
     *,
@@ -43,6 +46,10 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request).updater(None)
+    else:
+        # enough connections for the updates in flight, their "typing…" and the broadcast's 8;
+        # PTB's 256 makes httpcore scan every idle connection for each queued request
+        builder = builder.connection_pool_size(CONNECTION_POOL)
     app: WiegoApp = builder.build()
     app.bot_data.attach(services)
     register_handlers(app)

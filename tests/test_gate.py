@@ -146,3 +146,10 @@ def test_parsers_refuse_with_a_code(name: str, raw: str, code: str) -> None:
     with pytest.raises(gate.InputError) as caught:
         PARSERS[name](raw)
     assert caught.value.code == code
+
+
+@given(st.one_of(_nasty, st.text(max_size=200)))
+@settings(max_examples=400)
+def test_the_fast_path_for_plain_text_cleans_as_the_full_loop_does(raw: str) -> None:
+    if gate._plain(raw):
+        assert gate._remove_invisible(raw, True) == unicodedata.normalize("NFC", raw)

@@ -181,7 +181,7 @@ class PolicyEngine:
     def cues(self, text: str, concepts: frozenset[str] = frozenset()) -> Cues:
         return self._cues(text, words_of(prepare(text)), concepts)
 
-    def _cues(self, text: str, w: Words, concepts: frozenset[str]) -> Cues:
+    def _cues(self, text: str, w: Words, concepts: frozenset[str], *, whole: bool = True) -> Cues:
         hinted = self._vocab.sectors(concepts) if self._vocab is not None else []
         named = [sector for _s, _e, sector in find_sector_spans_in(w.words)]
         return Cues(
@@ -189,16 +189,18 @@ class PolicyEngine:
             places=self._gaz.find_in(w.words, w.capital, w.upper),
             deadline_days=deadline_days_in(w.words, self._today()),
             askers=askers(concepts),
-            language=self._language(text),
+            language=self._language(text) if whole else UNSURE,  # a part's language is the message's
         )
 
-    def read(self, text: str, *, weighting: bool = True) -> Reading:
-        """Everything the classifier needs from `text` (no I/O); training reads the same way."""
+    def read(self, text: str, *, part: bool = False) -> Reading:
+        """Everything the classifier needs from `text` (no I/O); training reads the same way.
+        A `part` of a message (one of its asks) has its sentences weighed alike and no language
+        of its own."""
         if self._vocab is None:
             raise RuntimeError("PolicyEngine.load() must run before answering")
         w = words_of(prepare(text))
         concepts = self._vocab.concepts_in(w.words, self._is_name)
-        cues = self._cues(text, w, concepts)
+        cues = self._cues(text, w, concepts, whole=not part)
         features = set(self._vocab.gate(concepts))
         if any(s != GENERAL for s in cues.sectors):
             features.add("@sector")
@@ -217,7 +219,7 @@ class PolicyEngine:
             features.add("@joint_work_outside_field")  # new_subject_area is this, by definition
         features |= self._vocab.situations_in(frozenset(features))
         parts = sentences(text, ALL_ASK_WORDS)
-        weights = sentence_weights(parts) if weighting else [1.0] * len(parts)
+        weights = [1.0] * len(parts) if part else sentence_weights(parts)
         return Reading(text, tuple(parts), tuple(weights), frozenset(features), concepts, cues)
 
     def scores(self, reading: Reading) -> Scores:
@@ -239,10 +241,9 @@ class PolicyEngine:
         if len(pieces) > 1 and needs_parts(whole):
             last = len(pieces) - 1
             for i, piece in enumerate(pieces):
-                part = self.read(piece, weighting=False)
-                asks = i == last or any(s.asks for s in part.parts)
-                if asks:
-                    readings.append(PartReading(i, asks, self.scores(part)))
+                if i != last and not any(s.asks for s in sentences(piece, ALL_ASK_WORDS)):
+                    continue  # a part that asks nothing (the story) is not read further
+                readings.append(PartReading(i, True, self.scores(self.read(piece, part=True))))
         return decide(whole, readings, reading.concepts), reading, whole
 
     def match(self, text: str) -> tuple[list[RuleMatch], Cues]:
