@@ -29,8 +29,9 @@ def wrote_to_bot(update: Update) -> bool:
     return text.startswith("/") and any(e.type == "bot_command" and e.offset == 0 for e in message.entities)
 
 
-def forgotten_text(t: Translator, gone: Forgotten) -> str:
-    """Exactly what /forget removed, and what it kept without the person's name on it."""
+def forgotten_text(t: Translator, gone: Forgotten, *, subject: bool = False) -> str:
+    """Exactly what /forget removed, and what it kept without the person's name on it
+    (`subject`: the last question's subject, held in memory for follow-ups, was dropped)."""
     lines: list[str] = []
     if gone.had_row:
         lines.append("• " + t._("the days you used the bot"))
@@ -45,6 +46,8 @@ def forgotten_text(t: Translator, gone: Forgotten) -> str:
             "%(n)s update not yet sent to you", "%(n)s updates not yet sent to you", gone.pending_updates
         )
         lines.append("• " + pending)
+    if subject:
+        lines.append("• " + t._("the subject of your last question, kept for follow-ups"))
     if lines:
         out = [t._("Done. Deleted:"), *lines]
     else:

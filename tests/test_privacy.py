@@ -103,3 +103,18 @@ async def test_forget_with_nothing_stored_says_so(services, catalogs) -> None:
     assert gone == Forgotten(False, False, False, (), 0, 0)
     t = catalogs.translator("es")
     assert forgotten_text(t, gone).startswith(t._("The bot stored nothing about you, so nothing was deleted."))
+
+
+async def test_forget_drops_the_subject_a_follow_up_would_continue(bot, services, catalogs) -> None:
+    question = "Are there organizations of domestic workers in Ghana?"
+    await bot.send(question)
+    followed = await bot.send("and in Kenya?")  # a follow-up: domestic workers, in Kenya
+    assert "KUDHEIHA" in followed.text and "KENASVIT" not in followed.text
+    assert services.subjects.get(USER_ID) is not None
+    ask = await bot.send("/forget")
+    mark = await bot.press(ask, "fgt:yes")
+    done = await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    assert catalogs.translator("en")._("the subject of your last question, kept for follow-ups") in done.text
+    assert services.subjects.get(USER_ID) is None
+    after = await bot.send("and in Kenya?")  # nothing to follow: Kenya, every sector
+    assert "KENASVIT" in after.text

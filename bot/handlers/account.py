@@ -66,8 +66,9 @@ async def forget_chosen(step: Step[ForgetChoice]) -> None:
         step.show(h(t._("Nothing was deleted.")))
         return
     gone = await step.services.users.forget(step.user_id)  # the conversation in progress goes with it
+    subject = step.services.subjects.forget(step.chat_id)  # "and in Ghana?" has nothing to follow
     step.log_done("everything stored deleted")
-    step.show(h(forgotten_text(t, gone)))
+    step.show(h(forgotten_text(t, gone, subject=subject)))
 
 
 ROUTES = [subscribe, unsubscribe, forget, forget_chosen]
