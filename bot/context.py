@@ -16,6 +16,7 @@ from bot.flood import FloodControl
 from bot.flow.state import PendingStore
 from bot.i18n import Catalogs, Translator
 from bot.ratelimit import DeliverySettings
+from directory.chat_memory import ChatMemory
 from directory.claims import Claims
 from directory.conversations import Conversations
 from directory.db import Database
@@ -55,6 +56,8 @@ class Services:
     directory: Directory = field(init=False)
     policy: PolicyEngine = field(init=False)
     subjects: Subjects = field(default_factory=Subjects)  # each chat's last subject, for follow-ups
+    # each chat's language, from its last message clearly in one we read (short ones keep it)
+    chat_languages: ChatMemory[str] = field(default_factory=ChatMemory)
     referrals: Referrals = field(init=False)
     nearby: NearbyOrganizations = field(init=False)
     feedback: PolicyFeedback = field(init=False)

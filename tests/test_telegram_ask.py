@@ -82,6 +82,23 @@ async def test_a_short_message_keeps_the_users_language(bot, services) -> None:
     assert not any(b["callback_data"].startswith("kl:") for b in reply.buttons)
 
 
+async def test_a_short_follow_up_stays_in_the_language_the_chat_is_in(bot, services, catalogs) -> None:
+    es = catalogs.translator("es")
+    first = await bot.send("Buscamos organizaciones de recicladoras en Colombia", lang="en")
+    assert es.country("CO") in first.text
+    follow = await bot.send("y en Ecuador?", lang="en")  # too short to tell: the chat's Spanish
+    understood = {lang: catalogs.translator(lang)._("Understood: %(filters)s", filters="|").split("|")[0] for lang in ("en", "es")}
+    assert understood["es"] in follow.text and understood["en"] not in follow.text
+    assert "RENAREC" in follow.text
+    other = await bot.send("pasantías?", lang="en", user=USER_ID + 1)  # another chat: its own language
+    rule = await services.policy.rules.get("internship")
+    assert rule is not None and rule.text("en").verdict_line in other.text
+    english = await bot.send("Do you have internships for students this summer?", lang="en")
+    assert rule.text("en").verdict_line in english.text  # a clear message moves the chat's language
+    short = await bot.send("pasantías?", lang="en")
+    assert rule.text("en").verdict_line in short.text
+
+
 @pytest.mark.parametrize(
     "question",
     ["Habari, tunahitaji pesa kwa ajili ya mradi wa wauzaji wa mitaani", "मुझे अपने व्यापार के लिए पैसे चाहिए"],

@@ -67,6 +67,7 @@ async def forget_chosen(step: Step[ForgetChoice]) -> None:
         return
     gone = await step.services.users.forget(step.user_id)  # the conversation in progress goes with it
     subject = step.services.subjects.forget(step.chat_id)  # "and in Ghana?" has nothing to follow
+    step.services.chat_languages.forget(step.chat_id)
     step.log_done("everything stored deleted")
     step.show(h(forgotten_text(t, gone, subject=subject)))
 

@@ -112,10 +112,15 @@ async def typing(message: Message) -> AsyncIterator[None]:
             await task
 
 
-def reply_language(context: BotContext, answer: Answer) -> str | None:
-    """Answer in the language the message is written in, when it is clearly one we read and
-    not the user's: switch this update's translator and return that language (else None)."""
-    language = answer.reply_language(context.services.catalogs.codes, context.t.locale)
+def reply_language(context: BotContext, answer: Answer, chat_id: int) -> str | None:
+    """Answer in the language the message is written in, when it is clearly one we read, and a
+    message too short to tell ("¿y en Ecuador?", "gracias") in the language the chat was in:
+    switch this update's translator and return that language when it is not the user's."""
+    services = context.services
+    chat_language = services.chat_languages.get(chat_id) or context.t.locale
+    language = answer.reply_language(services.catalogs.codes, chat_language)
+    if answer.cues.language.verdict == "ours":
+        services.chat_languages.remember(chat_id, language)
     if language == context.t.locale:
         return None
     context.use_locale(language)
@@ -146,7 +151,7 @@ async def reply_to_question(message: Message, context: BotContext, question: str
             return
         if answer.subject is not None:
             subjects.remember(message.chat_id, answer.subject)
-        switched = reply_language(context, answer)
+        switched = reply_language(context, answer, message.chat_id)
         await send_answer(message, context, question, answer, switched)
 
 

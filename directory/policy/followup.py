@@ -9,11 +9,10 @@ starts a new subject.
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from directory.chat_memory import ChatMemory
 from directory.languages import union
 from directory.places import Place
 
@@ -23,9 +22,6 @@ MAX_WORDS_WITH_OPENER = 9
 """...a little longer when it opens like one: "and what about the waste pickers in Accra?"."""
 OWN_QUESTION = 0.8
 """A message read as another rule with this confidence is a question of its own."""
-KEEP_FOR = 30 * 60.0
-"""Seconds a subject is remembered."""
-MAX_CHATS = 10_000
 GENERAL = "informal_workers_general"
 
 _OPENERS: tuple[tuple[str, ...], ...] = tuple(
@@ -77,38 +73,5 @@ def follow_up(
     )
 
 
-class Subjects:
-    """The last subject of each chat, for `KEEP_FOR` seconds, for at most `MAX_CHATS` chats."""
-
-    def __init__(
-        self,
-        keep_for: float = KEEP_FOR,
-        max_chats: int = MAX_CHATS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._keep_for = keep_for
-        self._max = max_chats
-        self._clock = clock
-        self._last: OrderedDict[int, tuple[float, Subject]] = OrderedDict()
-
-    def get(self, chat_id: int) -> Subject | None:
-        found = self._last.get(chat_id)
-        if found is None:
-            return None
-        at, subject = found
-        if self._clock() - at > self._keep_for:
-            del self._last[chat_id]
-            return None
-        return subject
-
-    def remember(self, chat_id: int, subject: Subject) -> None:
-        self._last[chat_id] = (self._clock(), subject)
-        self._last.move_to_end(chat_id)
-        while len(self._last) > self._max:
-            self._last.popitem(last=False)
-
-    def forget(self, chat_id: int) -> bool:
-        return self._last.pop(chat_id, None) is not None
-
-    def __len__(self) -> int:
-        return len(self._last)
+class Subjects(ChatMemory[Subject]):
+    """The last subject of each chat (see `directory.chat_memory`)."""
