@@ -49,6 +49,8 @@ def marked(cases: list[Any]) -> list[Any]:
     return out
 
 SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "policy-questions.jsonl"
+if not SHARED_EVAL.exists():  # a clone away from ../shared: the copy the model is trained on
+    SHARED_EVAL = Path(__file__).resolve().parents[1] / "training" / "messages" / "shared_eval_snapshot.jsonl"
 
 
 @cache
