@@ -61,6 +61,10 @@ def outcome_line(t: Translator, referral: Referral) -> str | None:
             "work everywhere. A country or a large city finds organizations nearer to you.",
             place=format_list([f"“{name}”" for name in referral.unrecognized], locale=t.locale),
         )
+    if referral.outcome == "no_place" and sectors:
+        return t._(
+            "Name a country or a city to find the organizations of %(sectors)s there.", sectors=sectors
+        )
     return None
 
 

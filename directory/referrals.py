@@ -37,7 +37,7 @@ Outcome = Literal["in_place", "others_in_place", "around_place", "place_unknown"
   sector's global networks;
 - `place_unknown`: a place was named that neither the gazetteer nor the directory knows:
   the sector's global networks;
-- `no_place`: no place named: the sector's organizations, global networks first.
+- `no_place`: no place named: the sector's networks, global first, then regional.
 """
 
 NETWORK_KINDS = frozenset({"global_network", "regional_network"})
@@ -328,9 +328,12 @@ class Referrals:
             outcome = "place_unknown"
             pool = named_orgs + await self._global_networks(wanted)
         elif wanted:
+            # no place: the sector's networks, which reach its organizations everywhere, never
+            # the national organizations of whichever country happens to rank first
             outcome = "no_place"
             result = await self._directory.search("", sectors=wanted, limit=POOL)
-            pool = [h.org for h in result.hits]
+            networks = [h.org for h in result.hits if h.org.kind != "national" and h.org.kind != "local"]
+            pool = _unique([*named_orgs, *await self._global_networks(wanted), *networks])
         else:
             outcome = "no_place"
             pool = await self._directory.global_networks()

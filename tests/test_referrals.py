@@ -83,6 +83,14 @@ async def test_an_unrecognized_place_is_said_and_gives_only_global_networks(refe
     assert got.organizations and all(o.kind == "global_network" for o in got.organizations)
 
 
+async def test_no_place_gives_the_sectors_networks_not_some_countrys_organizations(referrals: Referrals) -> None:
+    for refers_to in ("both", "members", "networks"):
+        got = await referrals.refer(refers_to, ["waste_pickers"], [], "Can you put me in touch with waste pickers?")
+        assert got.outcome == "no_place"
+        assert got.organizations[0].id == "iawp"
+        assert all(o.kind in ("global_network", "regional_network") for o in got.organizations)
+
+
 async def test_a_name_the_directory_knows_is_not_an_unknown_place(referrals: Referrals) -> None:
     got = await referrals.refer("both", ["waste_pickers"], [], "Can I meet waste pickers in Mbeubeuss?")
     assert got.outcome == "no_place"
@@ -116,7 +124,9 @@ async def test_a_city_named_puts_its_organizations_first(referrals: Referrals) -
 
 async def test_more_continues_past_what_was_shown(referrals: Referrals) -> None:
     async def refer(limit: int, offset: int = 0) -> Referral:
-        return await referrals.refer("both", ["waste_pickers"], [], "waste pickers", limit=limit, offset=offset)
+        return await referrals.refer(
+            "both", ["waste_pickers"], [country("IN")], "waste pickers in India", limit=limit, offset=offset
+        )
 
     first = await refer(3)
     assert first.total > 3

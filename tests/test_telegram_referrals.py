@@ -76,7 +76,7 @@ async def test_a_card_without_website_names_the_network_to_reach_it(bot, catalog
 
 
 async def test_more_pages_go_on_and_never_repeat(bot) -> None:
-    reply = await bot.send("Can WIEGO put me in touch with waste pickers?")
+    reply = await bot.send("Can WIEGO put me in touch with waste pickers in India?")
     seen = headings(reply.text)
     more = next(b["callback_data"] for b in reply.buttons if b["callback_data"].startswith("m:"))
     mark = await bot.press(reply, more)
