@@ -19,7 +19,7 @@ _EXTRA_FOLD = str.maketrans(
 )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)  # words and whole messages: bounded by what messages cost
 def strip_accents(text: str) -> str:
     """Remove combining marks (é → e, ç → c, ã → a), keeping the base letters."""
     if text.isascii():  # most words: nothing to remove, and no need to decompose
@@ -28,7 +28,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Casefold, drop diacritics, turn punctuation into spaces, collapse whitespace.
 

@@ -44,7 +44,7 @@ class Sentence:
     asks: bool
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # answering caches the model's sums per word (model.py) instead
 def word_features(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(`w` features, `c` features) of one normalized word; cached, words recur."""
     padded = f"<{word}>"
