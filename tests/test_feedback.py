@@ -127,3 +127,18 @@ async def test_the_reason_can_be_skipped_and_a_thumbs_up_asks_nothing(bot, servi
     mark = await bot.press(answered, vote(answered, 1))
     await bot.idle(0.2)
     assert not [c for c in bot.emulator.calls[mark:] if c.method == "sendMessage"]
+
+
+async def test_a_hostile_reason_is_cleaned_and_clipped_not_refused(bot, services) -> None:
+    from directory.policy.feedback import REASON_MAX_CHARS
+
+    reply = await bot.send(QUESTION)
+    mark = await bot.press(reply, vote(reply, 0))
+    await bot.emulator.wait_for(lambda c: c.method == "sendMessage", after=mark)
+    hostile = "busco\x00 prácticas\u202e pagadas 🙏 " + "ñ" * 4000
+    thanks = await bot.send(hostile)
+    assert thanks.text == "Thank you: we will use it to improve the answers."
+    [entry] = await services.feedback.recent_unhelpful()
+    assert entry.reason is not None and len(entry.reason) <= REASON_MAX_CHARS
+    assert entry.reason.startswith("busco prácticas pagadas 🙏")
+    assert "\x00" not in entry.reason and "\u202e" not in entry.reason

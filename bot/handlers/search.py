@@ -202,16 +202,11 @@ async def widen_pressed(update: Update, context: BotContext) -> None:
     """ "Other sectors in <place>": the same place, every sector, as a new message."""
     query = update.callback_query
     assert query is not None
-    try:
-        parts = callbacks.parse(query.data, kind="w", arity=1).parts
-    except callbacks.CallbackDataError:
-        parts = ()
-    found = await pressed_view(query, context, (*parts, "0") if parts else ())
+    found = await pressed_search(query, context, "w", 1)
     if found is None:
         return
     saved, _ = found
     referral = await view_referral(context, saved, View(saved.id, 0))
-    await query.answer()
     place = _one_place(referral)
     if place is None:  # nothing to widen (a forged or stale button): the search as it was
         text, keyboard = await results_message(context, saved, 0)
