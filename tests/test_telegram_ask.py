@@ -183,3 +183,24 @@ async def test_ask_without_question_explains(bot, catalogs) -> None:
 async def test_a_4096_character_question_is_answered(bot) -> None:
     reply = await bot.send(("Can WIEGO fund us? " * 300)[:4096])
     assert reply.text and len(reply.text) <= 4096
+
+
+async def test_typing_already_sent_is_let_finish_before_the_answer(bot, monkeypatch) -> None:
+    """A slow "typing…" in flight when the answer is ready is awaited, not cut off mid-request:
+    the server sees it whole, and it never lands after the answer it announces."""
+    import asyncio
+
+    from bot.handlers import ask
+
+    monkeypatch.setattr(ask, "TYPING_AFTER", 0.0)
+
+    async def slow_chat_action(params: dict[str, object]) -> bool:
+        await asyncio.sleep(0.3)
+        return True
+
+    monkeypatch.setattr(bot.emulator, "api_sendChatAction", slow_chat_action, raising=False)
+    mark = len(bot.emulator.calls)
+    await bot.send("Can you put me in touch with waste pickers in Brazil for interviews?")
+    methods = [c.method for c in bot.emulator.calls[mark:]]
+    assert "sendChatAction" in methods
+    assert methods.index("sendChatAction") < methods.index("sendMessage")

@@ -97,17 +97,24 @@ async def answer_text(context: BotContext, answer: Answer) -> tuple[str, InlineK
 
 @asynccontextmanager
 async def typing(message: Message) -> AsyncIterator[None]:
-    """Show "typing…" while answering, unless the answer is ready before anyone would notice."""
+    """Show "typing…" while answering, unless the answer is ready before anyone would notice.
+
+    A chat action already on its way is let finish, never cancelled: cancelling it cuts the
+    connection mid-request (the server sees a broken request, the pool loses a connection),
+    and awaiting it keeps "typing…" from arriving after the answer."""
+    sending = asyncio.Event()
 
     async def later() -> None:
         await asyncio.sleep(TYPING_AFTER)
+        sending.set()
         await message.get_bot().send_chat_action(message.chat_id, ChatAction.TYPING)
 
     task = asyncio.create_task(later())
     try:
         yield
     finally:
-        task.cancel()
+        if not sending.is_set():
+            task.cancel()
         with suppress(asyncio.CancelledError, TelegramError):
             await task
 
@@ -144,15 +151,17 @@ async def reply_to_question(message: Message, context: BotContext, question: str
         await message.reply_text(context.t._("I can only read text. Please write your question in words."))
         return
     subjects = services.subjects
-    async with typing(message):
+    keyboard: InlineKeyboardMarkup | None
+    async with typing(message):  # the reply goes out once "typing…" has settled, never before it
         answer = await services.policy.answer(question[:MAX_QUESTION], subjects.get(message.chat_id))
         if answer.cues.language.verdict == "other" and answer.followup is None:
-            await send_other_language(message, context)
-            return
-        if answer.subject is not None:
-            subjects.remember(message.chat_id, answer.subject)
-        switched = reply_language(context, answer, message.chat_id)
-        await send_answer(message, context, question, answer, switched)
+            text, keyboard = other_language_reply(context)
+        else:
+            if answer.subject is not None:
+                subjects.remember(message.chat_id, answer.subject)
+            switched = reply_language(context, answer, message.chat_id)
+            text, keyboard = await compose_answer(message, context, question, answer, switched)
+    await message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True, do_quote=True)
 
 
 def followup_line(context: BotContext, answer: Answer) -> str:
@@ -163,13 +172,13 @@ def followup_line(context: BotContext, answer: Answer) -> str:
     return understood_line(context, answer.followup.sectors, places)
 
 
-async def send_answer(
+async def compose_answer(
     message: Message, context: BotContext, question: str, answer: Answer, switched: str | None = None
-) -> None:
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The reply to a question, text and buttons (records an unanswered one on the way)."""
     services = context.services
     if answer.smalltalk:
-        await message.reply_html(smalltalk_text(context), disable_web_page_preview=True, do_quote=True)
-        return
+        return smalltalk_text(context), None
     synthetic = message.from_user is not None and message.from_user.is_bot  # `main.py ask`
     if not answer.rules and not synthetic:
         await services.feedback.record_unanswered(question[:MAX_QUESTION])
@@ -199,14 +208,13 @@ async def send_answer(
             )
         keyboard = _with_row(keyboard, feedback_row(context, "directory"))
         keyboard = _with_row(keyboard, keep_language_row(context, switched) if switched else None)
-        await message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True, do_quote=True)
-        return
+        return text, keyboard
     text, keyboard = await answer_text(context, answer)
     understood = followup_line(context, answer)
     if understood:
         text = clip(f"<i>{h(understood)}</i>\n{text}")
     keyboard = _with_row(keyboard, keep_language_row(context, switched) if switched else None)
-    await message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True, do_quote=True)
+    return text, keyboard
 
 
 def _with_row(
@@ -233,7 +241,7 @@ def smalltalk_text(context: BotContext) -> str:
     )
 
 
-async def send_other_language(message: Message, context: BotContext) -> None:
+def other_language_reply(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
     """A message in a language the bot does not read: say which it reads, here and in English."""
     names = ", ".join(info.native_name for info in context.services.catalogs.ordered())
     lines = [h(context.t._("I can only read these languages: %(languages)s.", languages=names))]
@@ -250,7 +258,7 @@ async def send_other_language(message: Message, context: BotContext) -> None:
             ]
         ]
     )
-    await message.reply_html("\n".join(lines), reply_markup=keyboard, do_quote=True)
+    return "\n".join(lines), keyboard
 
 
 async def keep_language_pressed(update: Update, context: BotContext) -> None:
