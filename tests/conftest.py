@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,6 +14,10 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter without a deprecation warning
+# The derived-data cache of this run (subprocesses inherit it): nothing of the tests in ~/.cache.
+if "WIEGO_CACHE_DIR" not in os.environ:
+    os.environ["WIEGO_CACHE_DIR"] = tempfile.mkdtemp(prefix="wiego-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["WIEGO_CACHE_DIR"], ignore_errors=True)
 
 from directory.db import Database
 

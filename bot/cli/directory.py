@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from bot.config import Config
 from bot.i18n import Catalogs
 from directory import gate
 from directory.db import Database
-from directory.listings import Listings
+
+if TYPE_CHECKING:  # imported when needed: `main.py ask` builds this parser too
+    from directory.listings import Listings
 
 NAME = "directory"
 WHO_LIMIT = 60
@@ -70,6 +72,8 @@ async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> i
             print(f"error: --who: expected a short name (at most {WHO_LIMIT} characters)", file=sys.stderr)
             return 2
         if args.directory_command == "editors":
+            from directory.listings import Listings
+
             return await editors(Listings(db), args)
         if not args.file.is_file():
             print(f"error: {args.file}: no such file", file=sys.stderr)

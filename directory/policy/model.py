@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from zlib import crc32
 
+from directory.derived import load_or_build
 from directory.policy.features import (
     FEATURES_VERSION,
     RAW_CONCEPT_VALUE,
@@ -140,12 +141,11 @@ class PolicyModel:
     def load(cls, path: Path | None = None) -> PolicyModel:
         if path is None:
             resource = resources.files("directory.data") / MODEL_FILE
-            try:
-                return cls(HashedLinear.from_bytes(resource.read_bytes()))
+            try:  # inflating 4 MB of zlib took 60 ms a start: the derived-data cache keeps it
+                linear = load_or_build("policy_model", lambda: HashedLinear.from_bytes(resource.read_bytes()))
+                return cls(linear)
             except FileNotFoundError as exc:
-                raise ModelError(
-                    f"{MODEL_FILE} is missing: run `python -m directory.policy.train`"
-                ) from exc
+                raise ModelError(f"{MODEL_FILE} is missing: run `python -m directory.policy.train`") from exc
         return cls(HashedLinear.from_bytes(path.read_bytes()))
 
     def _word_uncached(self, word: str) -> tuple[array[float], array[float], int]:
