@@ -29,7 +29,6 @@ KNOWN_MISSES = frozenset(
         "Queremos desenvolver com a WIEGO um projeto conjunto de astronomia amadora.",
         "Notre agence de voyages cherche une stagiaire, où publier l'offre d'emploi ?",
         "Quem fala com a imprensa na WIEGO?",  # about_wiego first, media as the second ask
-        "Is there a summer internship at the UNDP office for graduates?",  # read as internship
         "¿Qué software sirve para transcribir las entrevistas de mi tesina?",  # student_research
     }
 )
