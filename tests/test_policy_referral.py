@@ -98,3 +98,27 @@ async def test_admin_edit_is_answered_after_reload(engine: PolicyEngine) -> None
     await engine.load()
     answer = await engine.answer("Do you give grants?")
     assert answer.rules[0].rule.text("en").why == "Edited."
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "Do you give grants to street vendor groups? If not, are there vendor unions in Kenya we could join?",
+            {"kenasvit"},
+        ),
+        (
+            "¿Nos pueden financiar un taller? Y también, ¿qué organizaciones de trabajadoras del hogar hay en Perú?",
+            {"conlactraho"},
+        ),
+    ],
+)
+async def test_a_directory_request_asked_second_names_its_organizations(
+    engine: PolicyEngine, question: str, expected: set[str]
+) -> None:
+    """The first ask refers to no one (funding), the second is for organizations: they are
+    named, not only promised ("here are organizations that match" over an empty list)."""
+    answer = await engine.answer(question)
+    assert [m.rule.id for m in answer.rules[:2]] == ["funding", "directory"]
+    assert answer.second_ask is not None and answer.second_ask.rule.id == "directory"
+    assert expected <= {o.id for o in answer.organizations}

@@ -204,3 +204,14 @@ async def test_typing_already_sent_is_let_finish_before_the_answer(bot, monkeypa
     methods = [c.method for c in bot.emulator.calls[mark:]]
     assert "sendChatAction" in methods
     assert methods.index("sendChatAction") < methods.index("sendMessage")
+
+
+async def test_organizations_asked_second_follow_that_ask(bot) -> None:
+    """Funding first (it names no one), organizations second: the reply says no to the money,
+    then "You also asked: find organizations", then the cards themselves."""
+    reply = await bot.send(
+        "Do you give grants to street vendor groups? If not, are there vendor unions in Kenya we could join?"
+    )
+    also = reply.text.index("You also asked")
+    assert "KENASVIT" in reply.text[also:], "the organizations come with the ask they answer"
+    assert "KENASVIT" not in reply.text[:also]

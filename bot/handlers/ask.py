@@ -71,16 +71,22 @@ async def answer_text(context: BotContext, answer: Answer) -> tuple[str, InlineK
         return off_topic_text(context), InlineKeyboardMarkup(rows)
     best = answer.rules[0].rule
     parts = [rule_text(context, best)]
+    cards: list[str] = []
     if answer.referral is not None and answer.referral.organizations:
         question = answer.question[:MAX_QUESTION]
-        lines, more = await referral_view.answer_block(context.t, services, answer.referral, question)
-        parts += lines
+        cards, more = await referral_view.answer_block(context.t, services, answer.referral, question)
         rows += more
+    # the organizations follow the ask they answer: the second when the first refers to no one
+    cards_after_second = answer.second_ask is not None and best.refers_to == "none"
+    if not cards_after_second:
+        parts += cards
     if answer.second_ask is not None:
         parts.append(
             "\n<b>" + h(t._("You also asked:")) + " " + h(labels.topic(t, answer.second_ask.rule.id)) + "</b>"
         )
         parts.append(rule_text(context, answer.second_ask.rule))
+    if cards_after_second:
+        parts += cards
     if answer.close_second is not None:
         second = answer.close_second.rule.id
         rows.append(

@@ -271,8 +271,7 @@ class PolicyEngine:
             runner_up = RuleMatch(self._rules[asked.runner_up[0]], round(asked.runner_up[1], 3))
         second_ask = matches[1] if len(matches) > 1 else None
         listed = (matches + ([runner_up] if runner_up else []))[:MAX_RULES]
-        offered = matches[:2] + ([runner_up] if runner_up else [])
-        referral = await self._refer(text, offered, cues)
+        referral = await self._refer(text, matches[:2], runner_up, cues)
         orgs = list(referral.organizations) if referral is not None else []
         return Answer(text, listed, cues, orgs, runner_up, second_ask, asked.smalltalk, referral)
 
@@ -291,16 +290,17 @@ class PolicyEngine:
         orgs = list(referral.organizations) if referral is not None else []
         return Answer(text, [match], cues, orgs, None, referral=referral, followup=subject)
 
-    async def _refer(self, text: str, offered: list[RuleMatch], cues: Cues) -> Referral | None:
-        """The referral of the best offered rule that refers to someone (directory/referrals.py).
-
-        A runner-up "directory" match gives none: the question had a policy answer.
-        """
-        rule = next(
-            (m.rule for i, m in enumerate(offered)
-             if m.rule.refers_to != "none" and (i == 0 or m.rule.id != "directory")),
-            None,
-        )
+    async def _refer(
+        self, text: str, asks: list[RuleMatch], runner_up: RuleMatch | None, cues: Cues
+    ) -> Referral | None:
+        """The referral of the first rule asked (or else the runner-up) that refers to someone
+        (directory/referrals.py). "Do you fund us? If not, is there a waste pickers' group in
+        Douala?" asks the directory second: its organizations are named. A runner-up
+        "directory" match gives none: the question had a policy answer."""
+        candidates = [m.rule for m in asks]
+        if runner_up is not None and runner_up.rule.id != "directory":
+            candidates.append(runner_up.rule)
+        rule = next((r for r in candidates if r.refers_to != "none"), None)
         if rule is None or rule.refers_to == "none":
             return None
         if rule.id == "directory":  # the words are the search; sectors only the matcher hinted
