@@ -62,9 +62,25 @@ def _parse(data: Mapping[str, Any]) -> Language:
         time=dict(data.get("time", {})),
         third_party={k: _norm_set(v) for k, v in data.get("third_party", {}).items()},
         places={k: _norm_set(v) for k, v in data.get("places", {}).items()},
-        sectors={k: tuple(v) for k, v in data.get("sectors", {}).items()},
+        sectors=_sectors(data.get("sectors", {}), data.get("sector_combos", {})),
         concepts={k: tuple(v) for k, v in data.get("concepts", {}).items()},
     )
+
+
+def _sectors(words: Mapping[str, Any], combos: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """`[sectors]` as written, plus every phrase of `[sector_combos]`: a sector's people, a
+    link word, a place of work ("commerçantes" "au" "marché"): people join the three freely, so
+    the phrases are generated rather than listed one by one."""
+    out = {k: list(v) for k, v in words.items()}
+    for sector, combo in combos.items():
+        generated = [
+            f"{who} {link} {where}".replace("  ", " ")
+            for who in combo["who"]
+            for link in combo.get("links", [""])
+            for where in combo["where"]
+        ]
+        out.setdefault(sector, []).extend(g for g in generated if g not in out[sector])
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @cache

@@ -47,3 +47,35 @@ def test_parse_sector() -> None:
     assert parse_sector("Hawkers") == "street_vendors"
     assert parse_sector("astronauts") is None
     assert len(SECTORS) == 8
+
+
+@pytest.mark.parametrize(
+    ("text", "sector"),
+    [
+        ("des syndicats de commerçantes au marché à Lomé", "market_traders"),
+        ("les marchandes sur les marchés de Dakar", "market_traders"),
+        ("vendedoras del mercado de Quito", "market_traders"),
+        ("las mujeres del mercado de Oaxaca", "market_traders"),
+        ("comerciantes nas feiras de Recife", "market_traders"),
+        ("traders at the market in Accra", "market_traders"),
+        ("the women at the market in Kumasi", "market_traders"),
+        ("vendors on the streets of Lima", "street_vendors"),
+        ("vendeuses dans la rue à Abidjan", "street_vendors"),
+    ],
+)
+def test_people_link_and_place_of_work_in_any_combination(text: str, sector: str) -> None:
+    """`[sector_combos]`: "commerçantes" + "au" + "marché" however people join them."""
+    assert find_sectors(text) == [sector]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "workers in the market economy",
+        "trabajadores en el mercado laboral",
+        "travailleurs sur le marché du travail",
+        "the market for second-hand cars",
+    ],
+)
+def test_a_market_that_is_not_a_place_of_work_names_no_sector(text: str) -> None:
+    assert find_sectors(text) == []
