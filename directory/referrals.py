@@ -298,6 +298,7 @@ class Referrals:
         by_words: bool = False,
         limit: int = 5,
         offset: int = 0,
+        unknown: Sequence[str] = (),
     ) -> Referral:
         """Organizations for the question, nearest first, from `offset`, and what happened.
 
@@ -306,7 +307,8 @@ class Referrals:
         """
         wanted = [s for s in dict.fromkeys(sectors) if s != GENERAL]
         known = tuple(dict.fromkeys(places))
-        unknown, named_orgs = await self._unknown_names(text, known)
+        found, named_orgs = await self._unknown_names(text, known)
+        unknown = tuple(dict.fromkeys([*unknown, *found]))  # `unknown`: a follow-up's "and in Wakanda?"
         if by_words:
             given = list(dict.fromkeys(sectors))
             return await self._by_words(text, given, known, unknown, named_orgs, limit, offset)

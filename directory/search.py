@@ -17,6 +17,8 @@ from typing import Any, Literal
 from rapidfuzz import fuzz, process
 
 from directory.db import Database
+from directory.languages import union
+from directory.org_names import NamedOrg, OrgNames
 from directory.organizations import Organization, Organizations
 from directory.places import Gazetteer, Place, gazetteer
 from directory.sectors import SECTORS, find_sector_spans
@@ -173,6 +175,16 @@ def _ranked(reason: Reason, sql: str, params: tuple[Any, ...]) -> _Source:
     """A source from a query already yielding distinct `org_num`s in rank order (few rows)."""
     return _Source(reason, f"(SELECT count(*) FROM ({sql}))", params, sql, params)  # noqa: S608 - only placeholders and fixed SQL are interpolated
 
+_EDGE_PUNCTUATION = "\"'.,;:!?¿¡()[]{}«»“”‘’"
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """Function and question words of every language: beside a named organization they ask
+    nothing of the search ("¿cómo contacto a StreetNet?")."""
+    return union(lambda lang: lang.stopwords | lang.ask_words)
+
+
 def escape_fts(text: str) -> list[str]:
     """Every whitespace-separated bit as a quoted FTS5 string: operators become plain words."""
     return ['"' + bit.replace('"', '""') + '"' for bit in text.split() if normalize(bit)]
@@ -192,6 +204,8 @@ class Directory:
         self._vocab: _Vocabulary | None = None
         self._vocab_version: object = None
         self._regional: _Regional | None = None
+        self._names: OrgNames | None = None
+        self._names_version: object = None
 
     async def get(self, org_id: str) -> Organization | None:
         return await self._orgs.get(org_id)
@@ -430,6 +444,13 @@ class Directory:
             words = self._corrected(text, vocab)
         acronym_sql, acronym_params = self._acronym_query(text)
         sources = [_ranked("text", acronym_sql + " ORDER BY 1", acronym_params)]
+        if words:  # "how do I contact SEWA?": the acronym is the search, not every summary naming it
+            named = await self._acronym_words(acronym_params)
+            if named:
+                function_words = _common_words()
+                words = [w for w in words if w not in named and w not in function_words]
+                if not await self._rare_enough(words, vocab):
+                    return sources
         if not words:
             return sources
         common = max(1000, vocab.total // 50)
@@ -458,9 +479,27 @@ class Directory:
         )
         return sources
 
+    async def _acronym_words(self, acronym_params: tuple[Any, ...]) -> set[str]:
+        """The words of a query that are an organization's acronym or id, as tokens."""
+        half = len(acronym_params) // 2
+        raw, lowered = _marks(acronym_params[:half]), _marks(acronym_params[half:])
+        rows = await self._db.fetchall(
+            "SELECT acronym, id FROM organizations "  # noqa: S608 - only placeholders and fixed SQL are interpolated
+            f"WHERE acronym COLLATE NOCASE IN ({raw}) OR id IN ({lowered})",
+            acronym_params,
+        )
+        return {t for acronym, org_id in rows for t in tokens(f"{acronym or ''} {org_id}")}
+
+    @staticmethod
+    async def _rare_enough(words: list[str], vocab: _Vocabulary) -> bool:
+        """Whether words left beside a named organization still say something of their own
+        ("SEWA Ahmedabad"), rather than "how do I contact": rarer than one organization in ten."""
+        return any(vocab.docs.get(w, 0) <= max(1, vocab.total // 10) for w in words)
+
     @staticmethod
     def _acronym_query(text: str) -> tuple[str, tuple[Any, ...]]:
-        bits = tuple(dict.fromkeys(b for b in text.split() if len(b) >= 2))[:20] or ("",)
+        bare = (b.strip(_EDGE_PUNCTUATION) for b in text.split())  # "SEWA?", "(KKPKP)", "«SWaCH»"
+        bits = tuple(dict.fromkeys(b for b in bare if len(b) >= 2))[:20] or ("",)
         return (
             "SELECT num AS org_num FROM organizations WHERE acronym COLLATE NOCASE "  # noqa: S608 - only placeholders and fixed SQL are interpolated
             f"IN ({_marks(bits)}) OR id IN ({_marks(bits)})",
@@ -479,6 +518,17 @@ class Directory:
             if best is not None:
                 out.append(best[0])
         return out
+
+    async def named_in(self, text: str) -> list[Organization]:
+        """The organizations `text` names by name, id or acronym (`directory/org_names.py`),
+        in order of mention; the names are read again only after a write to the directory."""
+        version = await self._db.fetchval("SELECT max(id) FROM org_changes")
+        if version != self._names_version or self._names is None:
+            rows = await self._db.fetchall("SELECT id, name, acronym FROM organizations")
+            self._names = OrgNames((NamedOrg(i, n, a or "") for i, n, a in rows), _common_words())
+            self._names_version = version
+        found = [await self.get(org_id) for org_id in self._names.find(text)]
+        return [org for org in found if org is not None]
 
     async def _vocabulary(self) -> _Vocabulary:
         """FTS terms with document counts, reloaded only after a write to the directory."""

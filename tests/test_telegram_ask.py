@@ -215,3 +215,29 @@ async def test_organizations_asked_second_follow_that_ask(bot) -> None:
     also = reply.text.index("You also asked")
     assert "KENASVIT" in reply.text[also:], "the organizations come with the ask they answer"
     assert "KENASVIT" not in reply.text[:also]
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "lang"),
+    [
+        ("Which organisations represent home-based workers in Pakistan?", "what about Wakanda lol", "en"),
+        ("¿Hay organizaciones de recicladoras en Colombia?", "y en Narnia?", "es"),
+    ],
+)
+async def test_a_follow_up_naming_an_unknown_place_says_so(
+    bot, catalogs, first: str, then: str, lang: str
+) -> None:
+    """ "What about Wakanda?" continues the subject and says the place is not recognized,
+    instead of greeting the person as if nothing had been asked."""
+    await bot.send(first, lang=lang)
+    reply = await bot.send(then, lang=lang)
+    name = then.split()[-2] if then.endswith("lol") else then.split()[-1].rstrip("?")
+    assert name in reply.text
+    assert catalogs.translator(lang)._("Ask me in your own words, for example:") not in reply.text
+    assert "HomeNet" in reply.text or "IAWP" in reply.text or "International Alliance" in reply.text
+
+
+async def test_how_to_contact_a_named_organization_shows_it(bot) -> None:
+    reply = await bot.send("how do I contact SEWA?")
+    assert "Self-Employed Women's Association" in reply.text
+    assert "KKPKP" not in reply.text, "the organization asked for, not every summary naming it"

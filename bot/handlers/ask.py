@@ -188,7 +188,8 @@ async def compose_answer(
     synthetic = message.from_user is not None and message.from_user.is_bot  # `main.py ask`
     if not answer.rules and not synthetic:
         await services.feedback.record_unanswered(question[:MAX_QUESTION])
-    if answer.rules and answer.rules[0].rule.id == "directory":
+    unknown_place = answer.followup is not None and bool(answer.followup.unrecognized)
+    if answer.rules and answer.rules[0].rule.id == "directory" and not unknown_place:
         if answer.followup is not None:  # the subject's filters, not the follow-up's words
             saved = await services.saved_searches.save(
                 "",

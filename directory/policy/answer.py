@@ -19,7 +19,7 @@ from directory.places import Gazetteer, Place, gazetteer
 from directory.policy.asks import Asked, PartReading, decide, needs_parts, parts
 from directory.policy.cues import askers, deadline_days_in, is_short
 from directory.policy.features import Sentence, sentence_weights, sentences
-from directory.policy.followup import Subject, follow_up
+from directory.policy.followup import NOT_PLACES, Subject, follow_up, names_after_opener
 from directory.policy.langid import UNSURE, Identified, LanguageIdentifier
 from directory.policy.lexicon import ALL_ASK_WORDS, prepare
 from directory.policy.matcher import ADDRESSED, Vocabulary, load_vocabulary
@@ -260,20 +260,40 @@ class PolicyEngine:
         asked, reading, whole = self._asked(text)
         cues = reading.cues
         best = whole.best
-        subject = follow_up(
-            previous, words_of(prepare(text)).words, cues.sectors, cues.places, (best, whole.classes[best])
-        )
+        read = words_of(prepare(text))
+        unknown: tuple[str, ...] = ()
+        if previous is not None and not cues.places:
+            unknown = names_after_opener(read.raw, read.capital, NOT_PLACES)
+        reading_alone = (best, whole.classes[best])
+        subject = follow_up(previous, read.words, cues.sectors, cues.places, reading_alone, unknown)
         if subject is not None and subject.rule_id in self._rules:
             return await self._answer_again(text, subject, cues)
         matches = [RuleMatch(self._rules[r], round(s, 3)) for r, s in asked.rules if r in self._rules]
         runner_up = None
         if asked.runner_up is not None and asked.runner_up[0] in self._rules:
             runner_up = RuleMatch(self._rules[asked.runner_up[0]], round(asked.runner_up[1], 3))
+        smalltalk = asked.smalltalk
+        if await self._names_an_organization(text, matches):
+            directory = RuleMatch(self._rules["directory"], round(whole.classes["directory"], 3))
+            matches, runner_up, smalltalk = [directory], None, False
         second_ask = matches[1] if len(matches) > 1 else None
         listed = (matches + ([runner_up] if runner_up else []))[:MAX_RULES]
         referral = await self._refer(text, matches[:2], runner_up, cues)
         orgs = list(referral.organizations) if referral is not None else []
-        return Answer(text, listed, cues, orgs, runner_up, second_ask, asked.smalltalk, referral)
+        return Answer(text, listed, cues, orgs, runner_up, second_ask, smalltalk, referral)
+
+    async def _names_an_organization(self, text: str, matches: list[RuleMatch]) -> bool:
+        """ "How do I contact StreetNet?": a message that names an organization of the directory,
+        not WIEGO, and that no rule answers but "about WIEGO" (its contacts), or none, or small
+        talk ("como falo com o MNCR?"), asks for that organization: the directory answers it,
+        with the organization first."""
+        if "directory" not in self._rules:
+            return False
+        if matches and matches[0].rule.id != "about_wiego":
+            return False
+        if "wiego" in words_of(prepare(text)).words:
+            return False
+        return bool(await self._directory.named_in(text))
 
     async def _answer_again(self, text: str, subject: Subject, cues: Cues) -> Answer:
         """A follow-up: the subject's rule, with the subject's sectors and places."""
@@ -285,7 +305,7 @@ class PolicyEngine:
         else:
             refers_to = "both" if match.rule.id == "directory" else match.rule.refers_to
             referral = await self._referrals.refer(
-                refers_to, cues.sectors, cues.places, "", limit=MAX_ORGS
+                refers_to, cues.sectors, cues.places, "", limit=MAX_ORGS, unknown=subject.unrecognized
             )
         orgs = list(referral.organizations) if referral is not None else []
         return Answer(text, [match], cues, orgs, None, referral=referral, followup=subject)

@@ -29,6 +29,10 @@ _OPENERS: tuple[tuple[str, ...], ...] = tuple(
 )
 
 
+NOT_PLACES = union(lambda lang: lang.stopwords | lang.ask_words) | {"wiego"}
+"""Capitalized words after an opener that are no place name ("and What about…", "WIEGO")."""
+
+
 @dataclass(frozen=True)
 class Subject:
     """What an answer was about: its rule, and the sectors and places it was filtered by."""
@@ -36,6 +40,7 @@ class Subject:
     rule_id: str
     sectors: tuple[str, ...]
     places: tuple[Place, ...]
+    unrecognized: tuple[str, ...] = ()  # "and in Wakanda?": a place nobody knows, said so
 
 
 def opens_like_a_follow_up(words: Sequence[str]) -> bool:
@@ -48,29 +53,42 @@ def follow_up(
     sectors: Sequence[str],
     places: Sequence[Place],
     reading: tuple[str, float],
+    unknown: Sequence[str] = (),
 ) -> Subject | None:
     """The previous subject with the place and/or sector `words` names, if it is a follow-up.
 
     `reading` is what the classifier makes of the message on its own (its best class and that
     class's probability): a confident rule other than the previous one (or "directory") is a
-    new question, whatever its length.
+    new question, whatever its length. `unknown`: names written where a place goes that no
+    gazetteer knows ("what about Wakanda?"), a follow-up only when it opens like one.
     """
     if previous is None or not words:
         return None
-    limit = MAX_WORDS_WITH_OPENER if opens_like_a_follow_up(words) else MAX_WORDS
+    opener = opens_like_a_follow_up(words)
+    limit = MAX_WORDS_WITH_OPENER if opener else MAX_WORDS
     if sum(len(w) > 1 for w in words) > limit:  # "c'est à Abidjan": c, a and d are not words
         return None
     named = tuple(s for s in sectors if s != GENERAL)
-    if not named and not places:
+    unknown = tuple(unknown) if opener and not places else ()
+    if not named and not places and not unknown:
         return None
     best, p = reading
     if best not in ("none", "smalltalk", "directory", previous.rule_id) and p >= OWN_QUESTION:
         return None
+    if unknown:
+        return replace(previous, sectors=named or previous.sectors, places=(), unrecognized=unknown)
     return replace(
         previous,
         sectors=named or previous.sectors,
         places=tuple(places) or previous.places,
+        unrecognized=(),
     )
+
+
+def names_after_opener(raw: Sequence[str], capital: Sequence[bool], skip: frozenset[str]) -> tuple[str, ...]:
+    """Capitalized words after a follow-up's opener, as written ("what about Wakanda lol" →
+    "Wakanda"): where a follow-up puts its place. `skip`: words that are no place (normalized)."""
+    return tuple(w for w, c in zip(raw, capital, strict=False) if c and w.casefold() not in skip)
 
 
 class Subjects(ChatMemory[Subject]):

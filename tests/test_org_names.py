@@ -1,0 +1,106 @@
+"""Organizations named in a message (directory/org_names.py), and the answer that follows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from directory.db import Database
+from directory.org_names import NamedOrg, OrgNames
+from directory.policy import PolicyEngine
+from directory.search import Directory
+from directory.seed import load_seed
+
+ORGS = [
+    NamedOrg("sewa", "Self-Employed Women's Association", "SEWA"),
+    NamedOrg("streetnet", "StreetNet International", "StreetNet"),
+    NamedOrg("homenet-kenya", "HomeNet Kenya", ""),
+    NamedOrg("idea-cambodia", "Independent Democracy of Informal Economy Association", "IDEA"),
+    NamedOrg("united-philippines", "United Vendors of the Philippines", "UNITED"),
+    NamedOrg("kenasvit", "Kenya National Alliance of Street Vendors and Informal Traders", "KENASVIT"),
+    NamedOrg("iuf", "International Union of Food Workers", "IUF"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("how do I contact SEWA?", ["sewa"]),
+        ("how do i contact sewa", ["sewa"]),
+        ("¿y cómo contacto a StreetNet?", ["streetnet"]),
+        ("homenet kenya phone number", ["homenet-kenya"]),
+        ("the Self Employed Women's Association and kenasvit", ["sewa", "kenasvit"]),
+        ("the IDEA union", ["idea-cambodia"]),
+        ("email of the IUF", ["iuf"]),
+    ],
+)
+def test_names_ids_and_acronyms_are_found(text: str, ids: list[str]) -> None:
+    assert OrgNames(ORGS).find(text) == ids
+
+
+@pytest.mark.parametrize(
+    "text", ["I have an idea for united action", "the iuf", "streets of Nairobi", "", "🙂 ¿?"]
+)
+def test_words_that_happen_to_be_acronyms_name_nobody(text: str) -> None:
+    assert OrgNames(ORGS, frozenset({"united"})).find(text) == []
+
+
+@pytest.fixture
+async def engine(db: Database) -> AsyncIterator[PolicyEngine]:
+    await load_seed(db)
+    eng = PolicyEngine(db, Directory(db))
+    await eng.load()
+    yield eng
+
+
+@pytest.mark.parametrize(
+    ("question", "org"),
+    [
+        ("how do I contact SEWA?", "sewa"),
+        ("y cómo contacto a StreetNet?", "streetnet"),
+        ("comment joindre la FAINATRASIT ?", "fainatrasit"),
+        ("como falo com o MNCR?", "mncr"),
+    ],
+)
+async def test_asking_for_a_named_organization_is_a_directory_request(
+    engine: PolicyEngine, db: Database, question: str, org: str
+) -> None:
+    answer = await engine.answer(question)
+    assert answer.best is not None and answer.best.rule.id == "directory"
+    result = await Directory(db).search(question)
+    assert [h.org.id for h in result.hits] == [org], "the organization, not every summary naming it"
+
+
+async def test_wiego_itself_stays_about_wiego(engine: PolicyEngine) -> None:
+    for question in ("how do I contact WIEGO?", "Is StreetNet part of WIEGO?"):
+        answer = await engine.answer(question)
+        assert answer.best is not None and answer.best.rule.id == "about_wiego", question
+
+
+async def test_a_named_organization_beside_another_ask_keeps_that_ask(engine: PolicyEngine) -> None:
+    answer = await engine.answer("We are members of KENASVIT. Can WIEGO give us a grant for our stalls?")
+    assert answer.best is not None and answer.best.rule.id == "funding"
+
+
+async def test_a_new_name_is_found_after_a_write(engine: PolicyEngine, db: Database) -> None:
+    from directory.organizations import Organization, Organizations
+
+    directory = Directory(db)
+    assert await directory.named_in("how do I reach ZZWA?") == []
+    new = Organization(
+        id="zzwa", name="Zanzibar Waste Association", kind="local", acronym="ZZWA",
+        sectors=("waste_pickers",), countries=("TZ",),
+    )
+    await Organizations(db).add_many([new], who="test")
+    assert [o.id for o in await directory.named_in("how do I reach ZZWA?")] == ["zzwa"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_names_only_known_organizations_once(text: str) -> None:
+    found = OrgNames(ORGS).find(text)
+    assert set(found) <= {o.id for o in ORGS}
+    assert len(found) == len(set(found))
