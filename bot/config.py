@@ -27,6 +27,9 @@ class ConfigError(ValueError):
         self.variable = variable
 
 
+CACHE_OFF = frozenset({"", "0", "off", "no", "false"})  # as `directory.derived.OFF`
+
+
 @dataclass(frozen=True)
 class Config:
     token: str | None = None
@@ -158,6 +161,11 @@ def load_config(env: Mapping[str, str], available_locales: frozenset[str]) -> Co
     backup_dir = Path(get("BACKUP_DIR") or db_path.parent / "backups")
     if backup_dir.exists() and not backup_dir.is_dir():
         raise ConfigError("BACKUP_DIR", f"expected a folder, but {str(backup_dir)!r} is a file")
+    # read by directory/derived.py from the environment (the domain never imports this module);
+    # checked here so that a wrong value stops the program with one line, like the others
+    cache_dir = get("WIEGO_CACHE_DIR") or ""
+    if cache_dir.strip().lower() not in CACHE_OFF and Path(cache_dir).is_file():
+        raise ConfigError("WIEGO_CACHE_DIR", f"expected a folder or off, but {cache_dir!r} is a file")
 
     return Config(
         token=token,

@@ -27,6 +27,7 @@ BAD = [
     ({"WEBHOOK_SECRET": "has spaces!"}, "WEBHOOK_SECRET"),
     ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
     ({"HEALTH_PORT": "http"}, "HEALTH_PORT"),
+    ({"WIEGO_CACHE_DIR": __file__}, "WIEGO_CACHE_DIR"),  # a file, not a folder
 ]
 
 
