@@ -4,18 +4,25 @@ a location, media, other languages, in four languages."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.conversations.runner import Player, load
+from tests.conversations.runner import CONVERSATIONS, Player, load
 
-HOLD_TARGET = 0.9
-"""Share of conversations that must hold entirely (every turn as expected)."""
+HOLD_TARGETS = {
+    CONVERSATIONS.name: 0.9,
+    "held_out_D2.jsonl": 0.85,  # first measure 23/32 (bench/heldout/first_measures/D2_*)
+}
+"""Per file, the share of conversations that must hold entirely (every turn as expected).
+A held-out file joins with its first measure recorded in the README, its target below it."""
 
 
 @pytest.mark.slow
-async def test_most_conversations_hold(bot, services, catalogs) -> None:
-    conversations = load()
-    assert len(conversations) >= 40
+@pytest.mark.parametrize("name", sorted(HOLD_TARGETS))
+async def test_most_conversations_hold(bot, services, catalogs, name: str) -> None:
+    conversations = load(Path(CONVERSATIONS).with_name(name))
+    assert len(conversations) >= 30
     assert {c["lang"] for c in conversations} == {"en", "es", "fr", "pt"}
     from directory.organizations import Organizations
 
@@ -27,4 +34,4 @@ async def test_most_conversations_hold(bot, services, catalogs) -> None:
     report = "\n".join(f"{o.conversation}: {'; '.join(o.misses)}" for o in failed)
     held = len(outcomes) - len(failed)
     print(f"\n{held}/{len(outcomes)} conversations hold\n{report}")
-    assert held >= HOLD_TARGET * len(outcomes), report
+    assert held >= HOLD_TARGETS[name] * len(outcomes), report

@@ -29,6 +29,7 @@ BUTTONS: dict[str, Callable[[str], bool]] = {
     "not_helpful": lambda d: d.startswith("fb:") and d.endswith(":0"),
     "also": lambda d: d.startswith("r:"),
 }
+ALSO_ASKED = "You also asked:"
 KIND_MARKERS = {
     "smalltalk": ["Ask me in your own words, for example:"],
     "none": ["I found nothing in WIEGO’s policy about this, so I won’t guess."],
@@ -56,10 +57,8 @@ PLACE_UNKNOWN = (
 )
 
 
-def load() -> list[dict[str, Any]]:
-    return [
-        json.loads(line) for line in CONVERSATIONS.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
+def load(path: Path = CONVERSATIONS) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def _pattern(template: str) -> re.Pattern[str]:
@@ -126,6 +125,12 @@ class Player:
                     ),
                     None,
                 )
+                answered = last is not None and self._in_any(last.text or "", ALSO_ASKED, LANGS)
+                if found is None and turn["press"] == "also" and answered:
+                    # the second ask was already answered in the reply itself, under "You also
+                    # asked:": the person reads it there, with nothing to press
+                    outcome.misses += [f"turn {n}: {m}" for m in self.check(expect, last.text or "", lang)]
+                    continue
                 if found is None:
                     shown = [b["callback_data"] for b in (last.buttons if last else [])]
                     outcome.misses.append(f"turn {n}: no {turn['press']!r} button to press among {shown}")
