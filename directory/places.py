@@ -263,7 +263,7 @@ def _name_forms(name: str) -> list[str]:
     return [f for f in forms if f]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _find_cached(gaz: Gazetteer, text: str) -> tuple[Place, ...]:
     return gaz._find(text)
 

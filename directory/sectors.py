@@ -80,7 +80,7 @@ def find_sector_spans_in(words: Sequence[str]) -> list[tuple[int, int, str]]:
     return [(m.start, m.end, m.value) for m in index.find(words, accept=accept, fuzzy_at=fuzzy_at)]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def find_sector_spans(text: str) -> list[tuple[int, int, str]]:
     """(first token, end token, sector) for every sector phrase in `text`, in order."""
     return find_sector_spans_in(tokens(text))

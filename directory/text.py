@@ -71,7 +71,7 @@ class Words:
     upper: tuple[bool, ...]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def words_of(text: str) -> Words:
     words: list[str] = []
     raw: list[str] = []

@@ -79,7 +79,7 @@ class LanguageIdentifier:
     def __init__(self, model: HashedLinear) -> None:
         self.model = model
         self.languages = tuple(c for c in model.classes if c != OTHER)
-        self._word = lru_cache(maxsize=16384)(self._word_uncached)
+        self._word = lru_cache(maxsize=8192)(self._word_uncached)
 
     def _word_uncached(self, word: str) -> tuple[tuple[float, ...], int]:
         """A word's summed rows and its number of features (words recur: cached)."""
@@ -116,7 +116,7 @@ class LanguageIdentifier:
         return {c: e / total for c, e in zip(self.model.classes, exps, strict=True)}
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _identify(ident: LanguageIdentifier, text: str) -> Identified:
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:

@@ -34,13 +34,13 @@ def _stemmer(lang: str) -> Any:
     return snowballstemmer.stemmer(languages()[lang].stemmer)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)
 def stem(word: str, lang: str) -> str:
     """One normalized word's stem in one language."""
     return str(_stemmer(lang).stemWord(word))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)
 def stems(word: str) -> tuple[str, ...]:
     """The word's stem in each of `LANGS`, in that order."""
     return tuple(stem(word, lang) for lang in LANGS)

@@ -208,10 +208,10 @@ class Vocabulary:
                     for term in terms:
                         surface.update(self._add(concept, term, langs))
         self._surface = frozenset(surface)
-        self._word_hits = lru_cache(maxsize=32768)(self._word_hits_uncached)
+        self._word_hits = lru_cache(maxsize=16384)(self._word_hits_uncached)
         literal, phrases = self._literal, self._phrases
-        self._literal_starts = lru_cache(maxsize=32768)(partial(self._starts_uncached, literal))
-        self._phrase_starts = lru_cache(maxsize=32768)(partial(self._starts_uncached, phrases))
+        self._literal_starts = lru_cache(maxsize=16384)(partial(self._starts_uncached, literal))
+        self._phrase_starts = lru_cache(maxsize=16384)(partial(self._starts_uncached, phrases))
         self._typos = Typos(
             (w for w in surface if len(w) >= _FUZZY_MIN_LEN),
             min_len=_FUZZY_MIN_LEN,
@@ -260,7 +260,7 @@ class Vocabulary:
             return word
         return fixed
 
-    @lru_cache(maxsize=32768)  # noqa: B019 - one Vocabulary per process; the cache is the point
+    @lru_cache(maxsize=16384)  # noqa: B019 - one Vocabulary per process; the cache is the point
     def _correct(self, word: str) -> str:
         if len(word) < _FUZZY_MIN_LEN or word in _NOT_TYPOS or word in ALL_STOPWORDS:
             return word

@@ -130,8 +130,8 @@ class PolicyModel:
         self.classes = linear.classes
         self.labels: tuple[str, ...] = tuple(header["labels"])
         # cached vectors are arrays of doubles: a third of the memory of tuples of floats
-        self._word = lru_cache(maxsize=8192)(self._word_uncached)
-        self._step = lru_cache(maxsize=16384)(self._step_uncached)
+        self._word = lru_cache(maxsize=4096)(self._word_uncached)
+        self._step = lru_cache(maxsize=8192)(self._step_uncached)
 
     @property
     def header(self) -> dict[str, Any]:
