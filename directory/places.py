@@ -41,6 +41,8 @@ _WORD = re.compile(r"[^\W_]+")
 # Words of our languages are never read as misspelt places ("mundo" is not "Mundu").
 _NOT_FUZZY = union(lambda lang: lang.stopwords | lang.ask_words | lang.markers)
 _ARTICLES = union(lambda lang: lang.places.get("articles", frozenset()))
+# Articles and article-prepositions before a country's name ("au Salvador", "del Salvador").
+_COUNTRY_ARTICLES = frozenset({"el", "le", "la", "o", "a", "the", "au", "du", "del", "do", "da", "no", "na"})
 _LOCATIVES = union(lambda lang: lang.places.get("locatives", frozenset()))
 
 PlaceKind = Literal["country", "region", "city"]
@@ -91,6 +93,21 @@ class Gazetteer:
         self._cities: dict[str, _City] | None = None
         self._city_phrases: PhraseIndex[_City] | None = None
         self._big_city_phrases: PhraseIndex[_City] | None = None
+        self._shared_with_a_city = self._names_of_big_cities_elsewhere()
+
+    def _names_of_big_cities_elsewhere(self) -> frozenset[str]:
+        """Country names that are also a big city's in another country: French "Salvador" (El
+        Salvador) is Brazil's fourth city. Such a name is the country only after its article
+        ("au Salvador", "do Salvador"); otherwise the city ("em Salvador", "in Salvador")."""
+        cities = self._city_index()
+        return frozenset(
+            name
+            for name, (kind, code) in self._names.items()
+            if kind == "country"
+            and (city := cities.get(name)) is not None
+            and city.country != code
+            and city.population >= _CITY_LOWERCASE_MIN_POP
+        )
 
     # --- tree -------------------------------------------------------------------------------
     def _ancestors(self, code: str) -> set[str]:
@@ -218,6 +235,8 @@ class Gazetteer:
 
         def names_ok(match: Match[tuple[PlaceKind, str]]) -> bool:
             parts = words[match.start : match.end]
+            if " ".join(parts) in self._shared_with_a_city:  # "au Salvador", not "em Salvador"
+                return match.start > 0 and words[match.start - 1] in _COUNTRY_ARTICLES
             if not match.fuzzy:
                 return True
             return (

@@ -94,3 +94,20 @@ def test_normalize_and_tokens() -> None:
     assert normalize("L'Afrique  de l’Ouest, São-Paulo!") == "l afrique de l ouest sao paulo"
     assert tokens("Bogotá D.C.") == ["bogota", "d", "c"]
     assert tokens("   ") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "code"),
+    [
+        ("e em Salvador?", "city", "BR"),
+        ("catadoras em Salvador, Bahia", "city", "BR"),
+        ("street vendors in Salvador", "city", "BR"),
+        ("les vendeuses au Salvador", "country", "SV"),
+        ("vendedores del Salvador", "country", "SV"),
+        ("recicladores en El Salvador", "country", "SV"),
+    ],
+)
+def test_a_country_name_that_is_a_big_city_elsewhere_needs_its_article(text: str, kind: str, code: str) -> None:
+    """French "Salvador" is El Salvador; without its article it is Brazil's fourth city."""
+    place = gazetteer().find(text)[0]
+    assert place.kind == kind and code in place.countries
