@@ -32,6 +32,7 @@ class Language:
     ask_words: frozenset[str]
     joiners: tuple[str, ...]  # as written: they are matched in raw text
     followups: tuple[str, ...]  # normalized phrases that open a follow-up ("and in", "y en")
+    thanks: frozenset[str]  # normalized words that thank ("merci", "valeu")
     markers: frozenset[str]
     accents: str
     suffixes: tuple[str, ...]
@@ -56,6 +57,7 @@ def _parse(data: Mapping[str, Any]) -> Language:
         ask_words=_norm_set(data.get("ask_words", ())),
         joiners=tuple(data.get("joiners", ())),
         followups=tuple(normalize(f) for f in data.get("followups", ())),
+        thanks=_norm_set(data.get("thanks", ())),
         markers=_norm_set(markers.get("words", ())),
         accents=str(markers.get("accents", "")),
         suffixes=tuple(markers.get("suffixes", ())),

@@ -241,3 +241,25 @@ async def test_how_to_contact_a_named_organization_shows_it(bot) -> None:
     reply = await bot.send("how do I contact SEWA?")
     assert "Self-Employed Women's Association" in reply.text
     assert "KKPKP" not in reply.text, "the organization asked for, not every summary naming it"
+
+
+@pytest.mark.parametrize(
+    ("message", "lang", "thanks"),
+    [
+        ("merci beaucoup 🙏", "fr", True),
+        ("valeu!!", "pt", True),
+        ("thx a lot", "en", True),
+        ("muchas gracias", "es", True),
+        ("bonjour", "fr", False),
+        ("hola!", "es", False),
+    ],
+)
+async def test_thanks_is_answered_welcome_and_a_greeting_hello(
+    bot, catalogs, message: str, lang: str, thanks: bool
+) -> None:
+    t = catalogs.translator(lang)
+    reply = await bot.send(message, lang=lang)
+    welcome = t._("You're welcome! Ask me again whenever you need to.")
+    hello = t._("Hello! I tell you whether WIEGO can help with what you need, and who can if it can't.")
+    assert (welcome in reply.text) is thanks and (hello in reply.text) is not thanks
+    assert t._("Ask me in your own words, for example:") in reply.text

@@ -184,7 +184,7 @@ async def compose_answer(
     """The reply to a question, text and buttons (records an unanswered one on the way)."""
     services = context.services
     if answer.smalltalk:
-        return smalltalk_text(context), None
+        return smalltalk_text(context, thanks=answer.thanks), None
     synthetic = message.from_user is not None and message.from_user.is_bot  # `main.py ask`
     if not answer.rules and not synthetic:
         await services.feedback.record_unanswered(question[:MAX_QUESTION])
@@ -233,12 +233,14 @@ def _with_row(
     return InlineKeyboardMarkup([*rows, row])
 
 
-def smalltalk_text(context: BotContext) -> str:
+def smalltalk_text(context: BotContext, *, thanks: bool = False) -> str:
     """A greeting, thanks, "who are you?": a friendly word, what to ask, and /language."""
     t = context.t
+    hello = t._("Hello! I tell you whether WIEGO can help with what you need, and who can if it can't.")
+    welcome = t._("You're welcome! Ask me again whenever you need to.")
     return "\n".join(
         [
-            h(t._("Hello! I tell you whether WIEGO can help with what you need, and who can if it can't.")),
+            h(welcome if thanks else hello),
             h(t._("Ask me in your own words, for example:")),
             "• " + h(t._("Can WIEGO fund our cooperative?")),
             "• " + h(t._("Street vendors' organizations in Kenya")),

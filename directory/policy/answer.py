@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 
 from directory.db import Database
+from directory.languages import union
 from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
 from directory.policy.asks import Asked, PartReading, decide, needs_parts, parts
@@ -78,6 +79,7 @@ class Answer:
     smalltalk: bool = False  # a greeting, thanks, "who are you?": no rule, no complaint
     referral: Referral | None = None  # the organizations' outcome: found in the place, or why not
     followup: Subject | None = None  # set when the message changed only the last answer's place/sector
+    thanks: bool = False  # small talk that thanks ("merci beaucoup 🙏"): "you're welcome", not "hello"
 
     @property
     def subject(self) -> Subject | None:
@@ -102,6 +104,8 @@ class Answer:
             return found.language
         return interface
 
+
+THANKS = union(lambda lang: lang.thanks)
 
 TRAINING_DATE = dt.date(2026, 11, 30)
 """The "today" training reads deadlines from ("due 15 December" is short on this date), so the
@@ -280,7 +284,8 @@ class PolicyEngine:
         listed = (matches + ([runner_up] if runner_up else []))[:MAX_RULES]
         referral = await self._refer(text, matches[:2], runner_up, cues)
         orgs = list(referral.organizations) if referral is not None else []
-        return Answer(text, listed, cues, orgs, runner_up, second_ask, smalltalk, referral)
+        thanks = smalltalk and not THANKS.isdisjoint(read.words)
+        return Answer(text, listed, cues, orgs, runner_up, second_ask, smalltalk, referral, thanks=thanks)
 
     async def _names_an_organization(self, text: str, matches: list[RuleMatch]) -> bool:
         """ "How do I contact StreetNet?": a message that names an organization of the directory,
