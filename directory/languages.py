@@ -32,7 +32,6 @@ class Language:
     ask_words: frozenset[str]
     joiners: tuple[str, ...]  # as written: they are matched in raw text
     followups: tuple[str, ...]  # normalized phrases that open a follow-up ("and in", "y en")
-    thanks: frozenset[str]  # normalized words that thank ("merci", "valeu")
     markers: frozenset[str]
     accents: str
     suffixes: tuple[str, ...]
@@ -57,7 +56,6 @@ def _parse(data: Mapping[str, Any]) -> Language:
         ask_words=_norm_set(data.get("ask_words", ())),
         joiners=tuple(data.get("joiners", ())),
         followups=tuple(normalize(f) for f in data.get("followups", ())),
-        thanks=_norm_set(data.get("thanks", ())),
         markers=_norm_set(markers.get("words", ())),
         accents=str(markers.get("accents", "")),
         suffixes=tuple(markers.get("suffixes", ())),
@@ -104,6 +102,15 @@ def _read_languages() -> dict[str, Language]:
                 raise ValueError(f"{entry.name} declares code {language.code!r}")
             found[language.code] = language
     return found
+
+
+@cache
+def thanks_words() -> frozenset[str]:
+    """Normalized words that thank, in every language (`data/smalltalk.toml`)."""
+    import tomllib
+
+    text = (resources.files("directory.data") / "smalltalk.toml").read_text(encoding="utf-8")
+    return _norm_set(w for words in tomllib.loads(text)["thanks"].values() for w in words)
 
 
 @cache

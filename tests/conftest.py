@@ -20,6 +20,9 @@ if "WIEGO_CACHE_DIR" not in os.environ:
     atexit.register(shutil.rmtree, os.environ["WIEGO_CACHE_DIR"], ignore_errors=True)
 
 from directory.db import Database
+from directory.policy import PolicyEngine
+from directory.search import Directory
+from directory.seed import load_seed
 
 
 @pytest.fixture
@@ -30,6 +33,15 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.close()
+
+
+@pytest.fixture
+async def engine(db: Database) -> AsyncIterator[PolicyEngine]:
+    """The policy engine over a seeded temporary database (no Telegram)."""
+    await load_seed(db)
+    eng = PolicyEngine(db, Directory(db))
+    await eng.load()
+    yield eng
 
 
 # --- the bot against the stand-in server ----------------------------------------------

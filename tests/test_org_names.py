@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,7 +10,6 @@ from directory.db import Database
 from directory.org_names import NamedOrg, OrgNames
 from directory.policy import PolicyEngine
 from directory.search import Directory
-from directory.seed import load_seed
 
 ORGS = [
     NamedOrg("sewa", "Self-Employed Women's Association", "SEWA"),
@@ -46,14 +43,6 @@ def test_names_ids_and_acronyms_are_found(text: str, ids: list[str]) -> None:
 )
 def test_words_that_happen_to_be_acronyms_name_nobody(text: str) -> None:
     assert OrgNames(ORGS, frozenset({"united"})).find(text) == []
-
-
-@pytest.fixture
-async def engine(db: Database) -> AsyncIterator[PolicyEngine]:
-    await load_seed(db)
-    eng = PolicyEngine(db, Directory(db))
-    await eng.load()
-    yield eng
 
 
 @pytest.mark.parametrize(

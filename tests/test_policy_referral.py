@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from directory.db import Database
 from directory.policy import PolicyEngine
-from directory.search import Directory
-from directory.seed import load_seed
-
-
-@pytest.fixture
-async def engine(db: Database) -> AsyncIterator[PolicyEngine]:
-    await load_seed(db)
-    eng = PolicyEngine(db, Directory(db))
-    await eng.load()
-    yield eng
 
 
 async def _orgs(engine: PolicyEngine, text: str) -> tuple[str, list[str]]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 
 from directory.db import Database
-from directory.languages import union
+from directory.languages import thanks_words
 from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
 from directory.policy.asks import Asked, PartReading, decide, needs_parts, parts
@@ -105,7 +105,7 @@ class Answer:
         return interface
 
 
-THANKS = union(lambda lang: lang.thanks)
+THANKS = thanks_words()
 
 TRAINING_DATE = dt.date(2026, 11, 30)
 """The "today" training reads deadlines from ("due 15 December" is short on this date), so the
