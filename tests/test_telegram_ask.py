@@ -263,3 +263,15 @@ async def test_thanks_is_answered_welcome_and_a_greeting_hello(
     hello = t._("Hello! I tell you whether WIEGO can help with what you need, and who can if it can't.")
     assert (welcome in reply.text) is thanks and (hello in reply.text) is not thanks
     assert t._("Ask me in your own words, for example:") in reply.text
+
+
+async def test_a_follow_up_naming_an_organization_is_no_unknown_place(bot, catalogs) -> None:
+    await bot.send("street vendors in Kenya")
+    reply = await bot.send("and StreetNet?")
+    assert "StreetNet International" in reply.text
+    unknown = catalogs.translator("en")._(
+        "I did not recognize the place you named (%(place)s), so here are the networks that "
+        "work everywhere. A country or a large city finds organizations nearer to you.",
+        place="“StreetNet”",
+    )
+    assert unknown not in reply.text and "StreetNet”" not in reply.text

@@ -268,6 +268,8 @@ class PolicyEngine:
         unknown: tuple[str, ...] = ()
         if previous is not None and not cues.places:
             unknown = names_after_opener(read.raw, read.capital, NOT_PLACES)
+            if unknown and await self._directory.named_in(text):  # "and StreetNet?": no place
+                unknown = ()
         reading_alone = (best, whole.classes[best])
         subject = follow_up(previous, read.words, cues.sectors, cues.places, reading_alone, unknown)
         if subject is not None and subject.rule_id in self._rules:
