@@ -119,6 +119,13 @@ def codes() -> tuple[str, ...]:
     return tuple(languages())
 
 
+@cache
+def function_words() -> frozenset[str]:
+    """Function and question words of every language ("the", "how", "cómo"): never a typo of a
+    sector word, never a place name, never a search term beside an organization's name."""
+    return union(lambda lang: lang.stopwords | lang.ask_words)
+
+
 def union(pick: Any) -> frozenset[str]:
     """The union over languages of `pick(language)` (a set of words)."""
     out: set[str] = set()

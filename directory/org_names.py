@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from directory.phrases import PhraseIndex
-from directory.text import normalize, words_of
+from directory.text import normalize, tokens, words_of
 
 _ID_MIN = 4  # a one-word id shorter than this ("iuf", "mua") counts only as a capitalized acronym
 _ANY_CASE_MIN = 5  # an acronym this long counts however it is written
@@ -32,7 +32,12 @@ class OrgNames:
     def __init__(self, orgs: Iterable[NamedOrg], common_words: frozenset[str] = frozenset()) -> None:
         phrases: list[tuple[list[str], str]] = []
         self._exact: dict[str, list[str]] = {}  # acronyms that count only as written
+        self._codes: dict[str, set[str]] = {}  # an acronym (casefolded) or id → its words
         for org in orgs:
+            code_words = set(tokens(f"{org.acronym} {org.id}"))
+            for code in (org.acronym.casefold(), org.id):
+                if code:
+                    self._codes.setdefault(code, set()).update(code_words)
             name = normalize(org.name).split()
             if len(name) >= 2:
                 phrases.append((name, org.id))
@@ -48,6 +53,11 @@ class OrgNames:
             else:
                 self._exact.setdefault(acronym, []).append(org.id)
         self._index = PhraseIndex(phrases, typos=False)
+
+    def code_words(self, bits: Iterable[str]) -> set[str]:
+        """The words of the organizations whose acronym (any case) or id is one of `bits`
+        ("SEWA", "streetnet"): what a search may set aside as already found."""
+        return {w for bit in bits for w in self._codes.get(bit.casefold(), ())}
 
     def find(self, text: str) -> list[str]:
         """Ids of the organizations `text` names, in order of mention, without repeats."""

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from rapidfuzz import fuzz, process
 
 from directory.db import Database
-from directory.languages import union
+from directory.languages import function_words
 from directory.org_names import NamedOrg, OrgNames
 from directory.organizations import Organization, Organizations
 from directory.places import Gazetteer, Place, gazetteer
@@ -178,13 +178,6 @@ def _ranked(reason: Reason, sql: str, params: tuple[Any, ...]) -> _Source:
 _EDGE_PUNCTUATION = "\"'.,;:!?¿¡()[]{}«»“”‘’"
 
 
-@lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
-    """Function and question words of every language: beside a named organization they ask
-    nothing of the search ("¿cómo contacto a StreetNet?")."""
-    return union(lambda lang: lang.stopwords | lang.ask_words)
-
-
 def escape_fts(text: str) -> list[str]:
     """Every whitespace-separated bit as a quoted FTS5 string: operators become plain words."""
     return ['"' + bit.replace('"', '""') + '"' for bit in text.split() if normalize(bit)]
@@ -204,8 +197,7 @@ class Directory:
         self._vocab: _Vocabulary | None = None
         self._vocab_version: object = None
         self._regional: _Regional | None = None
-        self._names: OrgNames | None = None
-        self._names_version: object = None
+        self._names: OrgNames | None = None  # read with the vocabulary, for the same version
 
     async def get(self, org_id: str) -> Organization | None:
         return await self._orgs.get(org_id)
@@ -444,12 +436,12 @@ class Directory:
             words = self._corrected(text, vocab)
         acronym_sql, acronym_params = self._acronym_query(text)
         sources = [_ranked("text", acronym_sql + " ORDER BY 1", acronym_params)]
-        if words:  # "how do I contact SEWA?": the acronym is the search, not every summary naming it
-            named = await self._acronym_words(acronym_params)
+        if words and self._names is not None:  # "how do I contact SEWA?": the acronym is the search
+            named = self._names.code_words(acronym_params)
             if named:
-                function_words = _common_words()
-                words = [w for w in words if w not in named and w not in function_words]
-                if not await self._rare_enough(words, vocab):
+                ignored = named | function_words()
+                words = [w for w in words if w not in ignored]
+                if not self._rare_enough(words, vocab):
                     return sources
         if not words:
             return sources
@@ -479,19 +471,8 @@ class Directory:
         )
         return sources
 
-    async def _acronym_words(self, acronym_params: tuple[Any, ...]) -> set[str]:
-        """The words of a query that are an organization's acronym or id, as tokens."""
-        half = len(acronym_params) // 2
-        raw, lowered = _marks(acronym_params[:half]), _marks(acronym_params[half:])
-        rows = await self._db.fetchall(
-            "SELECT acronym, id FROM organizations "  # noqa: S608 - only placeholders and fixed SQL are interpolated
-            f"WHERE acronym COLLATE NOCASE IN ({raw}) OR id IN ({lowered})",
-            acronym_params,
-        )
-        return {t for acronym, org_id in rows for t in tokens(f"{acronym or ''} {org_id}")}
-
     @staticmethod
-    async def _rare_enough(words: list[str], vocab: _Vocabulary) -> bool:
+    def _rare_enough(words: list[str], vocab: _Vocabulary) -> bool:
         """Whether words left beside a named organization still say something of their own
         ("SEWA Ahmedabad"), rather than "how do I contact": rarer than one organization in ten."""
         return any(vocab.docs.get(w, 0) <= max(1, vocab.total // 10) for w in words)
@@ -522,11 +503,8 @@ class Directory:
     async def named_in(self, text: str) -> list[Organization]:
         """The organizations `text` names by name, id or acronym (`directory/org_names.py`),
         in order of mention; the names are read again only after a write to the directory."""
-        version = await self._db.fetchval("SELECT max(id) FROM org_changes")
-        if version != self._names_version or self._names is None:
-            rows = await self._db.fetchall("SELECT id, name, acronym FROM organizations")
-            self._names = OrgNames((NamedOrg(i, n, a or "") for i, n, a in rows), _common_words())
-            self._names_version = version
+        await self._vocabulary()
+        assert self._names is not None
         found = [await self.get(org_id) for org_id in self._names.find(text)]
         return [org for org in found if org is not None]
 
@@ -543,6 +521,8 @@ class Directory:
                     fuzzy[term[0]].add(term)
             total = int(await self._db.fetchval("SELECT count(*) FROM organizations"))
             self._vocab = _Vocabulary(dict(docs), {k: sorted(v) for k, v in fuzzy.items()}, total)
+            names = await self._db.fetchall("SELECT id, name, acronym FROM organizations")
+            self._names = OrgNames((NamedOrg(i, n, a or "") for i, n, a in names), function_words())
             self._vocab_version = version
         return self._vocab
 

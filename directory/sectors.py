@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from directory.languages import languages, union
+from directory.languages import function_words, languages
 from directory.phrases import Match, PhraseIndex
 from directory.text import normalize, tokens
 
@@ -47,7 +47,7 @@ _NOT_SECTOR_WORDS = frozenset(
     }
 )
 # Function words are never typos of a sector word ("vender" is not "vendor").
-_COMMON_WORDS = union(lambda lang: lang.stopwords | lang.ask_words)
+_COMMON_WORDS = function_words()
 
 @lru_cache(maxsize=1)
 def _phrases() -> dict[str, str]:

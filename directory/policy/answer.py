@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from directory.db import Database
@@ -279,7 +279,7 @@ class PolicyEngine:
         if asked.runner_up is not None and asked.runner_up[0] in self._rules:
             runner_up = RuleMatch(self._rules[asked.runner_up[0]], round(asked.runner_up[1], 3))
         smalltalk = asked.smalltalk
-        if await self._names_an_organization(text, matches):
+        if await self._names_an_organization(text, read.words, matches):
             directory = RuleMatch(self._rules["directory"], round(whole.classes["directory"], 3))
             matches, runner_up, smalltalk = [directory], None, False
         second_ask = matches[1] if len(matches) > 1 else None
@@ -289,7 +289,7 @@ class PolicyEngine:
         thanks = smalltalk and not THANKS.isdisjoint(read.words)
         return Answer(text, listed, cues, orgs, runner_up, second_ask, smalltalk, referral, thanks=thanks)
 
-    async def _names_an_organization(self, text: str, matches: list[RuleMatch]) -> bool:
+    async def _names_an_organization(self, text: str, words: Sequence[str], matches: list[RuleMatch]) -> bool:
         """ "How do I contact StreetNet?": a message that names an organization of the directory,
         not WIEGO, and that no rule answers but "about WIEGO" (its contacts), or none, or small
         talk ("como falo com o MNCR?"), asks for that organization: the directory answers it,
@@ -298,7 +298,7 @@ class PolicyEngine:
             return False
         if matches and matches[0].rule.id != "about_wiego":
             return False
-        if "wiego" in words_of(prepare(text)).words:
+        if "wiego" in words:
             return False
         return bool(await self._directory.named_in(text))
 

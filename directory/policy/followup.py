@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from directory.chat_memory import ChatMemory
-from directory.languages import union
+from directory.languages import function_words, union
 from directory.places import Place
 
 MAX_WORDS = 6
@@ -29,7 +29,7 @@ _OPENERS: tuple[tuple[str, ...], ...] = tuple(
 )
 
 
-NOT_PLACES = union(lambda lang: lang.stopwords | lang.ask_words) | {"wiego"}
+NOT_PLACES = function_words() | {"wiego"}
 """Capitalized words after an opener that are no place name ("and What about…", "WIEGO")."""
 
 
