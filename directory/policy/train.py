@@ -15,7 +15,6 @@ import functools
 import hashlib
 import json
 import sys
-from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -179,9 +178,7 @@ def fit(examples: Sequence[Example], digest: str = "") -> PolicyModel:
 
 def _linear(header: dict[str, Any], quantized: Any) -> HashedLinear:
     """A `HashedLinear` from a header and a (buckets x columns) int16 numpy array."""
-    weights = array("h")
-    weights.frombytes(quantized.astype("=i2").tobytes())
-    return HashedLinear(header, weights)
+    return HashedLinear(header, quantized.astype("<i2"))
 
 
 def fit_languages(pairs: Sequence[tuple[str, str]], digest: str = "") -> HashedLinear:
