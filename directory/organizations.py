@@ -158,10 +158,9 @@ class Organizations:
 
     # --- reading ----------------------------------------------------------------------------
     async def get(self, org_id: str) -> Organization | None:
-        num = await self._db.fetchval("SELECT num FROM organizations WHERE id = ?", (org_id,))
-        if num is None:
-            return None
-        return (await self.by_nums([int(num)]))[0]
+        """One organization by id, in one statement (two could see it deleted in between)."""
+        rows = await self._select("o.id = ?", (org_id,))
+        return _from_row(rows[0]) if rows else None
 
     async def by_ids(self, ids: Sequence[str]) -> list[Organization]:
         """The organizations with these ids that exist, in no particular order."""
@@ -190,7 +189,14 @@ class Organizations:
         if not nums:
             return []
         marks = ",".join("?" * len(nums))
-        rows = await self._db.fetchall(
+        rows = await self._select(f"num IN ({marks})", nums)
+        by_num = {r["num"]: _from_row(r) for r in rows}
+        return [by_num[n] for n in nums if n in by_num]
+
+    async def _select(self, where: str, params: Sequence[Any]) -> list[Any]:
+        """Whole organization rows (with their sectors, places, languages, summaries and
+        details) matching `where`, a fixed condition with placeholders."""
+        return await self._db.fetchall(
             f"SELECT {_ORG_COLUMNS}, "  # noqa: S608 - only placeholders and fixed SQL are interpolated
             "(SELECT group_concat(sector, ';') FROM (SELECT sector FROM org_sectors "
             " WHERE org_num = o.num ORDER BY sector)) AS sectors, "
@@ -204,11 +210,9 @@ class Organizations:
             " WHERE org_num = o.num) AS summaries, "
             "(SELECT json_group_object(key, value) FROM org_details "
             " WHERE org_num = o.num) AS details "
-            f"FROM organizations AS o WHERE num IN ({marks})",
-            nums,
+            f"FROM organizations AS o WHERE {where}",
+            params,
         )
-        by_num = {r["num"]: _from_row(r) for r in rows}
-        return [by_num[n] for n in nums if n in by_num]
 
     async def history(self, org_id: str) -> list[Change]:
         rows = await self._db.fetchall(
