@@ -63,6 +63,21 @@ def test_a_student_asking_for_contacts_is_answered_on_both_counts() -> None:
     assert [r for r, _ in got.rules] == ["access_to_workers", "student_research"]
 
 
+def test_a_student_asking_wiego_first_and_for_workers_second_is_answered_access_first() -> None:
+    """RULES.md: a student's ask for contacts of workers is access_to_workers first, whatever
+    the order the student wrote the two asks in (held-out sets G8, T19 missed this)."""
+    whole = scores("student_research", asked={"access_to_workers": 0.6})
+    readings = [PartReading(0, True, scores("student_research")), PartReading(1, True, scores("access_to_workers"))]
+    got = decide(whole, readings, frozenset({"asker_student"}))
+    assert [r for r, _ in got.rules] == ["access_to_workers", "student_research"]
+
+
+def test_two_asks_in_another_order_keep_the_order_they_were_asked() -> None:
+    whole = scores("media", asked={"funding": 0.6})
+    readings = [PartReading(0, True, scores("media")), PartReading(1, True, scores("funding"))]
+    assert [r for r, _ in decide(whole, readings, frozenset()).rules] == ["media", "funding"]
+
+
 def test_a_close_runner_up_is_offered_not_asked() -> None:
     classes = dict.fromkeys((*RULES, "none", "smalltalk"), 0.01)
     classes |= {"funding": 0.6, "speaker": 0.3}

@@ -132,6 +132,8 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
     ids = [r for r, _s in rules]
     if ACCESS_RULE in ids and STUDENT_RULE not in ids and STUDENT_CONCEPT in concepts:
         rules.append((STUDENT_RULE, whole.asked.get(STUDENT_RULE, 0.0)))
+    if ids[:2] == [STUDENT_RULE, ACCESS_RULE]:
+        rules.reverse()  # RULES.md: a student's ask for workers is answered access first
     runner_up = None
     if len(rules) == 1:
         others = [

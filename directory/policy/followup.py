@@ -43,6 +43,10 @@ class Subject:
     unrecognized: tuple[str, ...] = ()  # "and in Wakanda?": a place nobody knows, said so
 
 
+FRESH = Subject("directory", (), ())
+"""What a follow-up continues when the chat has no subject (new, expired, or forgotten)."""
+
+
 def opens_like_a_follow_up(words: Sequence[str]) -> bool:
     return any(tuple(words[: len(o)]) == o for o in _OPENERS)
 
@@ -56,15 +60,23 @@ def follow_up(
     unknown: Sequence[str] = (),
 ) -> Subject | None:
     """The previous subject with the place and/or sector `words` names, if it is a follow-up.
+    With no previous subject, a message that opens like a follow-up ("and in Kenya?") asks
+    the directory for that place or sector.
 
     `reading` is what the classifier makes of the message on its own (its best class and that
     class's probability): a confident rule other than the previous one (or "directory") is a
     new question, whatever its length. `unknown`: names written where a place goes that no
     gazetteer knows ("what about Wakanda?"), a follow-up only when it opens like one.
     """
-    if previous is None or not words:
+    if not words:
         return None
     opener = opens_like_a_follow_up(words)
+    if previous is None:
+        # "and in Kenya?" with nothing to follow: that place's organizations; "what about the
+        # weather in Accra?" reads as surely nothing (or chat) and stays so
+        if not opener or (reading[0] in ("none", "smalltalk") and reading[1] >= OWN_QUESTION):
+            return None
+        previous = FRESH
     limit = MAX_WORDS_WITH_OPENER if opener else MAX_WORDS
     if sum(len(w) > 1 for w in words) > limit:  # "c'est à Abidjan": c, a and d are not words
         return None
