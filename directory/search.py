@@ -8,7 +8,7 @@ Every tier is read from a covering index with a LIMIT, so cost does not grow wit
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +30,10 @@ RELATED: dict[str, tuple[str, ...]] = {
     "street_vendors": ("market_traders",),
     "market_traders": ("street_vendors",),
 }
+PAGE_CACHE = 512
+"""Search pages kept per directory version: the referrals of most answers repeat a few
+searches (a sector in a country, a sector's networks), each three statements on aiosqlite's
+thread; a kept page needs one, for its organizations."""
 _FUZZY_MIN_LEN = 5
 _FUZZY_CUTOFF = 80.0
 
@@ -171,6 +175,18 @@ class _Regional:
         return sorted(found)
 
 
+@dataclass(frozen=True)
+class _Page:
+    """What a search found, as row numbers: kept between searches of one directory version."""
+
+    nums: tuple[int, ...]
+    reasons: tuple[Reason, ...]
+    total: int
+    capped: bool
+    sectors: frozenset[str]
+    places: tuple[Place, ...]
+
+
 def _ranked(reason: Reason, sql: str, params: tuple[Any, ...]) -> _Source:
     """A source from a query already yielding distinct `org_num`s in rank order (few rows)."""
     return _Source(reason, f"(SELECT count(*) FROM ({sql}))", params, sql, params)  # noqa: S608 - only placeholders and fixed SQL are interpolated
@@ -198,6 +214,8 @@ class Directory:
         self._vocab_version: object = None
         self._regional: _Regional | None = None
         self._names: OrgNames | None = None  # read with the vocabulary, for the same version
+        self._pages: OrderedDict[tuple[Any, ...], _Page] = OrderedDict()
+        self._pages_version: object = None
 
     async def get(self, org_id: str) -> Organization | None:
         return await self._orgs.get(org_id)
@@ -222,6 +240,46 @@ class Directory:
         limit: int = 5,
         offset: int = 0,
     ) -> SearchResult:
+        """One page of organizations for the text and filters (see `SearchResult`).
+
+        Pages are kept per directory version (`max(id)` of `org_changes`, which every write
+        raises), read before the page: a write that lands meanwhile raises the version again,
+        so a kept page is never older than the directory it is served for."""
+        key = (text, tuple(sectors), tuple(countries), tuple(regions), limit, offset)
+        version = await self._db.fetchval("SELECT max(id) FROM org_changes")
+        if version != self._pages_version:
+            self._pages.clear()
+            self._pages_version = version
+        page = self._pages.get(key)
+        if page is None:
+            page = await self._search_page(*key)
+            self._pages[key] = page
+            if len(self._pages) > PAGE_CACHE:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(key)
+        nums, reasons = list(page.nums), list(page.reasons)
+        orgs = await self._orgs.by_nums(nums)
+        if len(orgs) != len(nums):  # one was deleted between the two reads: keep reasons aligned
+            kept = [(n, r) for n, r in zip(nums, reasons, strict=True) if await self._orgs.by_nums([n])]
+            nums, reasons = [n for n, _r in kept], [r for _n, r in kept]
+            orgs = await self._orgs.by_nums(nums)
+        first = max(offset, 0) + 1
+        hits = [
+            Hit(o, reason, 1.0 / (first + i))
+            for i, (o, reason) in enumerate(zip(orgs, reasons, strict=False))
+        ]
+        return SearchResult(hits, page.total, page.sectors, list(page.places), page.capped)
+
+    async def _search_page(
+        self,
+        text: str,
+        sectors: tuple[str, ...],
+        countries: tuple[str, ...],
+        regions: tuple[str, ...],
+        limit: int,
+        offset: int,
+    ) -> _Page:
         spans = find_sector_spans(text)
         wanted = list(dict.fromkeys([*sectors, *(s for _a, _b, s in spans)]))
         places = self._gaz.find(text) if text.strip() else []
@@ -251,17 +309,7 @@ class Directory:
             sources = await self._text_sources(text)
             counts, _version = await self._counts(sources)
         nums, reasons, total, capped = await self._page(sources, counts, limit, offset)
-        orgs = await self._orgs.by_nums(nums)
-        if len(orgs) != len(nums):  # one was deleted between the two reads: keep reasons aligned
-            kept = [(n, r) for n, r in zip(nums, reasons, strict=True) if await self._orgs.by_nums([n])]
-            nums, reasons = [n for n, _r in kept], [r for _n, r in kept]
-            orgs = await self._orgs.by_nums(nums)
-        first = max(offset, 0) + 1
-        hits = [
-            Hit(o, reason, 1.0 / (first + i))
-            for i, (o, reason) in enumerate(zip(orgs, reasons, strict=False))
-        ]
-        return SearchResult(hits, total, frozenset(wanted), places, capped)
+        return _Page(tuple(nums), tuple(reasons), total, capped, frozenset(wanted), tuple(places))
 
     # --- cue search -------------------------------------------------------------------------
     def _sources(

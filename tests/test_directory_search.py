@@ -177,3 +177,49 @@ async def test_regional_networks_follow_edits(db: Database) -> None:
     after = await directory.search("domestic workers in Peru", limit=50)
     assert "conlactraho" not in {h.org.id for h in after.hits}
     assert after.total == before.total - 1
+
+
+async def test_a_kept_page_is_never_served_after_a_write_from_another_process(db: Database, tmp_path) -> None:
+    """Pages are kept per directory version; a write through another connection to the same
+    file (an admin's `main.py directory import` while the bot runs) raises the version."""
+    from dataclasses import replace
+
+    from directory.organizations import Organizations
+
+    await load_seed(db)
+    directory = Directory(db)
+    first = await directory.search("street vendors in Kenya", limit=50)
+    again = await directory.search("street vendors in Kenya", limit=50)
+    assert [h.org.id for h in again.hits] == [h.org.id for h in first.hits] and "kenasvit" in {
+        h.org.id for h in first.hits
+    }
+    other = await Database.open(tmp_path / "test.sqlite3")
+    try:
+        repo = Organizations(other)
+        org = await repo.get("kenasvit")
+        assert org is not None
+        await repo.upsert(replace(org, countries=("FR",)), "test")
+    finally:
+        await other.close()
+    after = await directory.search("street vendors in Kenya", limit=50)
+    assert "kenasvit" not in {h.org.id for h in after.hits}
+
+
+async def test_a_kept_page_costs_one_round_trip_for_its_organizations(db: Database) -> None:
+    await load_seed(db)
+    directory = Directory(db)
+    await directory.search("", sectors=["waste_pickers"], countries=["BR"])
+    statements: list[str] = []
+    fetchall, fetchval = db.fetchall, db.fetchval
+
+    async def counting_fetchall(sql, params=()):  # type: ignore[no-untyped-def]
+        statements.append(sql)
+        return await fetchall(sql, params)
+
+    async def counting_fetchval(sql, params=()):  # type: ignore[no-untyped-def]
+        statements.append(sql)
+        return await fetchval(sql, params)
+
+    db.fetchall, db.fetchval = counting_fetchall, counting_fetchval  # type: ignore[method-assign]
+    result = await directory.search("", sectors=["waste_pickers"], countries=["BR"])
+    assert result.hits and len(statements) == 2  # the version, then the page's organizations
