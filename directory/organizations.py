@@ -193,11 +193,24 @@ class Organizations:
         by_num = {r["num"]: _from_row(r) for r in rows}
         return [by_num[n] for n in nums if n in by_num]
 
-    async def _select(self, where: str, params: Sequence[Any]) -> list[Any]:
+    async def by_nums_with_version(self, nums: Sequence[int]) -> tuple[list[Organization], object]:
+        """`by_nums`, and the directory version (`max(id)` of `org_changes`) the same
+        statement saw: what a kept search page is checked against."""
+        if not nums:
+            return [], await self._db.fetchval("SELECT max(id) FROM org_changes")
+        marks = ",".join("?" * len(nums))
+        rows = await self._select(f"num IN ({marks})", nums, "(SELECT max(id) FROM org_changes) AS version, ")
+        if not rows:
+            return [], await self._db.fetchval("SELECT max(id) FROM org_changes")
+        by_num = {r["num"]: _from_row(r) for r in rows}
+        return [by_num[n] for n in nums if n in by_num], rows[0]["version"]
+
+    async def _select(self, where: str, params: Sequence[Any], extra: str = "") -> list[Any]:
         """Whole organization rows (with their sectors, places, languages, summaries and
-        details) matching `where`, a fixed condition with placeholders."""
+        details) matching `where`, a fixed condition with placeholders; `extra`, fixed
+        columns to add."""
         return await self._db.fetchall(
-            f"SELECT {_ORG_COLUMNS}, "  # noqa: S608 - only placeholders and fixed SQL are interpolated
+            f"SELECT {extra}{_ORG_COLUMNS}, "  # noqa: S608 - only placeholders and fixed SQL are interpolated
             "(SELECT group_concat(sector, ';') FROM (SELECT sector FROM org_sectors "
             " WHERE org_num = o.num ORDER BY sector)) AS sectors, "
             "(SELECT group_concat(country, ';') FROM (SELECT country FROM org_countries "

@@ -31,7 +31,7 @@ RELATED: dict[str, tuple[str, ...]] = {
     "market_traders": ("street_vendors",),
 }
 PAGE_CACHE = 512
-"""Search pages kept per directory version: the referrals of most answers repeat a few
+"""Search pages kept (see `Directory.search`): the referrals of most answers repeat a few
 searches (a sector in a country, a sector's networks), each three statements on aiosqlite's
 thread; a kept page needs one, for its organizations."""
 _FUZZY_MIN_LEN = 5
@@ -185,6 +185,7 @@ class _Page:
     capped: bool
     sectors: frozenset[str]
     places: tuple[Place, ...]
+    version: object  # the directory version its counts were read at (None: nothing was read)
 
 
 def _ranked(reason: Reason, sql: str, params: tuple[Any, ...]) -> _Source:
@@ -215,7 +216,6 @@ class Directory:
         self._regional: _Regional | None = None
         self._names: OrgNames | None = None  # read with the vocabulary, for the same version
         self._pages: OrderedDict[tuple[Any, ...], _Page] = OrderedDict()
-        self._pages_version: object = None
 
     async def get(self, org_id: str) -> Organization | None:
         return await self._orgs.get(org_id)
@@ -242,24 +242,27 @@ class Directory:
     ) -> SearchResult:
         """One page of organizations for the text and filters (see `SearchResult`).
 
-        Pages are kept per directory version (`max(id)` of `org_changes`, which every write
-        raises), read before the page: a write that lands meanwhile raises the version again,
-        so a kept page is never older than the directory it is served for."""
+        Pages are kept by the directory version they were found at (`max(id)` of
+        `org_changes`, which every write raises, from any process). A kept page is served only
+        when the statement that reads its organizations sees that same version: a kept page
+        costs one statement, and a write, wherever it came from, is never hidden."""
         key = (text, tuple(sectors), tuple(countries), tuple(regions), limit, offset)
-        version = await self._db.fetchval("SELECT max(id) FROM org_changes")
-        if version != self._pages_version:
-            self._pages.clear()
-            self._pages_version = version
         page = self._pages.get(key)
+        if page is not None:
+            orgs, version = await self._orgs.by_nums_with_version(page.nums)
+            if version == page.version:
+                self._pages.move_to_end(key)
+            else:  # the directory changed: every kept page is of an older version
+                self._pages.clear()
+                page = None
         if page is None:
             page = await self._search_page(*key)
-            self._pages[key] = page
-            if len(self._pages) > PAGE_CACHE:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(key)
+            orgs, version = await self._orgs.by_nums_with_version(page.nums)
+            if page.version is not None and version == page.version:
+                self._pages[key] = page
+                if len(self._pages) > PAGE_CACHE:
+                    self._pages.popitem(last=False)
         nums, reasons = list(page.nums), list(page.reasons)
-        orgs = await self._orgs.by_nums(nums)
         if len(orgs) != len(nums):  # one was deleted between the two reads: keep reasons aligned
             kept = [(n, r) for n, r in zip(nums, reasons, strict=True) if await self._orgs.by_nums([n])]
             nums, reasons = [n for n, _r in kept], [r for _n, r in kept]
@@ -304,12 +307,12 @@ class Directory:
             if version != regional.version:  # the directory changed since the networks were read
                 regional = await self._load_regional()
                 sources = self._sources(filtering, place_countries, regional, region_first=region_first)
-                counts, _version = await self._counts(sources)
+                counts, version = await self._counts(sources)
         else:
             sources = await self._text_sources(text)
-            counts, _version = await self._counts(sources)
+            counts, version = await self._counts(sources)
         nums, reasons, total, capped = await self._page(sources, counts, limit, offset)
-        return _Page(tuple(nums), tuple(reasons), total, capped, frozenset(wanted), tuple(places))
+        return _Page(tuple(nums), tuple(reasons), total, capped, frozenset(wanted), tuple(places), version)
 
     # --- cue search -------------------------------------------------------------------------
     def _sources(

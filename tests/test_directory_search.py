@@ -180,7 +180,7 @@ async def test_regional_networks_follow_edits(db: Database) -> None:
 
 
 async def test_a_kept_page_is_never_served_after_a_write_from_another_process(db: Database, tmp_path) -> None:
-    """Pages are kept per directory version; a write through another connection to the same
+    """Pages are kept by directory version; a write through another connection to the same
     file (an admin's `main.py directory import` while the bot runs) raises the version."""
     from dataclasses import replace
 
@@ -222,4 +222,4 @@ async def test_a_kept_page_costs_one_round_trip_for_its_organizations(db: Databa
 
     db.fetchall, db.fetchval = counting_fetchall, counting_fetchval  # type: ignore[method-assign]
     result = await directory.search("", sectors=["waste_pickers"], countries=["BR"])
-    assert result.hits and len(statements) == 2  # the version, then the page's organizations
+    assert result.hits and len(statements) == 1  # the page's organizations, with the version
