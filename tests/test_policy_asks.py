@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from directory.policy.answer import PolicyEngine
-from directory.policy.asks import PartReading, decide, parts
+from directory.policy.asks import PartReading, decide, joined_parts, parts
 from directory.policy.model import Scores
 from directory.policy.rules import read_seed
 
@@ -76,6 +76,22 @@ def test_two_asks_in_another_order_keep_the_order_they_were_asked() -> None:
     whole = scores("media", asked={"funding": 0.6})
     readings = [PartReading(0, True, scores("media")), PartReading(1, True, scores("funding"))]
     assert [r for r, _ in decide(whole, readings, frozenset()).rules] == ["media", "funding"]
+
+
+def test_a_part_a_joiner_opens_is_a_second_ask_without_the_whole_backing_it() -> None:
+    """A funding letter ending "y también, ¿hay otras coops de cartoneros en Argentina?": the
+    whole message reads as money (directory 0.04 in the one-vs-rest model), the joined part as
+    the directory on its own; "also" says a second question is coming."""
+    readings = [PartReading(0, True, scores("funding")), PartReading(1, True, scores("media"), joined=True)]
+    got = decide(scores("funding"), readings, frozenset())
+    assert [r for r, _ in got.rules] == ["funding", "media"]
+    unsure = [PartReading(0, True, scores("funding")), PartReading(1, True, scores("media", p=0.6), joined=True)]
+    assert [r for r, _ in decide(scores("funding"), unsure, frozenset()).rules] == ["funding"]
+
+
+def test_joiners_are_found_with_or_without_their_accents() -> None:
+    for text in ("Necesito plata. Y también, ¿hay coops en Lima?", "Necesito plata. y tambien hay coops en Lima?"):
+        assert [joined for _p, joined in joined_parts(text)] == [False, True], text
 
 
 def test_a_close_runner_up_is_offered_not_asked() -> None:

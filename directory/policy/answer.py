@@ -17,7 +17,7 @@ from directory.db import Database
 from directory.languages import thanks_words
 from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
-from directory.policy.asks import Asked, PartReading, decide, needs_parts, parts
+from directory.policy.asks import Asked, PartReading, decide, joined_parts, needs_parts
 from directory.policy.cues import askers, deadline_days_in, is_short
 from directory.policy.features import Sentence, sentence_weights, sentences
 from directory.policy.followup import NOT_PLACES, Subject, follow_up, names_after_opener
@@ -240,14 +240,14 @@ class PolicyEngine:
     def _asked(self, text: str) -> tuple[Asked, Reading, Scores]:
         reading = self.read(text)
         whole = self.scores(reading)
-        pieces = parts(text)
+        pieces = joined_parts(text)
         readings: list[PartReading] = []
-        if len(pieces) > 1 and needs_parts(whole):
+        if len(pieces) > 1 and (needs_parts(whole) or any(joined for _p, joined in pieces[1:])):
             last = len(pieces) - 1
-            for i, piece in enumerate(pieces):
+            for i, (piece, joined) in enumerate(pieces):
                 if i != last and not any(s.asks for s in sentences(piece, ALL_ASK_WORDS)):
                     continue  # a part that asks nothing (the story) is not read further
-                readings.append(PartReading(i, True, self.scores(self.read(piece, part=True))))
+                readings.append(PartReading(i, True, self.scores(self.read(piece, part=True)), joined))
         return decide(whole, readings, reading.concepts), reading, whole
 
     def match(self, text: str) -> tuple[list[RuleMatch], Cues]:

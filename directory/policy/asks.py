@@ -12,6 +12,7 @@ counts: access to workers first, student research second (`RULES.md`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,16 +24,24 @@ PART_STRENGTH = 0.5
 """A part names a rule on its own when the multinomial model gives it at least this."""
 ASKED_SUPPORT = 0.1
 """...and the one-vs-rest model backs that rule for the whole message with at least this."""
+JOINED_STRENGTH = 0.9
+"""A part a joiner opens ("also", "y también", "PS") that reads as another rule this surely is a
+second ask, even when the whole message, dominated by its first ask, does not back it."""
 ASKED_ALONE = 0.9
 """A one-vs-rest score that names a second ask without a part to show it."""
 RUNNER_UP = 0.2
 """A runner-up rule this likely is offered as a button ("Also: ...")."""
 
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 _JOINERS = re.compile(
     r"\b(?:"
     + "|".join(
-        sorted(
-            (re.escape(j) for lang in languages().values() for j in lang.joiners),
+        sorted(  # "y tambien" is typed as often as "y también"
+            {re.escape(v) for lang in languages().values() for j in lang.joiners
+             for v in (j, _unaccented(j))},
             key=len,
             reverse=True,
         )
@@ -46,9 +55,15 @@ STUDENT_CONCEPT = "asker_student"
 
 def parts(text: str) -> list[str]:
     """Sentences, and clauses a joiner starts: where a second ask may be."""
-    out: list[str] = []
+    return [p for p, _joined in joined_parts(text)]
+
+
+def joined_parts(text: str) -> list[tuple[str, bool]]:
+    """`parts`, each with whether a joiner ("also", "y también", "PS") opened it."""
+    out: list[tuple[str, bool]] = []
     for sentence in split_sentences(text):
-        out.extend(p for p in _JOINERS.split(sentence) if p.strip())
+        pieces = _JOINERS.split(sentence)
+        out.extend((p, i > 0) for i, p in enumerate(pieces) if p.strip())
     return out
 
 
@@ -59,6 +74,7 @@ class PartReading:
     position: int
     asks: bool  # it has a question mark or a request word, or it is the last part
     scores: Scores
+    joined: bool = False  # a joiner opened it: "..., and also, are there unions in Lima?"
 
 
 @dataclass(frozen=True)
@@ -122,6 +138,16 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
     ]
     candidates += [
         r for r, p in whole.asked.items() if r != best and r not in candidates and p >= ASKED_ALONE
+    ]
+    candidates += [  # "also" says a second question is coming: its part needs no whole's support
+        part.scores.best
+        for part in readings
+        if part.joined
+        and part.asks
+        and part.scores.best not in NONE_CLASSES
+        and part.scores.best != best
+        and part.scores.best not in candidates
+        and part.scores.classes[part.scores.best] >= JOINED_STRENGTH
     ]
     rules = [(best, whole.classes[best])]
     if candidates:
