@@ -189,9 +189,7 @@ class Organizations:
         if not nums:
             return []
         marks = ",".join("?" * len(nums))
-        rows = await self._select(f"num IN ({marks})", nums)
-        by_num = {r["num"]: _from_row(r) for r in rows}
-        return [by_num[n] for n in nums if n in by_num]
+        return _in_order(await self._select(f"num IN ({marks})", nums), nums)
 
     async def by_nums_with_version(self, nums: Sequence[int]) -> tuple[list[Organization], object]:
         """`by_nums`, and the directory version (`max(id)` of `org_changes`) the same
@@ -202,8 +200,7 @@ class Organizations:
         rows = await self._select(f"num IN ({marks})", nums, "(SELECT max(id) FROM org_changes) AS version, ")
         if not rows:
             return [], await self._db.fetchval("SELECT max(id) FROM org_changes")
-        by_num = {r["num"]: _from_row(r) for r in rows}
-        return [by_num[n] for n in nums if n in by_num], rows[0]["version"]
+        return _in_order(rows, nums), rows[0]["version"]
 
     async def _select(self, where: str, params: Sequence[Any], extra: str = "") -> list[Any]:
         """Whole organization rows (with their sectors, places, languages, summaries and
@@ -431,3 +428,9 @@ def _snapshot(org: Organization) -> str:
     data["summaries"] = dict(org.summaries)
     data["details"] = dict(org.details)
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _in_order(rows: Sequence[Any], nums: Sequence[int]) -> list[Organization]:
+    """The rows' organizations in the order of `nums` (those that still exist)."""
+    by_num = {r["num"]: _from_row(r) for r in rows}
+    return [by_num[n] for n in nums if n in by_num]

@@ -118,9 +118,6 @@ class HashedLinear:
         """The scaled sum of the features' rows."""
         return self.gather(self.index(names))
 
-    def logits(self, names: Iterable[str]) -> npt.NDArray[np.float64]:
-        return self.intercept + self.sum(names)
-
 
 class PolicyModel:
     """The two policy models in one `HashedLinear` (see the module docstring)."""
