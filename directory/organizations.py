@@ -9,6 +9,7 @@ change can be reverted by id.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
@@ -150,17 +151,53 @@ _ORG_COLUMNS = (
 )
 
 
+VERSION_SQL = "SELECT coalesce(max(id), 0) FROM org_changes"
+"""The directory version: every write to an organization appends to `org_changes` in the
+transaction that makes it, from whichever process, so the version rises with each commit."""
+_VERSION_COLUMN = f"({VERSION_SQL}) AS version, "
+KEPT = 4096
+"""Organizations kept between reads (see `Organizations.by_nums_with_version`): the referrals
+of most answers show the same few networks and national organizations."""
+_KEEP_AT_MOST = 200  # rows read at once beyond this (an export, a listing) are not kept
+
+
 class Organizations:
-    """Repository for organizations: reads in batches, writes with history."""
+    """Repository for organizations: reads in batches, writes with history.
+
+    Rows read outside a transaction are kept for the directory version they were read at; while
+    `Database.read_now` says the version is still that one, they are served without a statement
+    (a hop to aiosqlite's thread costs more than everything else a referral does).
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._kept: OrderedDict[int, Organization] = OrderedDict()
+        self._num_of: dict[str, int] = {}
+        self._kept_version: int | None = None
 
     # --- reading ----------------------------------------------------------------------------
+    def version_now(self) -> int | None:
+        """The directory version read at once, or None when it cannot be (`Database.read_now`)."""
+        row = self._db.read_now(VERSION_SQL)
+        return None if row is None else int(row[0])
+
+    async def version(self) -> int:
+        """The directory version, read at once when possible, else with a statement."""
+        now = self.version_now()
+        return now if now is not None else int(await self._db.fetchval(VERSION_SQL))
+
     async def get(self, org_id: str) -> Organization | None:
         """One organization by id, in one statement (two could see it deleted in between)."""
-        rows = await self._select("o.id = ?", (org_id,))
-        return _from_row(rows[0]) if rows else None
+        num = self._num_of.get(org_id)
+        if num is not None:
+            kept = self._kept_at(self.version_now(), [num])
+            if kept is not None:
+                return kept[0]
+        rows = await self._select("o.id = ?", (org_id,), _VERSION_COLUMN)
+        if not rows:
+            return None
+        self._keep(rows, rows[0]["version"])
+        return _from_row(rows[0])
 
     async def by_ids(self, ids: Sequence[str]) -> list[Organization]:
         """The organizations with these ids that exist, in no particular order."""
@@ -185,22 +222,57 @@ class Organizations:
         return int(await self._db.fetchval("SELECT count(*) FROM organizations"))
 
     async def by_nums(self, nums: Sequence[int]) -> list[Organization]:
-        """Organizations for these rowids, in the given order, in one query."""
-        if not nums:
-            return []
-        marks = ",".join("?" * len(nums))
-        return _in_order(await self._select(f"num IN ({marks})", nums), nums)
+        """Organizations for these rowids, in the given order, in one query (or none)."""
+        return (await self.by_nums_with_version(nums))[0]
 
-    async def by_nums_with_version(self, nums: Sequence[int]) -> tuple[list[Organization], object]:
-        """`by_nums`, and the directory version (`max(id)` of `org_changes`) the same
-        statement saw: what a kept search page is checked against."""
+    async def by_nums_with_version(self, nums: Sequence[int]) -> tuple[list[Organization], int]:
+        """`by_nums`, and the directory version its organizations are of: what a kept search
+        page is checked against. Kept organizations of the version now cost no statement;
+        otherwise one statement reads the rows and the version together."""
+        version = self.version_now()
+        kept = self._kept_at(version, nums)
+        if kept is not None and version is not None:
+            return kept, version
         if not nums:
-            return [], await self._db.fetchval("SELECT max(id) FROM org_changes")
+            return [], await self.version()
         marks = ",".join("?" * len(nums))
-        rows = await self._select(f"num IN ({marks})", nums, "(SELECT max(id) FROM org_changes) AS version, ")
+        rows = await self._select(f"num IN ({marks})", nums, _VERSION_COLUMN)
         if not rows:
-            return [], await self._db.fetchval("SELECT max(id) FROM org_changes")
-        return _in_order(rows, nums), rows[0]["version"]
+            return [], await self.version()
+        read_at = int(rows[0]["version"])
+        if len(nums) <= _KEEP_AT_MOST:
+            self._keep(rows, read_at)
+        return _in_order(rows, nums), read_at
+
+    def _kept_at(self, version: int | None, nums: Sequence[int]) -> list[Organization] | None:
+        """The kept organizations for `nums`, when every one is kept and of `version`."""
+        if version is None or version != self._kept_version:
+            return None
+        try:
+            orgs = [self._kept[n] for n in nums]
+        except KeyError:
+            return None
+        for n in nums:
+            self._kept.move_to_end(n)
+        return orgs
+
+    def _keep(self, rows: Sequence[Any], version: int) -> None:
+        """Keep rows read at `version`; never rows read inside a transaction, which may yet
+        roll back (and its version number then be reused by another write)."""
+        if self._db.in_transaction():
+            return
+        if version != self._kept_version:
+            self._kept.clear()
+            self._num_of.clear()
+            self._kept_version = version
+        for row in rows:
+            org = _from_row(row)
+            self._kept[row["num"]] = org
+            self._kept.move_to_end(row["num"])
+            self._num_of[org.id] = row["num"]
+        while len(self._kept) > KEPT:
+            _num, gone = self._kept.popitem(last=False)
+            self._num_of.pop(gone.id, None)
 
     async def _select(self, where: str, params: Sequence[Any], extra: str = "") -> list[Any]:
         """Whole organization rows (with their sectors, places, languages, summaries and

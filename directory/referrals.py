@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 import babel
@@ -103,7 +103,7 @@ class Referral:
 
 # --- names in the question ------------------------------------------------------------------
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-'’][^\W\d_]+)*")
-_POSSESSIVE = re.compile(r"['’]s$")
+_OPENERS = " \t\r\"'«“("  # may stand between a sentence's end and its first word
 _SENTENCE_END = ".!?¡¿\n:;"
 # Words after which a capitalized name is most likely a place ("in BH", "em Kibera", "à Pikine").
 _LOCATIVES = frozenset({"in", "near", "en", "em", "no", "na", "nos", "nas", "dans", "à", "au", "aux"})
@@ -144,16 +144,26 @@ def _calendar_and_language_words() -> frozenset[str]:
     return frozenset(w for w in words if w)
 
 
-def _words(text: str) -> list[tuple[str, bool]]:
+@cache
+def _not_names() -> frozenset[str]:
+    """Capitalized words that name no place or market: "in March", "ILO", "WIEGO"."""
+    return _NOT_PLACES | _calendar_and_language_words()
+
+
+@lru_cache(maxsize=64)
+def _words(text: str) -> tuple[tuple[str, bool], ...]:
     """The words of `text` as written (possessive 's dropped), each with whether it starts a
-    sentence (where a capital letter says nothing)."""
+    sentence (where a capital letter says nothing); kept for the few texts of one answer, which
+    reads them for places and for names."""
     out: list[tuple[str, bool]] = []
+    end = 0
     for match in _WORD.finditer(text):
-        i = match.start() - 1
-        while i >= 0 and text[i] in " \t\r\"'«“(":
-            i -= 1
-        out.append((_POSSESSIVE.sub("", match.group()), i < 0 or text[i] in _SENTENCE_END))
-    return out
+        gap = text[end : match.start()].rstrip(_OPENERS)  # what is before it, quotes aside
+        starts = gap[-1] in _SENTENCE_END if gap else not out
+        word = match.group()
+        out.append((word[:-2] if word.endswith(("'s", "’s")) else word, starts))
+        end = match.end()
+    return tuple(out)
 
 
 def _capitalized(word: str) -> bool:
@@ -207,7 +217,7 @@ def place_like_names(text: str) -> list[str]:
 def proper_nouns(text: str) -> frozenset[str]:
     """Capitalized words that do not start a sentence, normalized: names of markets, landfills,
     places the gazetteer may not know ("la décharge de Mbeubeuss")."""
-    excluded = _NOT_PLACES | _calendar_and_language_words()
+    excluded = _not_names()
     return frozenset(
         norm
         for word, start in _words(text)
@@ -220,8 +230,10 @@ def proper_nouns(text: str) -> frozenset[str]:
     )
 
 
-def _record_words(org: Organization) -> set[str]:
-    return set(tokens(" ".join([org.name, org.acronym, org.city, *(t for _l, t in org.summaries)])))
+@lru_cache(maxsize=4096)
+def _record_words(org: Organization) -> frozenset[str]:
+    """The words of an organization's record (kept: the same organizations come up again)."""
+    return frozenset(tokens(" ".join([org.name, org.acronym, org.city, *(t for _l, t in org.summaries)])))
 
 
 def named_first(names: frozenset[str], pool: Sequence[Organization]) -> list[Organization]:

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from directory.db import Database
 from directory.languages import function_words
 from directory.org_names import NamedOrg, OrgNames
-from directory.organizations import Organization, Organizations
+from directory.organizations import VERSION_SQL, Organization, Organizations
 from directory.places import Gazetteer, Place, gazetteer
 from directory.sectors import SECTORS, find_sector_spans
 from directory.text import normalize, tokens
@@ -216,19 +216,35 @@ class Directory:
         self._regional: _Regional | None = None
         self._names: OrgNames | None = None  # read with the vocabulary, for the same version
         self._pages: OrderedDict[tuple[Any, ...], _Page] = OrderedDict()
+        self._networks: dict[tuple[str, ...], tuple[int, ...]] = {}  # global networks by sectors
+        self._networks_version: int | None = None
 
     async def get(self, org_id: str) -> Organization | None:
         return await self._orgs.get(org_id)
 
     async def global_networks(self, sectors: Iterable[str] = ()) -> list[Organization]:
+        """The global networks of any of these sectors (of every sector when none is given);
+        kept by sectors for the directory version, like search pages."""
         wanted = tuple(sectors) or SECTORS
-        rows = await self._db.fetchall(
-            "SELECT DISTINCT org_num FROM org_sectors "  # noqa: S608 - placeholders only
-            f"WHERE scope = 3 AND sector IN ({_marks(wanted)}) "
-            "ORDER BY org_num",
-            wanted,
-        )
-        return await self._orgs.by_nums([r[0] for r in rows])
+        version = self._orgs.version_now()
+        if version is None or version != self._networks_version:
+            self._networks.clear()
+            self._networks_version = version
+        nums = self._networks.get(wanted)
+        if nums is None:
+            rows = await self._db.fetchall(
+                "SELECT DISTINCT org_num FROM org_sectors "  # noqa: S608 - placeholders only
+                f"WHERE scope = 3 AND sector IN ({_marks(wanted)}) "
+                "ORDER BY org_num",
+                wanted,
+            )
+            nums = tuple(int(r[0]) for r in rows)
+            if version is not None and len(self._networks) < PAGE_CACHE:
+                self._networks[wanted] = nums
+        orgs, read_at = await self._orgs.by_nums_with_version(nums)
+        if read_at != version:  # written in between: the networks may be others now
+            self._networks.clear()
+        return orgs
 
     async def search(
         self,
@@ -444,7 +460,7 @@ class Directory:
                 )
             params += source.count_params
         row = await self._db.fetchone(
-            f"WITH {', '.join(ctes)} SELECT *, (SELECT max(id) FROM org_changes) "  # noqa: S608 - only placeholders and fixed SQL are interpolated
+            f"WITH {', '.join(ctes)} SELECT *, ({VERSION_SQL}) "  # noqa: S608 - only placeholders and fixed SQL are interpolated
             f"FROM c{len(sources) - 1}",
             params,
         )
@@ -458,7 +474,7 @@ class Directory:
         Not kept while a transaction is open on the connection: its writes may be half done.
         """
         rows = await self._db.fetchall(
-            "SELECT 'v', NULL, (SELECT max(id) FROM org_changes) "
+            f"SELECT 'v', NULL, ({VERSION_SQL}) "  # noqa: S608 - fixed SQL
             "UNION ALL SELECT 's', sector, org_num FROM org_sectors WHERE scope = 2 "
             "UNION ALL SELECT 'c', country, org_num FROM org_countries WHERE scope = 2 "
             "UNION ALL SELECT 'r', region, org_num FROM org_regions WHERE scope = 2"
@@ -561,7 +577,7 @@ class Directory:
 
     async def _vocabulary(self) -> _Vocabulary:
         """FTS terms with document counts, reloaded only after a write to the directory."""
-        version = await self._db.fetchval("SELECT max(id) FROM org_changes")
+        version = await self._orgs.version()
         if version != self._vocab_version or self._vocab is None:
             rows = await self._db.fetchall("SELECT term, col, doc FROM org_fts_terms")
             docs: dict[str, int] = defaultdict(int)

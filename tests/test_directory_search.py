@@ -205,21 +205,91 @@ async def test_a_kept_page_is_never_served_after_a_write_from_another_process(db
     assert "kenasvit" not in {h.org.id for h in after.hits}
 
 
-async def test_a_kept_page_costs_one_round_trip_for_its_organizations(db: Database) -> None:
-    await load_seed(db)
-    directory = Directory(db)
-    await directory.search("", sectors=["waste_pickers"], countries=["BR"])
+def _count_statements(db: Database) -> list[str]:
+    """Every statement sent to aiosqlite's threads from now on (`read_now` is not one)."""
     statements: list[str] = []
-    fetchall, fetchval = db.fetchall, db.fetchval
+    fetchall, fetchone = db.fetchall, db.fetchone
 
     async def counting_fetchall(sql, params=()):  # type: ignore[no-untyped-def]
         statements.append(sql)
         return await fetchall(sql, params)
 
-    async def counting_fetchval(sql, params=()):  # type: ignore[no-untyped-def]
+    async def counting_fetchone(sql, params=()):  # type: ignore[no-untyped-def]
         statements.append(sql)
-        return await fetchval(sql, params)
+        return await fetchone(sql, params)
 
-    db.fetchall, db.fetchval = counting_fetchall, counting_fetchval  # type: ignore[method-assign]
-    result = await directory.search("", sectors=["waste_pickers"], countries=["BR"])
-    assert result.hits and len(statements) == 1  # the page's organizations, with the version
+    db.fetchall, db.fetchone = counting_fetchall, counting_fetchone  # type: ignore[method-assign]
+    return statements
+
+
+async def test_what_was_read_at_the_directory_version_now_costs_no_round_trip(db: Database) -> None:
+    """A kept page, its organizations, the sector's global networks, an organization by id:
+    while the version read at once is the one they were read at, nothing goes to the database."""
+    await load_seed(db)
+    directory = Directory(db)
+    first = await directory.search("", sectors=["waste_pickers"], countries=["BR"])
+    networks = await directory.global_networks(["waste_pickers"])
+    sewa = await directory.get("sewa")
+    statements = _count_statements(db)
+    again = await directory.search("", sectors=["waste_pickers"], countries=["BR"])
+    assert [h.org for h in again.hits] == [h.org for h in first.hits] and again.hits
+    assert await directory.global_networks(["waste_pickers"]) == networks and networks
+    assert await directory.get("sewa") == sewa and sewa is not None
+    assert statements == []
+
+
+async def test_kept_organizations_are_read_again_after_a_write_from_another_process(
+    db: Database, tmp_path
+) -> None:
+    from dataclasses import replace
+
+    from directory.organizations import Organizations
+
+    await load_seed(db)
+    directory = Directory(db)
+    before = await directory.get("sewa")
+    assert before is not None and await directory.get("sewa") == before
+    other = await Database.open(tmp_path / "test.sqlite3")
+    try:
+        await Organizations(other).upsert(replace(before, city="Surat"), "test")
+    finally:
+        await other.close()
+    statements = _count_statements(db)
+    after = await directory.get("sewa")
+    assert after is not None and after.city == "Surat" and len(statements) == 1
+
+
+async def test_what_a_rolled_back_transaction_read_is_never_kept(db: Database) -> None:
+    """Inside a transaction the version counts uncommitted rows; after a rollback the same
+    number is given to the next write, so nothing read in there may be kept under it."""
+    from dataclasses import replace
+
+    from directory.organizations import Organizations
+
+    await load_seed(db)
+    repo = Organizations(db)
+    sewa = await repo.get("sewa")
+    assert sewa is not None
+    with pytest.raises(RuntimeError):
+        async with db.atomic() as conn:
+            await repo.upsert_in(conn, replace(sewa, city="Nowhere"), "test")
+            assert db.read_now("SELECT 1") is None  # cannot see this transaction's writes
+            assert (await repo.get("sewa")).city == "Nowhere"  # type: ignore[union-attr]
+            raise RuntimeError("roll back")
+    await repo.upsert(replace(sewa, city="Vadodara"), "test")  # takes the rolled-back version
+    assert (await repo.get("sewa")).city == "Vadodara"  # type: ignore[union-attr]
+    assert (await Directory(db).get("sewa")).city == "Vadodara"  # type: ignore[union-attr]
+
+
+async def test_read_now_never_answers_for_a_database_only_one_connection_sees() -> None:
+    memory = await Database.open(":memory:")
+    try:
+        assert memory.read_now("SELECT 1") is None
+        assert await memory.fetchval("SELECT 1") == 1
+    finally:
+        await memory.close()
+
+
+async def test_read_now_reads_the_file_at_once(db: Database) -> None:
+    assert db.read_now("SELECT 41 + 1") == (42,)
+    assert db.read_now("SELECT nothing FROM nowhere") is None  # an error is "not now", not a raise
