@@ -34,6 +34,7 @@ PAGE_CACHE = 512
 """Search pages kept (see `Directory.search`): the referrals of most answers repeat a few
 searches (a sector in a country, a sector's networks), each three statements on aiosqlite's
 thread; a kept page needs one, for its organizations."""
+_ACRONYM_WORDS = 20  # words of a text looked up as acronyms or ids
 _FUZZY_MIN_LEN = 5
 _FUZZY_CUTOFF = 80.0
 
@@ -546,8 +547,14 @@ class Directory:
 
     @staticmethod
     def _acronym_query(text: str) -> tuple[str, tuple[Any, ...]]:
-        bare = (b.strip(_EDGE_PUNCTUATION) for b in text.split())  # "SEWA?", "(KKPKP)", "«SWaCH»"
-        bits = tuple(dict.fromkeys(b for b in bare if len(b) >= 2))[:20] or ("",)
+        distinct: dict[str, None] = {}
+        for written in text.split():
+            bare = written.strip(_EDGE_PUNCTUATION)  # "SEWA?", "(KKPKP)", "«SWaCH»"
+            if len(bare) >= 2:
+                distinct[bare] = None
+                if len(distinct) == _ACRONYM_WORDS:  # a letter's first words say it, if any do
+                    break
+        bits = tuple(distinct) or ("",)
         return (
             "SELECT num AS org_num FROM organizations WHERE acronym COLLATE NOCASE "  # noqa: S608 - only placeholders and fixed SQL are interpolated
             f"IN ({_marks(bits)}) OR id IN ({_marks(bits)})",
