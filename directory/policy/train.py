@@ -121,7 +121,9 @@ def _hashed(text: str) -> tuple[tuple[int, float], ...]:
 
     r = reader()(text)
     scaled = message_features(r.parts, r.weights, r.features, r.concepts).scaled()
-    return tuple((bucket(name, BUCKETS), value) for name, value in scaled.items())
+    # sorted: the features come out of sets, whose order changes with each process's string
+    # hashing; the solver, fed colliding columns summed in another order, ends elsewhere
+    return tuple(sorted((bucket(name, BUCKETS), value) for name, value in scaled.items()))
 
 
 def featurize(texts: Sequence[str]) -> Any:
