@@ -17,7 +17,7 @@ from directory.db import Database
 from directory.languages import thanks_words
 from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
-from directory.policy.asks import Asked, PartReading, decide, joined_parts, needs_parts
+from directory.policy.asks import Asked, PartReading, decide, for_a_third_party, joined_parts, needs_parts
 from directory.policy.cues import askers, deadline_days_in, is_short
 from directory.policy.features import Sentence, sentence_weights, sentences
 from directory.policy.followup import NOT_PLACES, Subject, follow_up, names_after_opener
@@ -60,6 +60,7 @@ class Reading:
     features: frozenset[str]
     concepts: frozenset[str]
     cues: Cues
+    third_partys: bool = False  # its last ask is a third party's business (`for_a_third_party`)
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,29 @@ class PolicyEngine:
         features |= self._vocab.situations_in(frozenset(features))
         parts = sentences(text, ALL_ASK_WORDS)
         weights = [1.0] * len(parts) if part else sentence_weights(parts)
-        return Reading(text, tuple(parts), tuple(weights), frozenset(features), concepts, cues)
+        third_partys = not part and self._third_partys(w, parts)
+        return Reading(
+            text,
+            tuple(parts),
+            tuple(weights),
+            frozenset(features),
+            concepts,
+            cues,
+            third_partys,
+        )
+
+    def _third_partys(self, w: Words, parts: Sequence[Sentence]) -> bool:
+        """Whether the message's last ask is a third party's business: "do you know if the
+        Ministry has published…?", "can you recommend a translator?"."""
+        assert self._vocab is not None
+        asking = [p for p in parts if p.asks]
+        if not asking:
+            return False
+        last = asking[-1].words
+        if self._vocab.asks_for_a_provider(last):
+            return True
+        about = self._vocab.asks_about_third_party(w.words, w.raw, self._is_name)
+        return about is not None and f" {' '.join(about)} " in f" {' '.join(last)} "
 
     def scores(self, reading: Reading) -> Scores:
         """The classifier's scores for a reading (the model is loaded on first use)."""
@@ -248,7 +271,10 @@ class PolicyEngine:
                 if i != last and not any(s.asks for s in sentences(piece, ALL_ASK_WORDS)):
                     continue  # a part that asks nothing (the story) is not read further
                 readings.append(PartReading(i, True, self.scores(self.read(piece, part=True)), joined))
-        return decide(whole, readings, reading.concepts), reading, whole
+        asked = decide(whole, readings, reading.concepts)
+        if reading.third_partys:
+            asked = for_a_third_party(asked)
+        return asked, reading, whole
 
     def match(self, text: str) -> tuple[list[RuleMatch], Cues]:
         """Rules that fit `text`, in the order asked (then a close runner-up), and its cues."""

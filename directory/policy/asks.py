@@ -107,6 +107,21 @@ def needs_parts(whole: Scores) -> bool:
     return any(p >= ASKED_SUPPORT for r, p in whole.asked.items() if r != whole.best)
 
 
+ABOUT_ORGANIZATIONS = frozenset({"directory", ACCESS_RULE})
+"""Rules a question about a named party may still ask: "do you know if StreetNet has a member
+in Ghana?" asks the directory."""
+
+
+def for_a_third_party(asked: Asked) -> Asked:
+    """What a message asks when its last ask is whether a named third party does something
+    ("do you know if the Ministry has published the new minimum wage?"): its first rule, read
+    from the topic's words (a wage, a grant), is that party's business and not answered; a
+    second ask, or a question about organizations, still is."""
+    if not asked.rules or asked.rules[0][0] in ABOUT_ORGANIZATIONS:
+        return asked
+    return Asked(asked.rules[1:])
+
+
 def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[str]) -> Asked:
     """Combine the whole message's scores and its parts' into the rules it asks."""
     best = whole.best

@@ -30,7 +30,7 @@ import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
@@ -54,6 +54,7 @@ THIRD_PARTY_NAME = "@third_party_name"
 """Feature: ...the third party only named by a capitalized word (vetoes fewer questions)."""
 ADDRESSED = "@addressed"
 """Feature: the question speaks to WIEGO ("WIEGO", "you", "vocês", "vous", "tienen"...)."""
+_PROVIDER_WINDOW = 6  # words between "recommend" and the provider recommended
 _SOURCE_WINDOW = 4  # words between the thing asked for and the preposition naming its source
 _ACRONYM = re.compile(r"^[A-Z]{2}[A-Za-z]{0,7}$")  # BBC, CAF, CNPq, CONACYT
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -137,6 +138,18 @@ class Source:
     heads: frozenset[str] = frozenset()
     own: frozenset[str] = frozenset()
     addressed: frozenset[str] = frozenset()
+    asks_about: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    """ "do you know if", "sabéis si", by their last word"""
+    recommends: frozenset[str] = frozenset()  # "recommend", "conseiller", "indicar"
+    providers: frozenset[str] = frozenset()  # "consultancy", "logiciel", "tradutor"
+
+
+def _by_last_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    out: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for phrase in phrases:
+        if phrase:
+            out[phrase[-1]].append(phrase)
+    return {last: tuple(found) for last, found in out.items()}
 
 
 def _swapped(word: str, target: str) -> bool:
@@ -388,6 +401,36 @@ class Vocabulary:
                     kinds.add(kind)
         return frozenset(kinds)
 
+    def asks_about_third_party(
+        self, words: Sequence[str], raw: Sequence[str], is_name: Callable[[str], bool] | None = None
+    ) -> tuple[str, ...] | None:
+        """ "Do you know if the Ministry has published…", "¿sabéis si la Fundació abre…?": whether
+        a named third party does something is that party's business, not a request to WIEGO.
+        The words from the question's cue to the third party (to find its sentence), or None.
+        WIEGO and the networks (`own`), a place, "you" or "there are" after the cue are none."""
+        src = self.source
+        for end, word in enumerate(words[:-1]):
+            for cue in src.asks_about.get(word, ()):
+                if tuple(words[end + 1 - len(cue) : end + 1]) != cue:
+                    continue
+                k = end + 1
+                while k < len(words) - 1 and (words[k] in src.articles or words[k] == "l"):
+                    k += 1
+                if self._source_kind(words[k], raw[k], is_name) is not None:
+                    return tuple(words[end + 1 - len(cue) : k + 1])
+        return None
+
+    def asks_for_a_provider(self, sentence: Sequence[str]) -> bool:
+        """ "Can you recommend a consultancy for our audit?", "pouvez-vous nous conseiller un
+        logiciel ?": a sentence asking to be recommended a service provider (a firm, software,
+        a translator), whom no rule of WIEGO's is about."""
+        src = self.source
+        for i, word in enumerate(sentence):  # the provider follows the verb: "conseiller un
+            after = sentence[i + 1 : i + 1 + _PROVIDER_WINDOW]  # logiciel", not "un cabinet
+            if word in src.recommends and not src.providers.isdisjoint(after):  # …conseiller sur"
+                return True
+        return False
+
     def addressed(self, text: str, found: Iterable[str] = ()) -> bool:
         """True when the question speaks to WIEGO: names it, or says "you" (plural, formal)."""
         return self.addressed_in(tokens(prepare(text)), found)
@@ -463,6 +506,9 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         words("heads"),
         frozenset(normalize(w) for w in tp.get("own", ())),
         words("addressed"),
+        _by_last_word(tuple(phrase.split()) for phrase in words("asks_about")),
+        words("recommends"),
+        words("providers"),
     )
     return Vocabulary(
         concepts,
