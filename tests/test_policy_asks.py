@@ -162,3 +162,16 @@ def test_two_asks_are_both_answered_in_order(text: str, first: str, second: str)
 def test_filler_before_the_ask_does_not_change_the_rule(text: str, rule: str, filler: list[str]) -> None:
     letter = " ".join(filler) + "\n\n" + text
     assert asked(letter)[0] == rule
+
+
+def test_a_third_partys_business_drops_the_first_rule_only() -> None:
+    from directory.policy.asks import Asked, for_a_third_party
+
+    assert for_a_third_party(Asked((("information", 0.9),), runner_up=("media", 0.3))) == Asked(())
+    assert for_a_third_party(Asked((("funding", 0.7), ("membership", 0.6)))) == Asked(
+        (("membership", 0.6),)
+    )
+    # "do you know if StreetNet has members in Ghana?" still asks the directory
+    kept = Asked((("directory", 0.8),))
+    assert for_a_third_party(kept) == kept
+    assert for_a_third_party(Asked((), smalltalk=True)) == Asked((), smalltalk=True)

@@ -28,8 +28,6 @@ KNOWN_MISSES = frozenset(
     {
         "Queremos desenvolver com a WIEGO um projeto conjunto de astronomia amadora.",
         "Notre agence de voyages cherche une stagiaire, où publier l'offre d'emploi ?",
-        # a museum's opening hours read as a press request (0.48 against none 0.33) since T22
-        "Necesito información sobre el horario del museo",
         "¿Qué software sirve para transcribir las entrevistas de mi tesina?",  # student_research
     }
 )
@@ -846,6 +844,56 @@ def test_new_veto_cases_are_not_copied_from_any_bench_file() -> None:
         assert {lang for lang, _q in group} == {"en", "es", "fr", "pt"}
         for _lang, question in group:
             assert question.strip().lower() not in seen, question
+
+
+# Whether a named third party does something is its business: "do you know if the Ministry…",
+# "can you recommend a translator?". The words of the topic (a wage, a grant, an audit) would
+# otherwise choose a rule. Written for this check, not taken from any message set.
+THIRD_PARTYS_BUSINESS = [
+    ("en", "quick q, do you know if the Labour Ministry already announced the new minimum wage "
+           "for farm workers?"),
+    ("en", "Could you recommend a good translator for our union's annual report? Swahili to "
+           "English"),
+    ("es", "¿Saben si el Banco Estado sigue dando microcréditos a las feriantes de Valparaíso?"),
+    ("es", "¿Nos podrían recomendar un despacho de abogados para registrar nuestra cooperativa?"),
+    ("fr", "Est-ce que vous savez si la Mairie de Cotonou a publié les nouvelles taxes du marché "
+           "Dantokpa ?"),
+    ("fr", "Vous pourriez nous recommander un imprimeur pas cher pour nos affiches ?"),
+    ("pt", "Vocês sabem se a Caixa ainda abre o edital de microcrédito para ambulantes este ano?"),
+    ("pt", "Podem me indicar um contador para regularizar o MEI da nossa cooperativa?"),
+]
+
+
+@pytest.mark.parametrize(("lang", "question"), marked(THIRD_PARTYS_BUSINESS))
+def test_a_third_partys_business_gets_no_rule(lang: str, question: str) -> None:
+    assert top(question) == [], (lang, question, top(question))
+
+
+# ...while the same cues about WIEGO, about organizations, or with WIEGO recommending workers'
+# organizations keep their rule.
+ASKED_OF_WIEGO_THE_SAME_WAY = [
+    ("en", "do you know if WIEGO gives small grants to vendors' cooperatives?", "funding"),
+    ("es", "¿sabéis si hay alguna asociación de recicladoras en Valencia?", "directory"),
+    ("fr", "Pouvez-vous nous recommander des organisations de récupérateurs au Sénégal ?",
+     "directory"),
+    ("pt", "Vocês sabem se a WIEGO aceita estagiários no escritório de Durban?", "internship"),
+]
+
+
+def test_the_reading_says_whose_business_the_last_ask_is() -> None:
+    read = engine().read
+    assert all(read(q).third_partys for _lang, q in THIRD_PARTYS_BUSINESS)
+    assert not any(read(q).third_partys for _lang, q, _rule in ASKED_OF_WIEGO_THE_SAME_WAY)
+    # only the last ask counts: a question about a bank, then one to WIEGO
+    assert not read(
+        "Do you know if Equity Bank lends to hawkers? Also, could WIEGO fund our savings group?"
+    ).third_partys
+    assert not read("Cabinet de conseil : pouvez-vous nous conseiller sur nos achats ?").third_partys
+
+
+@pytest.mark.parametrize(("lang", "question", "rule"), ASKED_OF_WIEGO_THE_SAME_WAY)
+def test_the_same_cues_asked_of_wiego_keep_their_rule(lang: str, question: str, rule: str) -> None:
+    assert top(question)[:1] == [rule], (lang, question, top(question))
 
 
 # A question *about* a topic asks nothing of WIEGO: becoming a journalist (training, press card,
