@@ -889,6 +889,11 @@ def test_the_reading_says_whose_business_the_last_ask_is() -> None:
         "Do you know if Equity Bank lends to hawkers? Also, could WIEGO fund our savings group?"
     ).third_partys
     assert not read("Cabinet de conseil : pouvez-vous nous conseiller sur nos achats ?").third_partys
+    # ...and it is found whichever of several such questions comes last
+    assert read(
+        "Do you know if the ILO counted them? I also wonder: do you know if Safaricom charges "
+        "hawkers for M-Pesa?"
+    ).third_partys
 
 
 @pytest.mark.parametrize(("lang", "question", "rule"), ASKED_OF_WIEGO_THE_SAME_WAY)

@@ -246,8 +246,11 @@ class PolicyEngine:
         last = asking[-1].words
         if self._vocab.asks_for_a_provider(last):
             return True
-        about = self._vocab.asks_about_third_party(w.words, w.raw, self._is_name)
-        return about is not None and f" {' '.join(about)} " in f" {' '.join(last)} "
+        spoken = f" {' '.join(last)} "
+        return any(
+            f" {' '.join(about)} " in spoken
+            for about in self._vocab.asks_about_third_party(w.words, w.raw, self._is_name)
+        )
 
     def scores(self, reading: Reading) -> Scores:
         """The classifier's scores for a reading (the model is loaded on first use)."""

@@ -403,12 +403,13 @@ class Vocabulary:
 
     def asks_about_third_party(
         self, words: Sequence[str], raw: Sequence[str], is_name: Callable[[str], bool] | None = None
-    ) -> tuple[str, ...] | None:
+    ) -> list[tuple[str, ...]]:
         """ "Do you know if the Ministry has published…", "¿sabéis si la Fundació abre…?": whether
         a named third party does something is that party's business, not a request to WIEGO.
-        The words from the question's cue to the third party (to find its sentence), or None.
+        Each such question's words, from its cue to the third party (to find its sentence).
         WIEGO and the networks (`own`), a place, "you" or "there are" after the cue are none."""
         src = self.source
+        found: list[tuple[str, ...]] = []
         for end, word in enumerate(words[:-1]):
             for cue in src.asks_about.get(word, ()):
                 if tuple(words[end + 1 - len(cue) : end + 1]) != cue:
@@ -417,8 +418,8 @@ class Vocabulary:
                 while k < len(words) - 1 and (words[k] in src.articles or words[k] == "l"):
                     k += 1
                 if self._source_kind(words[k], raw[k], is_name) is not None:
-                    return tuple(words[end + 1 - len(cue) : k + 1])
-        return None
+                    found.append(tuple(words[end + 1 - len(cue) : k + 1]))
+        return found
 
     def asks_for_a_provider(self, sentence: Sequence[str]) -> bool:
         """ "Can you recommend a consultancy for our audit?", "pouvez-vous nous conseiller un
