@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from directory.db import Database
 from directory.policy import PolicyEngine
 
 
@@ -109,3 +110,20 @@ async def test_a_directory_request_asked_second_names_its_organizations(
     assert [m.rule.id for m in answer.rules[:2]] == ["funding", "directory"]
     assert answer.second_ask is not None and answer.second_ask.rule.id == "directory"
     assert expected <= {o.id for o in answer.organizations}
+
+
+async def test_warming_up_answers_in_every_language_and_writes_nothing(
+    engine: PolicyEngine, db: Database
+) -> None:
+    """`main.py run` warms up before its first update: every language the bot reads, typos,
+    cities and regions, with nothing written to the database."""
+    from directory.policy.answer import WARM_UP
+
+    languages = {engine.read(text).cues.language.language for text in WARM_UP}
+    assert languages == {"en", "es", "fr", "pt"}
+    answers = [await engine.answer(text) for text in WARM_UP]
+    assert all(a.rules and a.rules[0].rule.id == "funding" for a in answers)
+    assert all(a.cues.places for a in answers)
+    before = db.conn.total_changes
+    await engine.warm_up()
+    assert db.conn.total_changes == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 
 from bot.config import Config
 from bot.i18n import Catalogs
@@ -22,6 +23,10 @@ async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> i
     config.require_token()
     services = await open_services(config, catalogs)
     try:
+        await services.policy.warm_up()
+        # what is loaded now lives as long as the process: the collector stops walking it
+        gc.collect()
+        gc.freeze()
         await run_bot(services)
     finally:
         await services.close()

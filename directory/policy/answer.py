@@ -36,6 +36,17 @@ _PROPOSAL_CONCEPTS = frozenset({"proposal", "proposal_weak", "gov_call", "gov_we
 _JOINT_WORK = frozenset({"collab", "join_project", "project", "new_area"})
 _IN_THE_FIELD = frozenset({"@domain", "field_topic", "informal_economy", "@sector", "asker_worker_org"})
 MAX_ORGS = 5
+WARM_UP = (
+    "Hello, can WIEGO fund our cooperative of waste pickrs in Nairobi? We also work in Eastern "
+    "Africa and the Philipines. And how do I contact SEWA?",
+    "Hola, ¿pueden financiar a nuestra cooperativa de recicladoes en Bogotá? También trabajamos "
+    "en América Latina y en el Perú.",
+    "Bonjour, pouvez-vous financer notre coopérative de récupératrices à Dakar ? Nous travaillons "
+    "aussi en Afrique de l'Ouest et au Bénin.",
+    "Olá, vocês podem financiar nossa cooperativa de catadoras em São Paulo? Também trabalhamos "
+    "na África Austral e em Moçambique.",
+)
+"""Messages `PolicyEngine.warm_up` answers: typos, cities, regions and names in each language."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +175,14 @@ class PolicyEngine:
             self._model = PolicyModel.load()
             self._langid = LanguageIdentifier.load()
             self.match("warm up: Nairobi street vendors")  # builds the gazetteer and sector tables
+
+    async def warm_up(self) -> None:
+        """Answer a few messages that touch every lazily built table (typo indexes, city and
+        region names in each language, the directory's vocabulary), so that the first people
+        to write do not wait for them (up to 150 ms each). For long-lived processes only:
+        `main.py ask` answers one question and stops."""
+        for text in WARM_UP:
+            await self.answer(text)
 
     def use_model(self, model: PolicyModel) -> None:
         """Answer with this model (cross-validation trains one per fold)."""
