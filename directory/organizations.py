@@ -9,7 +9,6 @@ change can be reverted by id.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
@@ -17,6 +16,7 @@ from typing import Any, Literal
 import aiosqlite
 
 from directory.db import Database, utcnow
+from directory.kept import KeptForVersion
 from directory.languages import codes
 
 Kind = Literal["global_network", "regional_network", "national", "local"]
@@ -171,9 +171,8 @@ class Organizations:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._kept: OrderedDict[int, Organization] = OrderedDict()
-        self._num_of: dict[str, int] = {}
-        self._kept_version: int | None = None
+        self._kept: KeptForVersion[int, Organization] = KeptForVersion(KEPT)  # by row number
+        self._num_of: KeptForVersion[str, int] = KeptForVersion(KEPT)  # row numbers by id
 
     # --- reading ----------------------------------------------------------------------------
     def version_now(self) -> int | None:
@@ -188,11 +187,11 @@ class Organizations:
 
     async def get(self, org_id: str) -> Organization | None:
         """One organization by id, in one statement (two could see it deleted in between)."""
-        num = self._num_of.get(org_id)
-        if num is not None:
-            kept = self._kept_at(self.version_now(), [num])
-            if kept is not None:
-                return kept[0]
+        version = self.version_now()
+        num = self._num_of.get(org_id, version)
+        kept = None if num is None else self._kept.get(num, version)
+        if kept is not None:
+            return kept
         rows = await self._select("o.id = ?", (org_id,), _VERSION_COLUMN)
         if not rows:
             return None
@@ -230,11 +229,11 @@ class Organizations:
         page is checked against. Kept organizations of the version now cost no statement;
         otherwise one statement reads the rows and the version together."""
         version = self.version_now()
-        kept = self._kept_at(version, nums)
+        kept = self._kept.get_all(nums, version)
         if kept is not None and version is not None:
             return kept, version
         if not nums:
-            return [], await self.version()
+            return [], version if version is not None else int(await self._db.fetchval(VERSION_SQL))
         marks = ",".join("?" * len(nums))
         rows = await self._select(f"num IN ({marks})", nums, _VERSION_COLUMN)
         if not rows:
@@ -244,35 +243,15 @@ class Organizations:
             self._keep(rows, read_at)
         return _in_order(rows, nums), read_at
 
-    def _kept_at(self, version: int | None, nums: Sequence[int]) -> list[Organization] | None:
-        """The kept organizations for `nums`, when every one is kept and of `version`."""
-        if version is None or version != self._kept_version:
-            return None
-        try:
-            orgs = [self._kept[n] for n in nums]
-        except KeyError:
-            return None
-        for n in nums:
-            self._kept.move_to_end(n)
-        return orgs
-
     def _keep(self, rows: Sequence[Any], version: int) -> None:
         """Keep rows read at `version`; never rows read inside a transaction, which may yet
         roll back (and its version number then be reused by another write)."""
         if self._db.in_transaction():
             return
-        if version != self._kept_version:
-            self._kept.clear()
-            self._num_of.clear()
-            self._kept_version = version
         for row in rows:
             org = _from_row(row)
-            self._kept[row["num"]] = org
-            self._kept.move_to_end(row["num"])
-            self._num_of[org.id] = row["num"]
-        while len(self._kept) > KEPT:
-            _num, gone = self._kept.popitem(last=False)
-            self._num_of.pop(gone.id, None)
+            self._kept.keep(row["num"], org, version)
+            self._num_of.keep(org.id, row["num"], version)
 
     async def _select(self, where: str, params: Sequence[Any], extra: str = "") -> list[Any]:
         """Whole organization rows (with their sectors, places, languages, summaries and

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from rapidfuzz import fuzz, process
 
 from directory.db import Database
+from directory.kept import KeptForVersion
 from directory.languages import function_words
 from directory.org_names import NamedOrg, OrgNames
 from directory.organizations import VERSION_SQL, Organization, Organizations
@@ -31,9 +32,9 @@ RELATED: dict[str, tuple[str, ...]] = {
     "market_traders": ("street_vendors",),
 }
 PAGE_CACHE = 512
-"""Search pages kept (see `Directory.search`): the referrals of most answers repeat a few
-searches (a sector in a country, a sector's networks), each three statements on aiosqlite's
-thread; a kept page needs one, for its organizations."""
+"""Search pages kept (see `Directory.search`), and sectors' global networks: the referrals of most
+answers repeat a few searches (a sector in a country, a sector's networks), each three
+statements on aiosqlite's thread; a kept page needs none while the directory is unchanged."""
 _ACRONYM_WORDS = 20  # words of a text looked up as acronyms or ids
 _FUZZY_MIN_LEN = 5
 _FUZZY_CUTOFF = 80.0
@@ -217,8 +218,7 @@ class Directory:
         self._regional: _Regional | None = None
         self._names: OrgNames | None = None  # read with the vocabulary, for the same version
         self._pages: OrderedDict[tuple[Any, ...], _Page] = OrderedDict()
-        self._networks: dict[tuple[str, ...], tuple[int, ...]] = {}  # global networks by sectors
-        self._networks_version: int | None = None
+        self._networks: KeptForVersion[tuple[str, ...], tuple[int, ...]] = KeptForVersion(PAGE_CACHE)
 
     async def get(self, org_id: str) -> Organization | None:
         return await self._orgs.get(org_id)
@@ -228,10 +228,7 @@ class Directory:
         kept by sectors for the directory version, like search pages."""
         wanted = tuple(sectors) or SECTORS
         version = self._orgs.version_now()
-        if version is None or version != self._networks_version:
-            self._networks.clear()
-            self._networks_version = version
-        nums = self._networks.get(wanted)
+        nums = self._networks.get(wanted, version)
         if nums is None:
             rows = await self._db.fetchall(
                 "SELECT DISTINCT org_num FROM org_sectors "  # noqa: S608 - placeholders only
@@ -240,11 +237,9 @@ class Directory:
                 wanted,
             )
             nums = tuple(int(r[0]) for r in rows)
-            if version is not None and len(self._networks) < PAGE_CACHE:
-                self._networks[wanted] = nums
         orgs, read_at = await self._orgs.by_nums_with_version(nums)
-        if read_at != version:  # written in between: the networks may be others now
-            self._networks.clear()
+        if read_at == version:  # not written in between: the networks are of that version
+            self._networks.keep(wanted, nums, read_at)
         return orgs
 
     async def search(
@@ -261,8 +256,9 @@ class Directory:
 
         Pages are kept by the directory version they were found at (`max(id)` of
         `org_changes`, which every write raises, from any process). A kept page is served only
-        when the statement that reads its organizations sees that same version: a kept page
-        costs one statement, and a write, wherever it came from, is never hidden."""
+        when its organizations are read at that same version: with them kept too
+        (`Organizations`), a kept page costs no statement, and a write, wherever it came from,
+        is never hidden."""
         key = (text, tuple(sectors), tuple(countries), tuple(regions), limit, offset)
         page = self._pages.get(key)
         if page is not None:

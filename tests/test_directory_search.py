@@ -293,3 +293,18 @@ async def test_read_now_never_answers_for_a_database_only_one_connection_sees() 
 async def test_read_now_reads_the_file_at_once(db: Database) -> None:
     assert db.read_now("SELECT 41 + 1") == (42,)
     assert db.read_now("SELECT nothing FROM nowhere") is None  # an error is "not now", not a raise
+
+
+def test_kept_values_are_served_for_their_version_only_and_bounded() -> None:
+    from directory.kept import KeptForVersion
+
+    kept: KeptForVersion[str, int] = KeptForVersion(2)
+    kept.keep("a", 1, version=7)
+    kept.keep("b", 2, version=7)
+    assert kept.get_all(["a", "b"], 7) == [1, 2]
+    assert kept.get("a", 8) is None and kept.get("a", None) is None
+    assert kept.get("a", 7) == 1  # used after "b": "b" is the one to go
+    kept.keep("c", 3, version=7)
+    assert kept.get("b", 7) is None and kept.get_all(["a", "c"], 7) == [1, 3]
+    kept.keep("d", 4, version=8)  # a new version drops the others
+    assert kept.get("a", 8) is None and kept.get("d", 8) == 4

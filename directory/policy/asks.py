@@ -12,13 +12,13 @@ counts: access to workers first, student research second (`RULES.md`).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from directory.languages import languages
 from directory.policy.features import split_sentences
 from directory.policy.model import NONE_CLASSES, Scores
+from directory.text import strip_accents
 
 PART_STRENGTH = 0.5
 """A part names a rule on its own when the multinomial model gives it at least this."""
@@ -32,16 +32,12 @@ ASKED_ALONE = 0.9
 RUNNER_UP = 0.2
 """A runner-up rule this likely is offered as a button ("Also: ...")."""
 
-def _unaccented(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
 _JOINERS = re.compile(
     r"\b(?:"
     + "|".join(
         sorted(  # "y tambien" is typed as often as "y también"
             {re.escape(v) for lang in languages().values() for j in lang.joiners
-             for v in (j, _unaccented(j))},
+             for v in (j, strip_accents(j))},
             key=len,
             reverse=True,
         )
