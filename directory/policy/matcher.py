@@ -415,7 +415,7 @@ class Vocabulary:
                 if tuple(words[end + 1 - len(cue) : end + 1]) != cue:
                     continue
                 k = end + 1
-                while k < len(words) - 1 and (words[k] in src.articles or words[k] == "l"):
+                while k < len(words) - 1 and words[k] in src.articles:  # "l'Agence": "l" is one
                     k += 1
                 if self._source_kind(words[k], raw[k], is_name) is not None:
                     found.append(tuple(words[end + 1 - len(cue) : k + 1]))
