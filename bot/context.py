@@ -2,113 +2,19 @@
 
 from __future__ import annotations
 
-import logging
-import sqlite3
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.config import Config
-from bot.flood import FloodControl
-from bot.flow.state import PendingStore
-from bot.i18n import Catalogs, Translator
-from bot.ratelimit import DeliverySettings
-from directory.chat_memory import ChatMemory
-from directory.claims import Claims
-from directory.conversations import Conversations
-from directory.db import Database
-from directory.listings import Listings
-from directory.nearby import NearbyOrganizations
-from directory.outbox import Outbox
-from directory.policy.answer import PolicyEngine
-from directory.policy.feedback import PolicyFeedback
-from directory.policy.followup import Subjects
-from directory.policy.live import live_engine
-from directory.referrals import Referrals
-from directory.saved_searches import SavedSearches
-from directory.search import Directory
-from directory.seed import load_seed
-from directory.subscriptions import Subscriptions
-from directory.users import Users
+from bot.i18n import Translator
+from bot.services import Services
+
+__all__ = ["BotContext", "BotData", "Services", "StartPayloadHandler"]
 
 if TYPE_CHECKING:
     from telegram.ext import JobQueue
-
-log = logging.getLogger(__name__)
-
-
-@dataclass
-class Services:
-    """Everything a handler may call, built once at start by `main.py`."""
-
-    config: Config
-    db: Database
-    catalogs: Catalogs
-    users: Users = field(init=False)
-    flood: FloodControl = field(init=False)
-    listings: Listings = field(init=False)
-    subscriptions: Subscriptions = field(init=False)
-    outbox: Outbox = field(init=False)
-    delivery: DeliverySettings = field(init=False)
-    directory: Directory = field(init=False)
-    policy: PolicyEngine = field(init=False)
-    subjects: Subjects = field(default_factory=Subjects)  # each chat's last subject, for follow-ups
-    # each chat's language, from its last message clearly in one we read (short ones keep it)
-    chat_languages: ChatMemory[str] = field(default_factory=ChatMemory)
-    referrals: Referrals = field(init=False)
-    nearby: NearbyOrganizations = field(init=False)
-    feedback: PolicyFeedback = field(init=False)
-    saved_searches: SavedSearches = field(init=False)
-    pending: PendingStore = field(init=False)
-    claims: Claims = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.users = Users(self.db)
-        self.listings = Listings(self.db)
-        self.subscriptions = Subscriptions(self.db)
-        self.outbox = Outbox(self.db)
-        self.delivery = DeliverySettings(
-            rate=self.config.broadcast_rate, lease_ttl=self.config.broadcast_lease
-        )
-        self.flood = FloodControl(self.config.flood_per_minute, float(self.config.flood_cooldown))
-        self.directory = Directory(self.db)
-        self.policy = live_engine(self.db, self.directory)  # reloads itself after each edit
-        self.referrals = Referrals(self.directory)
-        self.nearby = NearbyOrganizations(self.directory, self.referrals)
-        self.feedback = PolicyFeedback(self.db)
-        self.saved_searches = SavedSearches(self.db)
-        self.claims = Claims(self.db)
-        self.pending = PendingStore(Conversations(self.db), self.claims)
-
-    def is_admin(self, user_id: int | None) -> bool:
-        return user_id is not None and user_id in self.config.admins
-
-    async def load(self) -> None:
-        """Seed the directory and the policy (idempotent), compile the matcher, read the
-        conversations in progress, tidy up."""
-        await load_seed(self.db)
-        await self.policy.load()
-        await self.pending.load()
-        for tidy in (self.saved_searches.purge, self.claims.purge):
-            try:  # tidying up can wait for the next start (another process may hold the lock)
-                await tidy()
-            except sqlite3.OperationalError as exc:
-                log.warning("%s not done: %s", tidy.__qualname__, exc)
-
-    async def directory_size(self) -> int:
-        """How many organizations the directory holds (for the startup line)."""
-        return await self.listings.organizations.count()
-
-    async def close(self) -> None:
-        await self.db.close()
-
-    async def is_editor(self, user_id: int) -> bool:
-        """Whether the user edits some listing."""
-        return await self.listings.is_editor_anywhere(user_id)
-
 
 StartPayloadHandler = Callable[[Update, "BotContext", str], Awaitable[bool]]
 

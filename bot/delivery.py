@@ -55,8 +55,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.callbacks import CallbackData
+from bot.delivery_settings import DeliverySettings
 from bot.i18n import Translator
-from bot.ratelimit import BROADCAST, DeliverySettings, PriorityRateLimiter, retry_seconds
+from bot.ratelimit import BROADCAST, PriorityRateLimiter, retry_seconds
 from bot.render import h
 from directory.leases import Leases, new_owner
 from directory.outbox import LEASE, Broadcast, Counts, Delivery, Outbox

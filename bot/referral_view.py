@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from babel.lists import format_list
-from telegram import InlineKeyboardButton
 
 from bot import callbacks, cards, labels
-from bot.context import Services
 from bot.i18n import Translator
+from bot.keyboard import Button, Rows
 from bot.render import h
+from bot.services import Services
 from directory.places import Place
 from directory.referrals import Referral, RefersTo, larger_directory
 
@@ -87,17 +87,15 @@ def cards_lines(t: Translator, referral: Referral, first: int) -> list[str]:
     ]
 
 
-def more_button(t: Translator, saved_id: int, refers_to: RefersTo, shown: int) -> InlineKeyboardButton:
+def more_button(t: Translator, saved_id: int, refers_to: RefersTo, shown: int) -> Button:
     """Opens the rest of a referral, starting after the `shown` cards."""
-    return InlineKeyboardButton(
-        t._("More organizations") + " ▶",
-        callback_data=callbacks.pack("m", saved_id, REFERS_CODES[refers_to], shown),
-    )
+    data = callbacks.pack("m", saved_id, REFERS_CODES[refers_to], shown)
+    return Button(t._("More organizations") + " ▶", data)
 
 
 async def answer_block(
     t: Translator, services: Services, referral: Referral, question: str
-) -> tuple[list[str], list[list[InlineKeyboardButton]]]:
+) -> tuple[list[str], Rows]:
     """The organizations under an answer: what was found, three cards, where to find more,
     and a button that goes on past the cards shown (never the same three again)."""
     lines = ["\n<b>" + h(t._("Organizations you can contact directly")) + "</b>"]
@@ -112,7 +110,7 @@ async def answer_block(
     )
     lines += cards_lines(t, shown, 1)
     lines += directory_lines(t, referral.directories)
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: Rows = []
     if referral.total > REFERRAL_CARDS:
         # the same request again, from the same words, so the order is the same
         saved = await services.saved_searches.save(

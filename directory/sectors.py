@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+from directory.derived import load_or_build
 from directory.languages import function_words, languages
 from directory.phrases import Match, PhraseIndex
 from directory.text import normalize, tokens
@@ -49,20 +50,30 @@ _NOT_SECTOR_WORDS = frozenset(
 # Function words are never typos of a sector word ("vender" is not "vendor").
 _COMMON_WORDS = function_words()
 
-@lru_cache(maxsize=1)
-def _phrases() -> dict[str, str]:
-    """Normalized phrase → sector id (ids themselves count as phrases too)."""
-    table: dict[str, str] = {}
+def _build_tables() -> tuple[dict[str, str], PhraseIndex[str]]:
+    phrases: dict[str, str] = {}
     for sector, words in _words().items():
-        table[normalize(sector)] = sector
+        phrases[normalize(sector)] = sector
         for word in words:
-            table.setdefault(normalize(word), sector)
-    return table
+            phrases.setdefault(normalize(word), sector)
+    index = PhraseIndex((phrase.split(" "), sector) for phrase, sector in phrases.items())
+    return phrases, index
 
 
 @lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, str], PhraseIndex[str]]:
+    """Normalized phrase → sector id (ids themselves count as phrases too), and the index that
+    finds them in text: kept between processes (`directory.derived`), since normalizing some
+    2,600 phrases took 40 ms of every start."""
+    return load_or_build("sectors", _build_tables)
+
+
+def _phrases() -> dict[str, str]:
+    return _tables()[0]
+
+
 def _index() -> PhraseIndex[str]:
-    return PhraseIndex((phrase.split(" "), sector) for phrase, sector in _phrases().items())
+    return _tables()[1]
 
 
 def find_sector_spans_in(words: Sequence[str]) -> list[tuple[int, int, str]]:

@@ -13,7 +13,6 @@ import io
 from importlib import resources
 
 from directory.db import Database
-from directory.importexport import org_from_record
 from directory.organizations import Organization, Organizations
 
 SEED_WHO = "seed"
@@ -33,6 +32,8 @@ def seed_hash() -> str:
 
 def seed_organizations() -> list[Organization]:
     """The seed rows with their summaries in every language (raises if the seed is invalid)."""
+    from directory.importexport import org_from_record  # only when the seed changed: a start needs none
+
     summaries = {row["id"]: row for row in csv.DictReader(io.StringIO(_read("summaries.csv")))}
     orgs: list[Organization] = []
     for row in csv.DictReader(io.StringIO(_read("organizations.csv"))):

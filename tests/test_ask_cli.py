@@ -93,3 +93,53 @@ def test_json_lang_is_the_language_of_the_reply(tmp_path: Path, catalogs) -> Non
     assert spanish["lang"] == "es"
     assert catalogs.translator("es").country("CO") in spanish["text"]
     assert unsure["lang"] == "en", "too short to tell: the interface language"
+
+
+# One of each kind of reply: a refusal with organizations, a directory search, two asks, a
+# question about WIEGO, a language the bot does not read, a greeting, nothing it knows.
+SAME_AS_TELEGRAM = [
+    ("Can you put me in touch with street vendors in Ghana for interviews?", "en"),
+    ("organizaciones de recicladoras en Colombia", "es"),
+    ("Do you give grants to street vendor groups? If not, are there vendor unions in Kenya we could join?", "en"),
+    ("Comment notre syndicat peut-il devenir membre de WIEGO ?", "fr"),
+    ("Habari, naomba msaada wa kupata mkopo kwa kikundi chetu", "pt"),
+    ("bom dia", "pt"),
+    ("What is the capital of France?", "en"),
+]
+
+
+async def test_ask_prints_what_telegram_shows(bot, tmp_path: Path) -> None:
+    """`main.py ask` composes without Telegram, yet each reply reads exactly as the bot's
+    message on Telegram for the same text (each question a chat's first message)."""
+    from bot.terminal import to_terminal
+
+    for n, (question, lang) in enumerate(SAME_AS_TELEGRAM):
+        reply = await bot.send(question, user=5000 + n, lang=lang)
+        result = ask(["--json", "--lang", lang, question], tmp_path)
+        assert result.returncode == 0, result.stderr
+        record = json.loads(result.stdout)
+        assert record["text"] == to_terminal(reply.text, color=False), question
+
+
+def test_ask_loads_no_telegram(tmp_path: Path) -> None:
+    """Answering from the terminal never imports python-telegram-bot (it took longer than the
+    answer itself)."""
+    probe = (
+        "import sys, main\n"
+        "status = main.main(sys.argv[1:])\n"
+        "print('TELEGRAM', sum(1 for m in sys.modules if m.split('.')[0] == 'telegram'))\n"
+        "sys.exit(status)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WIEGO_DB"))}
+    env["WIEGO_DB"] = str(tmp_path / "ask.sqlite3")
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "ask", "--json", "Can WIEGO fund our cooperative?"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "TELEGRAM 0" in result.stdout
+    assert json.loads(result.stdout.splitlines()[0])["rules"] == ["funding"]

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from bot.ratelimit import DeliverySettings
+from bot.delivery_settings import DeliverySettings
 from tests.conftest import ADMIN_ID, USER_ID
 
 FAST = DeliverySettings(

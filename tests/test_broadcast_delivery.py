@@ -14,8 +14,9 @@ from telegram.ext import ExtBot
 
 from bot.config import ConfigError, load_config
 from bot.delivery import DeliveryWorker
+from bot.delivery_settings import DeliverySettings
 from bot.offline import Failure, RateLimit
-from bot.ratelimit import BROADCAST, DeliverySettings, PriorityRateLimiter
+from bot.ratelimit import BROADCAST, PriorityRateLimiter
 from directory.outbox import Counts
 from tests.conftest import ADMIN_ID, TOKEN, USER_ID
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.ratelimit import DeliverySettings
+from bot.delivery_settings import DeliverySettings
 from tests.conftest import ADMIN_ID
 
 FAST = DeliverySettings(rate=200, global_rate=1000, progress_interval=0.2, idle_poll=1, stop_timeout=3)

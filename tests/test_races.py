@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.ratelimit import DeliverySettings
+from bot.delivery_settings import DeliverySettings
 from directory.organizations import Organizations
 from tests.conftest import ADMIN_ID, USER_ID
 

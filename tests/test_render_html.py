@@ -143,3 +143,10 @@ def test_a_huge_name_is_clipped_outside_its_tag() -> None:
     markup = clip(cards.details(t, org, parent=None, bot_username="wiego_bot"))
     assert_valid_telegram_html(markup)
     assert markup.startswith("<b>NNN") and markup.endswith("…</b>")
+
+
+def test_the_text_limit_is_telegrams() -> None:
+    """`bot.render` keeps its own copy of the limit so that composing never imports Telegram."""
+    from telegram.constants import MessageLimit
+
+    assert MAX_TEXT == MessageLimit.MAX_TEXT_LENGTH

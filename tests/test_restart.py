@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.config import load_config
-from bot.ratelimit import DeliverySettings
+from bot.delivery_settings import DeliverySettings
 from bot.services import open_services
 from directory.organizations import Organization, Organizations
 from tests.conftest import ADMIN_ID, TOKEN, USER_ID, Conversation, running

@@ -1,7 +1,9 @@
-"""`main.py ask`: each question answered by the domain and rendered by the real handlers.
+"""`main.py ask`: each question answered and composed exactly as the chat handler does
+(`bot.answer_view.reply_to`), without loading Telegram.
 
-The text is what a Telegram user would read: the question goes through the same Application
-(via the in-process Bot API emulator) and the reply is taken from what the bot sent.
+Every question stands alone: no follow-up is read from the one before it, so a file of
+questions piped in gets the answers each would get as a chat's first message. Nothing is
+recorded about the asker, and an unanswered question is not logged as one a user asked.
 """
 
 from __future__ import annotations
@@ -9,44 +11,34 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from telegram import Update
-
-from bot.app import build_application
-from bot.cli.chat_mode import to_terminal
+from bot.answer_view import reply_to
+from bot.cli import settle
 from bot.config import Config
 from bot.i18n import Catalogs
-from bot.offline import FAKE_TOKEN, BotAPIEmulator, InProcessRequest
 from bot.services import open_services
-
-ASKER_ID = 1  # a synthetic asker, flagged as a bot so nothing about it is stored
+from bot.terminal import to_terminal
 
 
 async def answer_questions(
     config: Config, catalogs: Catalogs, questions: Sequence[str], lang: str
 ) -> AsyncIterator[tuple[dict[str, Any], str]]:
     """Yield `(record, text)` per question; the record is what `--json` prints."""
-    services = await open_services(config, catalogs)
+    services = await open_services(config, catalogs, chats=False)
+    settle()
     try:  # the database is closed whatever fails after it opened (its threads would hold the exit)
-        emulator = BotAPIEmulator()
-        app = build_application(services, token=FAKE_TOKEN, request=InProcessRequest(emulator))
-        async with app:
-            for question in questions:
-                answer = await services.policy.answer(question)
-                mark = len(emulator.calls)
-                raw = emulator.message(ASKER_ID, question, language_code=lang, entities=[])
-                raw["message"]["from"]["is_bot"] = True
-                await app.process_update(Update.de_json(raw, app.bot))
-                replies = [
-                    c for c in emulator.calls[mark:] if c.method == "sendMessage" and c.chat_id == ASKER_ID
-                ]
-                text = "\n\n".join(to_terminal(c.text, color=False) for c in replies)
-                record: dict[str, Any] = {
-                    "question": question,
-                    "lang": answer.reply_language(catalogs.codes, lang),
-                    "rules": [m.rule.id for m in answer.rules],
-                    "organizations": [{"id": o.id, "name": o.name} for o in answer.organizations],
-                    "text": text,
-                }
-                yield record, text
+        t = catalogs.translator(lang)
+        for question in questions:
+            reply = await reply_to(services, t, question, None, record_unanswered=False)
+            rules = reply.answer.rules if reply.answer else ()
+            organizations = reply.answer.organizations if reply.answer else ()
+            text = to_terminal(reply.text, color=False)
+            record: dict[str, Any] = {
+                "question": question,
+                "lang": reply.t.locale,
+                "rules": [m.rule.id for m in rules],
+                "organizations": [{"id": o.id, "name": o.name} for o in organizations],
+                "text": text,
+            }
+            yield record, text
     finally:
         await services.close()

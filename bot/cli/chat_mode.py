@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import re
 import sys
 import threading
@@ -19,6 +18,7 @@ from typing import Any
 from telegram import Update
 
 from bot.app import build_application
+from bot.cli import settle
 from bot.config import Config
 from bot.i18n import Catalogs
 from bot.offline import (
@@ -30,23 +30,11 @@ from bot.offline import (
     location_fields,
 )
 from bot.services import open_services
+from bot.terminal import to_terminal
 
-_TAG = re.compile(r"<(/?)(b|strong|i|em|u|code|pre|a)(\s[^>]*)?>")
 _PRESS = re.compile(r"^#(\d{1,2})$")
 _LOCATION = re.compile(r"^#location(?:\s+(-?\d+(?:\.\d+)?)[\s,]+(-?\d+(?:\.\d+)?))?\s*$")
 _ATTACHMENT = re.compile(r"^#([a-z_]+)\s*$")
-
-
-def to_terminal(text: str, *, color: bool) -> str:
-    """Telegram HTML to plain terminal text (bold as ANSI when the output is a terminal)."""
-
-    def tag(match: re.Match[str]) -> str:
-        closing, name = match[1], match[2]
-        if color and name in {"b", "strong"}:
-            return "\033[0m" if closing else "\033[1m"
-        return ""
-
-    return html.unescape(_TAG.sub(tag, text))
 
 
 class TerminalView:
@@ -150,6 +138,7 @@ async def run_chat(
     config: Config, catalogs: Catalogs, *, lang: str | None, user_id: int, log_note: str = ""
 ) -> int:
     services = await open_services(config, catalogs)
+    settle()
     try:  # the database is closed whatever fails after it opened (its threads would hold the exit)
         emulator = BotAPIEmulator()
         app = build_application(services, token=FAKE_TOKEN, request=InProcessRequest(emulator))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import gc
 
+from bot.cli import settle
 from bot.config import Config
 from bot.i18n import Catalogs
 
@@ -24,9 +24,7 @@ async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> i
     services = await open_services(config, catalogs)
     try:
         await services.policy.warm_up()
-        # what is loaded now lives as long as the process: the collector stops walking it
-        gc.collect()
-        gc.freeze()
+        settle(collect=True)  # what is loaded now lives as long as the process
         await run_bot(services)
     finally:
         await services.close()

@@ -9,38 +9,19 @@ with the vote (`/cancel` skips it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardMarkup, Message
 
-from bot.callbacks import CallbackData
-from bot.context import BotContext
 from bot.flow.state import FeedbackReason
 from bot.flow.steps import Stale, Step, install, member_step
 from bot.render import h
+from bot.telegram_markup import button
+from bot.votes import NO_RULE, Feedback, feedback_row
 from directory import gate
 from directory.policy.feedback import REASON_MAX_CHARS, Vote
 
 MAX_QUESTION = 1000
-NO_RULE = "none"  # the answer said no rule fitted
-
-
-@dataclass(frozen=True)
-class Feedback(CallbackData, prefix="fb"):
-    rule: str
-    helpful: int  # 1 helpful, 0 not
-
-
-def feedback_row(context: BotContext, rule_id: str, chosen: bool | None = None) -> list[InlineKeyboardButton]:
-    t = context.t
-    marks = {True: "✓ " if chosen is True else "", False: "✓ " if chosen is False else ""}
-    return [
-        InlineKeyboardButton(marks[True] + "👍 " + t._("Helpful"), callback_data=Feedback(rule_id, 1).pack()),
-        InlineKeyboardButton(
-            marks[False] + "👎 " + t._("Not helpful"), callback_data=Feedback(rule_id, 0).pack()
-        ),
-    ]
 
 
 def question_of(message: Message | None) -> str | None:
@@ -75,7 +56,7 @@ async def vote_pressed(step: Step[Feedback]) -> None:
         await step.save(FeedbackReason(key))
         step.reply(h(t._("What were you looking for? Write it in a few words, or /cancel.")))
     if message.reply_markup is not None and message.chat.type == "private":  # a group shares it
-        mine = feedback_row(step.context, data.rule, chosen=helpful)
+        mine = [button(b) for b in feedback_row(t, data.rule, chosen=helpful)]
         rows = [
             mine if any(str(b.callback_data or "").startswith("fb:") for b in row) else list(row)
             for row in message.reply_markup.inline_keyboard

@@ -4,8 +4,6 @@ and `/start org_<id>` deep links."""
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass
 
 from telegram import (
     CallbackQuery,
@@ -22,180 +20,15 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Inli
 
 from bot import callbacks, cards, labels, referral_view
 from bot.context import BotContext
-from bot.i18n import Translator
 from bot.render import clip, h
-from directory.places import Place
-from directory.referrals import Referral, RefersTo
-from directory.saved_searches import MAX_ID, SavedSearch
+from bot.results_view import View, back_button, one_place, results_message, view_referral
+from bot.telegram_markup import button, markup
+from directory.saved_searches import SavedSearch
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 5
 MAX_QUERY = 300
 INLINE_RESULTS = min(20, int(InlineQueryLimit.RESULTS))
-
-
-@dataclass(frozen=True)
-class View:
-    """A results page that buttons open and return to: `s:<saved search>:<page>[:<mode>]`.
-
-    `mode` is "" for a search by words, "d" for /directory browsing (Back goes to the region
-    choice), or "r" + n/m/b + k for the rest of a referral after the k cards of an answer.
-    """
-
-    saved_id: int
-    page: int
-    mode: str = ""
-
-    def parts(self) -> tuple[object, ...]:
-        return (self.saved_id, self.page, self.mode) if self.mode else (self.saved_id, self.page)
-
-    @property
-    def data(self) -> str:
-        return callbacks.pack("s", *self.parts())
-
-    def at(self, page: int) -> View:
-        return View(self.saved_id, page, self.mode)
-
-    @property
-    def referral(self) -> tuple[RefersTo, int] | None:
-        """Whom the referral refers to and how many cards the answer showed, in referral mode."""
-        if not self.mode.startswith("r"):
-            return None
-        return referral_view.REFERS_BY_CODE[self.mode[1]], int(self.mode[2:])
-
-    @classmethod
-    def parse(cls, parts: tuple[str, ...]) -> View:
-        if len(parts) not in (2, 3):
-            raise callbacks.CallbackDataError("a view is a saved search, a page and a mode")
-        mode = parts[2] if len(parts) == 3 else ""
-        if not _VIEW_MODE.match(mode):
-            raise callbacks.CallbackDataError("unknown view mode")
-        data = callbacks.Callback("s", parts)
-        # saved-search ids are 60-bit digests (directory.saved_searches), not small counters
-        return cls(data.int_part(0, maximum=MAX_ID), data.int_part(1, maximum=10_000), mode)
-
-
-_VIEW_MODE = re.compile(r"^(|d|r[nmb]\d{1,2})$")
-
-
-def _places(saved: SavedSearch) -> list[Place]:
-    """The places a saved search filters by (named by code: the reader's language names them)."""
-    return [
-        *(Place("country", c, c, frozenset({c})) for c in sorted(saved.countries)),
-        *(Place("region", r, r, frozenset()) for r in sorted(saved.regions)),
-    ]
-
-
-async def view_referral(context: BotContext, saved: SavedSearch, view: View) -> Referral:
-    """The organizations of one page of a view, and what they mean."""
-    referrals = context.services.referrals
-    referral = view.referral
-    if referral is None:  # the search's own words, filters, pages
-        return await referrals.refer(
-            "both",
-            saved.sectors,
-            _places(saved),
-            saved.text,
-            by_words=True,
-            limit=PAGE_SIZE,
-            offset=view.page * PAGE_SIZE,
-        )
-    refers_to, shown = referral
-    return await referrals.refer(
-        refers_to,
-        saved.sectors,
-        _places(saved),
-        saved.text,
-        limit=PAGE_SIZE,
-        offset=shown + view.page * PAGE_SIZE,
-    )
-
-
-def _details_button(number: int, org_id: str, view: View) -> InlineKeyboardButton:
-    try:
-        data = callbacks.pack("o", org_id, *view.parts())
-    except ValueError:  # an id too long to carry the way back: details without Back
-        data = callbacks.pack("o", org_id)
-    return InlineKeyboardButton(f"ℹ️ {number}", callback_data=data)
-
-
-async def results_message(
-    context: BotContext, saved: SavedSearch, page: int, mode: str = ""
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The text and buttons of one page of a saved search (or of the rest of a referral)."""
-    t = context.t
-    view = View(saved.id, max(page, 0), mode)
-    referral = await view_referral(context, saved, view)
-    shown = view.referral[1] if view.referral else 0
-    remaining = referral.total - shown
-    if remaining <= 0:
-        return await no_results(context, saved.text), None
-    pages = (remaining + PAGE_SIZE - 1) // PAGE_SIZE
-    if view.page >= pages:  # a page that no longer exists: the last one
-        view = view.at(pages - 1)
-        referral = await view_referral(context, saved, view)
-    if shown:  # the rest of an answer's referral
-        head = t._("More organizations")
-        understood = ""
-    else:
-        head = t.ngettext("%(n)s organization found", "%(n)s organizations found", referral.total)
-        if referral.total_capped:
-            head = t._(
-                "More than %(n)s organizations found: add a place or a sector to narrow it",
-                n=t.number(referral.total),
-            )
-        understood = understood_line(
-            context, referral.sectors, [place_name(context, p) for p in referral.places]
-        )
-    lines = [f"<b>{h(head)}</b>" + (f"\n{h(understood)}" if understood else "")]
-    outcome = referral_view.outcome_line(t, referral)
-    if outcome:
-        lines.append(h(outcome))
-    lines.append("")
-    first = shown + view.page * PAGE_SIZE + 1
-    lines += [line + "\n" for line in referral_view.cards_lines(t, referral, first)]
-    if pages > 1:
-        lines.append(
-            h(t._("Page %(page)s of %(pages)s", page=t.number(view.page + 1), pages=t.number(pages)))
-        )
-    if view.page + 1 == pages:
-        lines += referral_view.directory_lines(t, referral.directories)
-    rows = [[_details_button(first + i, org.id, view) for i, org in enumerate(referral.organizations)]]
-    nav = []
-    if view.page > 0:
-        nav.append(InlineKeyboardButton("◀ " + t._("Previous"), callback_data=view.at(view.page - 1).data))
-    if view.page + 1 < pages:
-        nav.append(InlineKeyboardButton(t._("Next") + " ▶", callback_data=view.at(view.page + 1).data))
-    if nav:
-        rows.append(nav)
-    if view.page + 1 == pages:
-        rows += _widen_rows(context, saved, referral)
-    back = _back_from(view, saved)
-    if back is not None:
-        rows.append([back_button(t, back)])
-    return clip("\n".join(lines)), InlineKeyboardMarkup(rows)
-
-
-def _widen_rows(
-    context: BotContext, saved: SavedSearch, referral: Referral
-) -> list[list[InlineKeyboardButton]]:
-    """At the end of a search for a sector in one place: every sector there, one press away,
-    so a short list never ends the conversation."""
-    place = _one_place(referral)
-    if not referral.sectors or place is None or referral.outcome != "in_place":
-        return []
-    name = context.t.country(place)
-    label = context.t._("Other sectors in %(place)s", place=name)
-    return [[InlineKeyboardButton("🔎 " + label, callback_data=callbacks.pack("w", saved.id))]]
-
-
-def _one_place(referral: Referral) -> str | None:
-    """The one country or region a referral is about (its cities folded into their country)."""
-    countries, regions = referral.countries, referral.regions
-    if len(countries) + len(regions) != 1:
-        return None
-    return (countries or regions)[0]
 
 
 async def widen_pressed(update: Update, context: BotContext) -> None:
@@ -206,63 +39,25 @@ async def widen_pressed(update: Update, context: BotContext) -> None:
     if found is None:
         return
     saved, _ = found
-    referral = await view_referral(context, saved, View(saved.id, 0))
-    place = _one_place(referral)
+    referral = await view_referral(context.services, saved, View(saved.id, 0))
+    place = one_place(referral)
     if place is None:  # nothing to widen (a forged or stale button): the search as it was
-        text, keyboard = await results_message(context, saved, 0)
+        text, rows = await results_message(context.t, context.services, saved, 0)
     else:
         wide = await context.services.saved_searches.save(
             "",
             countries=frozenset({place}) if place in referral.countries else frozenset(),
             regions=frozenset({place}) if place in referral.regions else frozenset(),
         )
-        text, keyboard = await results_message(context, wide, 0)
+        text, rows = await results_message(context.t, context.services, wide, 0)
     if isinstance(query.message, Message):
-        await query.message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True)
-
-
-def back_button(t: Translator, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton("↩ " + t._("Back"), callback_data=data)
-
-
-def _back_from(view: View, saved: SavedSearch) -> str | None:
-    """Where Back goes from a results page: browsing returns to the choice of region."""
-    if view.mode == "d" and len(saved.sectors) == 1:
-        sector = next(iter(saved.sectors))
-        if sector in labels.SECTOR_NAMES:
-            return callbacks.pack("d", sector)
-    return None
-
-
-def place_name(context: BotContext, place: Place) -> str:
-    """Countries and regions in the reader's language (CLDR); cities as written."""
-    return referral_view.place_name(context.t, place)
-
-
-def understood_line(context: BotContext, sectors: frozenset[str] | tuple[str, ...], places: list[str]) -> str:
-    t = context.t
-    parts = [labels.sector(t, s) for s in sorted(sectors)] + places
-    return t._("Understood: %(filters)s", filters=", ".join(parts)) if parts else ""
-
-
-async def no_results(context: BotContext, text: str) -> str:
-    t = context.t
-    networks = await context.services.directory.global_networks()
-    lines = [
-        h(t._("No organization matches “%(query)s”.", query=text[:80])),
-        h(t._("Try fewer words, or only a sector or a country, for example “waste pickers Brazil”.")),
-        "",
-        "<b>" + h(t._("The global networks of informal workers")) + "</b>",
-    ]
-    lines += [cards.card(t, org) for org in networks]
-    lines += ["", *referral_view.directory_lines(t, ["wiego"])]
-    return "\n".join(lines)
+        await query.message.reply_html(text, reply_markup=markup(rows), disable_web_page_preview=True)
 
 
 async def send_search(message: Message, context: BotContext, saved: SavedSearch) -> None:
     await message.get_bot().send_chat_action(message.chat_id, ChatAction.TYPING)
-    text, keyboard = await results_message(context, saved, 0)
-    await message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True)
+    text, rows = await results_message(context.t, context.services, saved, 0)
+    await message.reply_html(text, reply_markup=markup(rows), disable_web_page_preview=True)
 
 
 async def search_command(update: Update, context: BotContext) -> None:
@@ -339,8 +134,8 @@ async def page_pressed(update: Update, context: BotContext) -> None:
         return
     saved, view = found
     await query.answer()
-    text, keyboard = await results_message(context, saved, view.page, view.mode)
-    await _edit(query, text, keyboard)
+    text, rows = await results_message(context.t, context.services, saved, view.page, view.mode)
+    await _edit(query, text, markup(rows))
 
 
 async def more_pressed(update: Update, context: BotContext) -> None:
@@ -361,9 +156,9 @@ async def more_pressed(update: Update, context: BotContext) -> None:
         return
     saved, view = found
     await query.answer()
-    text, keyboard = await results_message(context, saved, 0, view.mode)
+    text, rows = await results_message(context.t, context.services, saved, 0, view.mode)
     if isinstance(query.message, Message):
-        await query.message.reply_html(text, reply_markup=keyboard, disable_web_page_preview=True)
+        await query.message.reply_html(text, reply_markup=markup(rows), disable_web_page_preview=True)
 
 
 async def details_text(context: BotContext, org_id: str) -> str | None:
@@ -405,7 +200,7 @@ async def details_pressed(update: Update, context: BotContext) -> None:
     if back is None:
         await message.reply_html(text, disable_web_page_preview=True)
         return
-    await _edit(query, text, InlineKeyboardMarkup([[back_button(t, back.data)]]))
+    await _edit(query, text, markup([[back_button(t, back.data)]]))
 
 
 async def open_listing(update: Update, context: BotContext, org_id: str) -> bool:
@@ -441,7 +236,7 @@ def region_keyboard(context: BotContext, sector: str) -> InlineKeyboardMarkup:
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     rows.append([InlineKeyboardButton(t._("All regions"), callback_data=callbacks.pack("d", sector, "all"))])
-    rows.append([back_button(t, callbacks.pack("d", SECTOR_MENU))])
+    rows.append([button(back_button(t, callbacks.pack("d", SECTOR_MENU)))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -487,8 +282,8 @@ async def browse_pressed(update: Update, context: BotContext) -> None:
         return
     regions = frozenset() if region == "all" else frozenset({region})
     saved = await context.services.saved_searches.save("", sectors=frozenset({sector}), regions=regions)
-    text, keyboard = await results_message(context, saved, 0, "d")
-    await _edit(query, text, keyboard)
+    text, rows = await results_message(context.t, context.services, saved, 0, "d")
+    await _edit(query, text, markup(rows))
 
 
 # --- inline mode ---------------------------------------------------------------------------
