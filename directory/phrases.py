@@ -19,9 +19,11 @@ from typing import Generic, TypeVar
 
 from rapidfuzz.distance import OSA
 
+from directory.text import WORDS_KEPT
+
 V = TypeVar("V")
 
-_MEMO_SIZE = 8192  # per index; a look-up of a word not seen lately costs about 20 µs
+_MEMO_SIZE = WORDS_KEPT  # per index; a look-up of a word not seen lately costs about 20 µs
 LEXICON_FILE = "lexicon.txt"
 
 
@@ -66,20 +68,29 @@ class Typos:
         self.two_edits_from = two_edits_from
         self.same_first_letter = same_first_letter
         self.known = frozenset(w for w in words if w)
-        self._index: dict[str, set[str]] | None = None  # built on the first look-up
+        self._index: dict[str, str | tuple[str, ...]] | None = None  # built on the first look-up
         self._memo: dict[str, tuple[str, ...]] = {}
 
-    def _deletion_index(self) -> dict[str, set[str]]:
+    def _deletion_index(self) -> dict[str, str | tuple[str, ...]]:
         """Each known word under itself and each of its one-letter deletions. A look-up deletes
         up to two letters of the typed word, so one or two edits meet here (two substitutions
-        in a long word excepted: rare, and the cost of building it is not)."""
+        in a long word excepted: rare, and the cost of building it is not).
+
+        Most keys file one word: it is stored as itself, a few as a tuple, never as a set (a
+        set of one word costs 216 bytes: the indexes took 10 MB of a running bot)."""
         if self._index is None:
-            index: dict[str, set[str]] = defaultdict(set)
-            for word in self.known:
+            index: dict[str, str | tuple[str, ...]] = {}
+            for word in sorted(self.known):
                 if len(word) >= self.min_len - 1:
                     for deleted in _deletions(word, 1):
-                        index[deleted].add(word)
-            self._index = dict(index)
+                        filed = index.get(deleted)
+                        if filed is None:
+                            index[deleted] = word
+                        elif isinstance(filed, str):
+                            index[deleted] = (filed, word)
+                        else:
+                            index[deleted] = (*filed, word)
+            self._index = index
         return self._index
 
     def candidates(self, word: str) -> tuple[str, ...]:
@@ -92,7 +103,11 @@ class Typos:
             index = self._deletion_index()
             near: set[str] = set()
             for deleted in _deletions(word, limit):
-                near |= index.get(deleted, set())
+                filed = index.get(deleted)
+                if isinstance(filed, str):
+                    near.add(filed)
+                elif filed is not None:
+                    near.update(filed)
             scored = sorted(
                 (d, w)
                 for w in near
