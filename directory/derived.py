@@ -19,7 +19,7 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -46,21 +46,27 @@ def cache_dir() -> Path | None:
 def fingerprint() -> str:
     """Changes whenever a module or data file of `directory` changes, or Babel or Python.
 
-    A plain `os.walk` that never enters `__pycache__`: `Path.rglob` took 15 ms of each start."""
+    A plain `os.scandir` walk that never enters `__pycache__`: `Path.rglob` took 15 ms of
+    each start."""
     import babel
 
     digest = hashlib.blake2b(digest_size=10)
     digest.update(f"{sys.version}|{babel.__version__}|{pickle.HIGHEST_PROTOCOL}".encode())
-    root = str(PACKAGE)
-    files: list[tuple[str, os.stat_result]] = []
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
-        for name in names:
-            path = os.path.join(folder, name)
-            files.append((os.path.relpath(path, root).replace(os.sep, "/"), os.stat(path)))
-    for relative, stat in sorted(files):
-        digest.update(f"{relative}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    for relative, size, mtime in sorted(_files(str(PACKAGE), "")):
+        digest.update(f"{relative}|{size}|{mtime}\n".encode())
     return digest.hexdigest()
+
+
+def _files(folder: str, prefix: str) -> Iterator[tuple[str, int, int]]:
+    """(path relative to the package, size, mtime) of every file under `folder`."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir():
+                if entry.name != "__pycache__":
+                    yield from _files(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                stat = entry.stat()
+                yield f"{prefix}{entry.name}", stat.st_size, stat.st_mtime_ns
 
 
 def load_or_build(name: str, build: Callable[[], T]) -> T:

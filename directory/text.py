@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 _NOT_WORD = re.compile(r"[^\w]+|_")
 _SPACES = re.compile(r"\s+")
@@ -19,7 +20,30 @@ _EXTRA_FOLD = str.maketrans(
 )
 
 
-@lru_cache(maxsize=8192)  # words and whole messages: bounded by what messages cost
+# Words come back in message after message: thousands are kept. A whole message is read a few
+# times within its own answer and never again: a handful are kept. One cache for both held
+# 8,192 whole letters of up to 4,096 characters, tens of megabytes of a running bot.
+_WORD_SIZED = 40  # characters: longer strings are texts
+_TEXTS_KEPT = 32
+WORDS_KEPT = 4096
+"""How many words each per-word cache of the reading keeps (normalized forms, stems, typo
+corrections, the classifier's rows). 4,096 hold the words that come back; 8,192 and 16,384
+cost a running bot 20 MB more for no measurable speed (`bench/memory.py`)."""
+
+
+def _kept_by_length(function: Callable[[str], str]) -> Callable[[str], str]:
+    """`function` with its results kept: many for words, a few for whole texts."""
+    words = lru_cache(maxsize=WORDS_KEPT)(function)
+    texts = lru_cache(maxsize=_TEXTS_KEPT)(function)
+
+    @wraps(function)
+    def kept(text: str) -> str:
+        return words(text) if len(text) <= _WORD_SIZED else texts(text)
+
+    return kept
+
+
+@_kept_by_length
 def strip_accents(text: str) -> str:
     """Remove combining marks (é → e, ç → c, ã → a), keeping the base letters."""
     if text.isascii():  # most words: nothing to remove, and no need to decompose
@@ -28,7 +52,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=8192)
+@_kept_by_length
 def normalize(text: str) -> str:
     """Casefold, drop diacritics, turn punctuation into spaces, collapse whitespace.
 
@@ -71,7 +95,7 @@ class Words:
     upper: tuple[bool, ...]
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=64)  # a message's own readers share it; messages do not come back
 def words_of(text: str) -> Words:
     words: list[str] = []
     raw: list[str] = []

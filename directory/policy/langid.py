@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from directory.policy.model import HashedLinear, ModelError
+from directory.text import WORDS_KEPT
 
 LANGUAGE_MODEL_FILE = "language_model.bin"
 OTHER = "other"
@@ -84,7 +85,7 @@ class LanguageIdentifier:
     def __init__(self, model: HashedLinear) -> None:
         self.model = model
         self.languages = tuple(c for c in model.classes if c != OTHER)
-        self._word = lru_cache(maxsize=8192)(self._word_uncached)
+        self._word = lru_cache(maxsize=WORDS_KEPT)(self._word_uncached)
 
     def _word_uncached(self, word: str) -> npt.NDArray[np.intp]:
         """A word's feature rows (hashing them is the costly part; words recur: cached)."""
@@ -121,7 +122,7 @@ class LanguageIdentifier:
         return {c: e / total for c, e in zip(self.model.classes, exps, strict=True)}
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=64)  # a message's parts and whole within one answer
 def _identify(ident: LanguageIdentifier, text: str) -> Identified:
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:

@@ -15,7 +15,7 @@ from typing import Any
 import snowballstemmer
 
 from directory.languages import codes, languages, union
-from directory.text import tokens
+from directory.text import WORDS_KEPT, tokens
 
 LANGS: tuple[str, ...] = codes()
 
@@ -34,13 +34,13 @@ def _stemmer(lang: str) -> Any:
     return snowballstemmer.stemmer(languages()[lang].stemmer)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=WORDS_KEPT)
 def stem(word: str, lang: str) -> str:
     """One normalized word's stem in one language."""
     return str(_stemmer(lang).stemWord(word))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=WORDS_KEPT)
 def stems(word: str) -> tuple[str, ...]:
     """The word's stem in each of `LANGS`, in that order."""
     return tuple(stem(word, lang) for lang in LANGS)

@@ -39,7 +39,7 @@ from typing import Any
 from directory.languages import languages, union
 from directory.phrases import Typos
 from directory.policy.lexicon import ALL_STOPWORDS, LANGS, content_words, prepare, stems
-from directory.text import normalize, tokens, words_of
+from directory.text import WORDS_KEPT, normalize, tokens, words_of
 
 _FUZZY_MIN_LEN = 5
 _ONE_EDIT_MIN_LEN = 6  # five-letter words are corrected only for swapped letters ("grnat")
@@ -221,10 +221,10 @@ class Vocabulary:
                     for term in terms:
                         surface.update(self._add(concept, term, langs))
         self._surface = frozenset(surface)
-        self._word_hits = lru_cache(maxsize=16384)(self._word_hits_uncached)
+        self._word_hits = lru_cache(maxsize=WORDS_KEPT)(self._word_hits_uncached)
         literal, phrases = self._literal, self._phrases
-        self._literal_starts = lru_cache(maxsize=16384)(partial(self._starts_uncached, literal))
-        self._phrase_starts = lru_cache(maxsize=16384)(partial(self._starts_uncached, phrases))
+        self._literal_starts = lru_cache(maxsize=WORDS_KEPT)(partial(self._starts_uncached, literal))
+        self._phrase_starts = lru_cache(maxsize=WORDS_KEPT)(partial(self._starts_uncached, phrases))
         self._typos = Typos(
             (w for w in surface if len(w) >= _FUZZY_MIN_LEN),
             min_len=_FUZZY_MIN_LEN,
@@ -273,7 +273,7 @@ class Vocabulary:
             return word
         return fixed
 
-    @lru_cache(maxsize=16384)  # noqa: B019 - one Vocabulary per process; the cache is the point
+    @lru_cache(maxsize=WORDS_KEPT)  # noqa: B019 - one Vocabulary per process; the cache is the point
     def _correct(self, word: str) -> str:
         if len(word) < _FUZZY_MIN_LEN or word in _NOT_TYPOS or word in ALL_STOPWORDS:
             return word

@@ -36,6 +36,7 @@ from directory.policy.features import (
     Sentence,
     word_features,
 )
+from directory.text import WORDS_KEPT
 
 MODEL_FILE = "policy_model.bin"
 NONE_CLASSES = frozenset({"none", "smalltalk"})
@@ -134,7 +135,7 @@ class PolicyModel:
         self.labels: tuple[str, ...] = tuple(header["labels"])
         # a word's rows (its unigram and letter n-grams) recur across messages: hashing them
         # is the costly part, so the row numbers are cached, not the sums
-        self._word_rows = lru_cache(maxsize=8192)(self._word_rows_uncached)
+        self._word_rows = lru_cache(maxsize=WORDS_KEPT)(self._word_rows_uncached)
 
     @property
     def header(self) -> dict[str, Any]:
