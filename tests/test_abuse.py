@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from bot.flood import FloodControl, Verdict
 from tests.conftest import USER_ID
 
@@ -26,6 +29,35 @@ def test_flood_window_slides() -> None:
     for _ in range(10):
         assert flood.check(1) is Verdict.OK
         now[0] += 31  # two a minute, never more
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=1, max_value=4), st.sampled_from([0.0, 0.5, 5.0, 20.0, 31.0, 59.9, 61.0])),
+        max_size=400,
+    )
+)
+@example([(1, 0.0)] * 3 + [(2, 31.0), (3, 0.0), (4, 0.0), (1, 0.0)])  # 1 is still in its minute
+def test_forgetting_silent_users_changes_no_verdict(events: list[tuple[int, float]]) -> None:
+    """The table is swept of users silent for a minute (memory stays flat with many users):
+    every verdict is the one a table that forgets nothing gives."""
+    now = [0.0]
+    swept = FloodControl(per_minute=3, cooldown=30, clock=lambda: now[0], sweep_from=2)
+    kept = FloodControl(per_minute=3, cooldown=30, clock=lambda: now[0], sweep_from=10**9)
+    for user, wait in events:
+        now[0] += wait
+        assert swept.check(user) is kept.check(user)
+    assert set(swept._recent) <= set(kept._recent)
+
+
+def test_many_one_message_users_leave_a_small_table() -> None:
+    now = [0.0]
+    flood = FloodControl(clock=lambda: now[0])
+    for user in range(20_000):
+        now[0] += 0.05  # 20 new people a second, each writing once
+        flood.check(user)
+    assert len(flood._recent) < 2_500, "only the last minute's people (1,200) and at most as many again"
 
 
 async def test_flooding_user_gets_one_notice(bot, services, catalogs) -> None:
