@@ -40,7 +40,8 @@ def _split(value: str) -> frozenset[str]:
 
 ID_BITS = 60
 MAX_ID = 2**ID_BITS - 1
-MEMORY = 10_000  # searches this process remembers (and answers for before they are written)
+MEMORY = 2_000  # searches this process remembers (and answers for before they are written); about
+# 1.2 KB each: beyond these a button reads its search back from the table
 
 
 def search_id(digest: str) -> int:
