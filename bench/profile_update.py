@@ -41,8 +41,8 @@ PARTS = (
     ("  answer(): read, classify, refer", "directory/policy/answer.py:answer"),
     ("    reading (words, cues, places, sectors)", "directory/policy/answer.py:read"),
     ("    referral (search the directory)", "directory/referrals.py:refer"),
-    ("  rendering and sending the reply", "bot/handlers/ask.py:send_answer"),
-    ("    PTB: Bot.send_message (request path)", "telegram/_bot.py:send_message"),
+    ("  composing the reply (text, cards, buttons)", "bot/answer_view.py:compose_answer"),
+    ("  PTB: Bot.send_message (request path)", "telegram/_bot.py:send_message"),
     ("database reads (aiosqlite)", "aiosqlite/core.py:_execute"),
     ("writer task (batched writes)", "directory/writer.py:_write"),
 )
