@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.cli import SETTLE_AFTER_LOADING, parser, subcommands
+from bot.cli import parser, subcommands
 from bot.config import ConfigError, load_config
 from bot.i18n import CatalogError, Catalogs
 from directory.db import DatabaseError
@@ -33,14 +33,6 @@ def environment() -> dict[str, str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    gc.disable()  # during start-up: see bot.cli.SETTLE_AFTER_LOADING
-    try:
-        return _main(argv)
-    finally:
-        gc.enable()
-
-
-def _main(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
     try:
         catalogs = Catalogs()
@@ -56,8 +48,6 @@ def _main(argv: Sequence[str] | None) -> int:
 
     setup_logging(config, verbose=command == "run")
     module = next(m for m in subcommands() if command == m.NAME)
-    if command not in SETTLE_AFTER_LOADING:
-        gc.enable()
     try:
         return asyncio.run(module.run(config, catalogs, args))
     except (ConfigError, DatabaseError) as exc:

@@ -74,9 +74,11 @@ def test_the_sql_check_would_see_a_query(tmp_path: Path) -> None:
     assert sql_strings(sample) == ["SELECT count(*) FROM users"]
 
 
-def test_database_and_directory_commands_start_without_telegram(tmp_path: Path) -> None:
-    """`main.py db …` and `main.py directory …` load no Telegram code: they start fast, and run
-    where the bot's dependencies are not the point."""
+def test_database_directory_and_ask_commands_start_without_telegram(tmp_path: Path) -> None:
+    """`main.py db …`, `main.py directory …` and `main.py ask …` load no Telegram code: they
+    start fast, and run where the bot's dependencies are not the point (answering from the
+    terminal used to take longer to import Telegram than to answer)."""
+    import json
     import subprocess
     import sys
 
@@ -88,9 +90,11 @@ def test_database_and_directory_commands_start_without_telegram(tmp_path: Path) 
         "sys.exit(status)\n"
     )
     env = {"WIEGO_DB": str(tmp_path / "bot.sqlite3"), "PATH": "/usr/bin:/bin"}
-    for argv in (["db", "migrate"], ["db", "check"], ["directory", "export", "--format", "csv"]):
+    ask = ["ask", "--json", "Can WIEGO fund our cooperative?"]
+    for argv in (["db", "migrate"], ["db", "check"], ["directory", "export", "--format", "csv"], ask):
         result = subprocess.run(
             [sys.executable, "-c", probe, *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
         )
         assert result.returncode == 0, (argv, result.stderr)
         assert "TELEGRAM 0" in result.stdout, argv
+    assert json.loads(result.stdout.splitlines()[0])["rules"] == ["funding"]

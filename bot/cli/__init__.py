@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import gc
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from importlib import import_module
 from typing import Any, Protocol, cast
 
@@ -18,20 +19,20 @@ from bot.i18n import Catalogs
 # In the order `--help` lists them.
 MODULES = ("run", "chat", "ask", "directory", "db")
 
-# `main.py` starts with the garbage collector off: loading the services builds about a million
-# objects that live as long as the process, and collecting while they are built cost 0.1 s of
-# `main.py ask`'s start. These subcommands call `settle()` once they are loaded; the others
-# run with the collector on from the start.
-SETTLE_AFTER_LOADING = frozenset({"run", "chat", "ask"})
-
-
-def settle(*, collect: bool = False) -> None:
-    """Start-up is over: what it loaded stays out of every later collection (`gc.freeze`),
-    and the collector is on. `collect` first drops start-up garbage (long-lived processes)."""
-    if collect:
-        gc.collect()
-    gc.freeze()
-    gc.enable()
+@contextmanager
+def loading(*, collect: bool = False) -> Iterator[None]:
+    """Build what lives as long as the process with the collector off, then keep it out of
+    every later collection (`gc.freeze`): collecting while about a million long-lived objects
+    were built cost 0.1 s of `main.py ask`'s start. `collect` first drops the garbage start-up
+    left (long-lived processes). The collector is on again however the block ends."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collect:
+            gc.collect()
+        gc.freeze()
+        gc.enable()
 
 
 class Subcommand(Protocol):

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 
+from bot.cli import loading
 from bot.cli.chat import check_lang
 from bot.config import Config
 from bot.i18n import Catalogs
@@ -30,7 +31,8 @@ def iter_questions(args: Sequence[str]) -> Iterator[str]:
 
 
 async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> int:
-    from bot.cli.ask_records import answer_questions
+    with loading():  # numpy, the domain and the views: most of `ask`'s start
+        from bot.cli.ask_records import answer_questions
 
     lang = check_lang(args.lang, catalogs) or config.default_locale
     questions = list(iter_questions(args.questions))

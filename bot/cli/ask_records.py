@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from bot.answer_view import reply_to
-from bot.cli import settle
+from bot.cli import loading
 from bot.config import Config
 from bot.i18n import Catalogs
 from bot.services import open_services
@@ -23,8 +23,8 @@ async def answer_questions(
     config: Config, catalogs: Catalogs, questions: Sequence[str], lang: str
 ) -> AsyncIterator[tuple[dict[str, Any], str]]:
     """Yield `(record, text)` per question; the record is what `--json` prints."""
-    services = await open_services(config, catalogs, chats=False)
-    settle()
+    with loading():
+        services = await open_services(config, catalogs, chats=False)
     try:  # the database is closed whatever fails after it opened (its threads would hold the exit)
         t = catalogs.translator(lang)
         for question in questions:

@@ -18,7 +18,7 @@ from typing import Any
 from telegram import Update
 
 from bot.app import build_application
-from bot.cli import settle
+from bot.cli import loading
 from bot.config import Config
 from bot.i18n import Catalogs
 from bot.offline import (
@@ -137,8 +137,8 @@ def _update_for(
 async def run_chat(
     config: Config, catalogs: Catalogs, *, lang: str | None, user_id: int, log_note: str = ""
 ) -> int:
-    services = await open_services(config, catalogs)
-    settle()
+    with loading():
+        services = await open_services(config, catalogs)
     try:  # the database is closed whatever fails after it opened (its threads would hold the exit)
         emulator = BotAPIEmulator()
         app = build_application(services, token=FAKE_TOKEN, request=InProcessRequest(emulator))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli import settle
+from bot.cli import loading
 from bot.config import Config
 from bot.i18n import Catalogs
 
@@ -17,15 +17,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> int:
-    from bot.runtime import run_bot
-    from bot.services import open_services
-
     config.require_token()
-    services = await open_services(config, catalogs)
+    services = None
     try:
-        await services.policy.warm_up()
-        settle(collect=True)  # what is loaded now lives as long as the process
+        with loading(collect=True):  # what is loaded and warmed now lives as long as the process
+            from bot.runtime import run_bot
+            from bot.services import open_services
+
+            services = await open_services(config, catalogs)
+            await services.policy.warm_up()
         await run_bot(services)
     finally:
-        await services.close()
+        if services is not None:
+            await services.close()
     return 0
