@@ -64,6 +64,13 @@ def read_cases(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
+def shortened(text: str, keep: int = 500) -> str:
+    """A long letter's head and tail: the ask is usually at the end."""
+    if len(text) <= keep:
+        return text
+    return f"{text[: keep // 3]} [...] {text[-(keep * 2) // 3:]}"
+
+
 async def evaluate(engine: PolicyEngine, path: Path, verbose: bool) -> tuple[bool, list[float]]:
     """Print the figures for one question file; True when every target is met."""
     by_lang, by_rule, also, refusals, referrals = Tally(), Tally(), Tally(), Tally(), Tally()
@@ -98,8 +105,11 @@ async def evaluate(engine: PolicyEngine, path: Path, verbose: bool) -> tuple[boo
             referrals.add("orgs", hit)
             ok = ok and hit
         if not ok:
-            misses.append(f"  {case['id']}: {case['question']!r} -> {got} "
-                          f"{[o.id for o in answer.organizations]}")
+            misses.append(
+                f"  {case['id']}: {shortened(case['question'])!r}\n"
+                f"      want {case['rules']} also {case['also']} orgs {case['orgs'][:5]}\n"
+                f"      got  {got} orgs {[o.id for o in answer.organizations[:5]]}"
+            )
     print(f"\n== {path}")
     print("top-1 rule accuracy per language:")
     for lang in sorted(by_lang.totals):

@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from directory.policy.answer import PolicyEngine
-from directory.policy.asks import PartReading, decide, joined_parts, parts
+from directory.policy.asks import JOINED_STRENGTH, PartReading, decide, joined_parts, last_ask_at, parts
 from directory.policy.model import Scores
 from directory.policy.rules import read_seed
 
-RULES = ("funding", "media", "access_to_workers", "student_research", "membership", "speaker")
+RULES = ("funding", "media", "access_to_workers", "student_research", "membership", "speaker", "directory")
 
 
 def scores(best: str, p: float = 0.9, asked: dict[str, float] | None = None) -> Scores:
@@ -85,8 +85,46 @@ def test_a_part_a_joiner_opens_is_a_second_ask_without_the_whole_backing_it() ->
     readings = [PartReading(0, True, scores("funding")), PartReading(1, True, scores("media"), joined=True)]
     got = decide(scores("funding"), readings, frozenset())
     assert [r for r, _ in got.rules] == ["funding", "media"]
-    unsure = [PartReading(0, True, scores("funding")), PartReading(1, True, scores("media", p=0.6), joined=True)]
+    unsure = [PartReading(0, True, scores("funding")), PartReading(1, True, scores("media", p=0.5), joined=True)]
     assert [r for r, _ in decide(scores("funding"), unsure, frozenset()).rules] == ["funding"]
+
+
+def test_a_joined_part_just_over_the_bar_is_a_second_ask() -> None:
+    """"Also pwede rin ba maging member ng WIEGO?" read 0.62 membership on its own (G10):
+    the joiner, not the reading's certainty, says a second question is coming."""
+    readings = [PartReading(0, True, scores("funding")),
+                PartReading(1, True, scores("membership", p=JOINED_STRENGTH + 0.01), joined=True)]
+    assert [r for r, _ in decide(scores("funding"), readings, frozenset()).rules] == ["funding", "membership"]
+
+
+@pytest.mark.parametrize("order", [("directory", "access_to_workers"), ("access_to_workers", "directory")])
+def test_directory_and_access_to_workers_are_one_ask_read_two_ways(order: tuple[str, str]) -> None:
+    """"Could you put me in touch with recicladores in Bogotá, or the organisations that
+    represent them?" is one ask: the rule the one-vs-rest model backs more answers it alone,
+    whichever the multinomial model put first and whichever part came first."""
+    best, other = order
+    whole = scores(best, p=0.45, asked={best: 0.15, other: 0.95})
+    readings = [PartReading(0, True, scores(other)), PartReading(1, True, scores(best))]
+    got = decide(whole, readings, frozenset())
+    assert [r for r, _ in got.rules] == [other]
+    backed_first = scores(best, p=0.45, asked={best: 0.95, other: 0.3})
+    assert [r for r, _ in decide(backed_first, readings, frozenset()).rules] == [best]
+
+
+@pytest.mark.parametrize(
+    ("pieces", "asks", "last"),
+    [
+        (["Story.", "if you have reports on fishers, I'd be grateful.", "Merci infiniment,", "Aïssatou"],
+         [False, False, False, False], 1),
+        (["Story.", "Send us the report.", "Thanks"], [False, False, False], 1),
+        (["Story.", "Thanks a lot for everything you do"], [False, False], 1),
+        (["Story.", "the end is long enough to be read"], [False, False], 1),
+        (["Story.", "Can you help?", "Ok?"], [False, True, True], 2),
+        (["Thanks", "Bye"], [False, False], 0),
+    ],
+)
+def test_the_last_ask_is_read_before_the_sign_off(pieces: list[str], asks: list[bool], last: int) -> None:
+    assert last_ask_at([(p, False) for p in pieces], asks) == last
 
 
 def test_joiners_are_found_with_or_without_their_accents() -> None:

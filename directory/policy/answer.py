@@ -17,7 +17,15 @@ from directory.db import Database
 from directory.languages import thanks_words
 from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
-from directory.policy.asks import Asked, PartReading, decide, for_a_third_party, joined_parts, needs_parts
+from directory.policy.asks import (
+    Asked,
+    PartReading,
+    decide,
+    for_a_third_party,
+    joined_parts,
+    last_ask_at,
+    needs_parts,
+)
 from directory.policy.cues import askers, deadline_days_in, is_short
 from directory.policy.features import Sentence, sentence_weights, sentences
 from directory.policy.followup import NOT_PLACES, Subject, follow_up, names_after_opener
@@ -288,9 +296,10 @@ class PolicyEngine:
         pieces = joined_parts(text)
         readings: list[PartReading] = []
         if len(pieces) > 1 and (needs_parts(whole) or any(joined for _p, joined in pieces[1:])):
-            last = len(pieces) - 1
+            asks = [any(s.asks for s in sentences(p, ALL_ASK_WORDS)) for p, _j in pieces]
+            last = last_ask_at(pieces, asks)
             for i, (piece, joined) in enumerate(pieces):
-                if i != last and not any(s.asks for s in sentences(piece, ALL_ASK_WORDS)):
+                if i != last and not asks[i]:
                     continue  # a part that asks nothing (the story) is not read further
                 readings.append(PartReading(i, True, self.scores(self.read(piece, part=True)), joined))
         asked = decide(whole, readings, reading.concepts)

@@ -24,9 +24,10 @@ PART_STRENGTH = 0.5
 """A part names a rule on its own when the multinomial model gives it at least this."""
 ASKED_SUPPORT = 0.1
 """...and the one-vs-rest model backs that rule for the whole message with at least this."""
-JOINED_STRENGTH = 0.9
+JOINED_STRENGTH = 0.6
 """A part a joiner opens ("also", "y también", "PS") that reads as another rule this surely is a
-second ask, even when the whole message, dominated by its first ask, does not back it."""
+second ask, even when the whole message, dominated by its first ask, does not back it: the
+joiner already says that a second question is coming."""
 ASKED_ALONE = 0.9
 """A one-vs-rest score that names a second ask without a part to show it."""
 RUNNER_UP = 0.2
@@ -46,12 +47,30 @@ _JOINERS = re.compile(
     re.IGNORECASE,
 )
 STUDENT_RULE, ACCESS_RULE = "student_research", "access_to_workers"
+ONE_ASK = (frozenset({"directory", ACCESS_RULE}),)
+"""Rules that read the same ask two ways, never two asks: organizations of workers named
+(`directory`) or WIEGO asked to connect ("put me in touch with waste pickers in Bogotá");
+the one the one-vs-rest model backs more is the answer."""
 STUDENT_CONCEPT = "asker_student"
 
 
 def parts(text: str) -> list[str]:
     """Sentences, and clauses a joiner starts: where a second ask may be."""
     return [p for p, _joined in joined_parts(text)]
+
+
+SIGN_OFF_WORDS = 3
+"""A last part this short that asks nothing ("Thanks so much,", "Ana Lucía") is a sign-off:
+the part before it is where a letter's last ask is."""
+
+
+def last_ask_at(pieces: Sequence[tuple[str, bool]], asks: Sequence[bool]) -> int:
+    """Index of the part read as the message's last ask even without a request word: the last
+    part, or the one before the sign-off lines after it."""
+    last = len(pieces) - 1
+    while last > 0 and not asks[last] and len(pieces[last][0].split()) <= SIGN_OFF_WORDS:
+        last -= 1
+    return last
 
 
 def joined_parts(text: str) -> list[tuple[str, bool]]:
@@ -163,9 +182,13 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
     rules = [(best, whole.classes[best])]
     if candidates:
         second = max(candidates, key=lambda r: whole.asked.get(r, 0.0))
-        rules.append((second, whole.asked.get(second, 0.0)))
-        if best in first_at and second in first_at and first_at[second] < first_at[best]:
-            rules.reverse()
+        if frozenset({best, second}) in ONE_ASK:
+            chosen = max((best, second), key=lambda r: whole.asked.get(r, 0.0))
+            rules = [(chosen, whole.classes[chosen])]
+        else:
+            rules.append((second, whole.asked.get(second, 0.0)))
+            if best in first_at and second in first_at and first_at[second] < first_at[best]:
+                rules.reverse()
     ids = [r for r, _s in rules]
     if ACCESS_RULE in ids and STUDENT_RULE not in ids and STUDENT_CONCEPT in concepts:
         rules.append((STUDENT_RULE, whole.asked.get(STUDENT_RULE, 0.0)))
@@ -174,7 +197,7 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
     runner_up = None
     if len(rules) == 1:
         others = [
-            (r, p) for r, p in whole.classes.items() if r != best and r not in NONE_CLASSES
+            (r, p) for r, p in whole.classes.items() if r != rules[0][0] and r not in NONE_CLASSES
         ]
         if others:
             rule, p = max(others, key=lambda rp: rp[1])
