@@ -63,6 +63,23 @@ def test_cached_scoring_equals_the_features_it_was_trained_on(text: str) -> None
         assert fast.asked[label] == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-9)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=30))
+def test_a_words_rows_are_those_of_its_feature_names(word: str) -> None:
+    """`gram_rows` (crc run on from the prefix, bytes sliced for ASCII) gives the rows the
+    names give, for the classifier's n-grams and the language identifier's, any script."""
+    from directory.policy.features import word_features
+    from directory.policy.langid import LanguageIdentifier, word_language_features
+
+    m = model()
+    unigram, grams = m._word_rows_uncached(word)
+    w_names, c_names = word_features(word)
+    assert unigram == bucket(w_names[0], m.linear.buckets)
+    assert grams.tolist() == m.linear.index(c_names).tolist()
+    ident = LanguageIdentifier.load()
+    assert ident._word_uncached(word).tolist() == ident.model.index(word_language_features(word)).tolist()
+
+
 def test_feature_hashing_is_stable_across_processes() -> None:
     code = "from directory.policy.model import bucket; print(bucket('w:grant', 1 << 17))"
     runs = {

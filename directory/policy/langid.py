@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from directory.policy.model import HashedLinear, ModelError
+from directory.policy.model import HashedLinear, ModelError, bucket
 from directory.text import WORDS_KEPT
 
 LANGUAGE_MODEL_FILE = "language_model.bin"
@@ -89,7 +89,9 @@ class LanguageIdentifier:
 
     def _word_uncached(self, word: str) -> npt.NDArray[np.intp]:
         """A word's feature rows (hashing them is the costly part; words recur: cached)."""
-        return self.model.index(word_language_features(word))
+        model = self.model
+        grams = model.gram_rows("g:", word, NGRAM_SIZES)
+        return np.concatenate((np.array([bucket("w:" + word, model.buckets)], dtype=np.intp), grams))
 
     @classmethod
     def load(cls) -> LanguageIdentifier:

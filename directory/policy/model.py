@@ -31,10 +31,10 @@ import numpy.typing as npt
 from directory.derived import load_or_build
 from directory.policy.features import (
     FEATURES_VERSION,
+    NGRAM_SIZES,
     RAW_CONCEPT_VALUE,
     WORD_WEIGHT,
     Sentence,
-    word_features,
 )
 from directory.text import WORDS_KEPT
 
@@ -49,6 +49,11 @@ class ModelError(RuntimeError):
 def bucket(name: str, buckets: int) -> int:
     """The row a feature name hashes to (crc32: the same in every process)."""
     return zlib.crc32(name.encode("utf-8")) % buckets
+
+
+@lru_cache(maxsize=8)
+def _prefix_crc(prefix: str) -> int:
+    return zlib.crc32(prefix.encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,22 @@ class HashedLinear:
         """The rows the features hash to."""
         buckets = self.buckets
         return np.fromiter((crc32(n.encode("utf-8")) % buckets for n in names), dtype=np.intp)
+
+    def gram_rows(self, prefix: str, word: str, sizes: Sequence[int]) -> npt.NDArray[np.intp]:
+        """The rows of `prefix` + each letter n-gram of `<word>` (sizes in order), as `index`
+        would give for those names, about twice as fast: the crc runs on from the prefix's, and
+        an ASCII word's n-grams are slices of its bytes (one byte, one letter)."""
+        padded = f"<{word}>"
+        if not padded.isascii():
+            return self.index(prefix + padded[i : i + n] for n in sizes for i in range(len(padded) - n + 1))
+        data = padded.encode("ascii")
+        start = _prefix_crc(prefix)
+        buckets = self.buckets
+        end = len(data) + 1
+        return np.array(
+            [crc32(data[i : i + n], start) % buckets for n in sizes for i in range(end - n)],
+            dtype=np.intp,
+        )
 
     def row(self, name: str) -> npt.NDArray[np.float64]:
         """One feature's row, scaled."""
@@ -154,8 +175,7 @@ class PolicyModel:
 
     def _word_rows_uncached(self, word: str) -> tuple[int, npt.NDArray[np.intp]]:
         """A word's unigram row and its letter n-gram rows."""
-        w_feats, c_feats = word_features(word)
-        return bucket(w_feats[0], self.linear.buckets), self.linear.index(c_feats)
+        return bucket("w:" + word, self.linear.buckets), self.linear.gram_rows("c:", word, NGRAM_SIZES)
 
     def scores(
         self,
