@@ -24,13 +24,17 @@ from functools import lru_cache
 from directory.policy.lexicon import prepare
 from directory.text import normalize
 
-FEATURES_VERSION = 4
+FEATURES_VERSION = 5
 """Bump when features change: the trained model must then be retrained (a test checks)."""
 
 NGRAM_SIZES = (3, 4, 5)
 STORY_WEIGHT = 0.35
 """Weight of a sentence that does not ask anything, in a message of three sentences or more."""
 _MIN_SENTENCES_FOR_WEIGHTING = 3
+STORY_TOTAL = 3.5
+"""The story's sentences together count at most this much (ten sentences at `STORY_WEIGHT`):
+in a letter of fifty sentences that asks once at the end, each counts 0.07, so the story,
+however long, cannot drown the ask."""
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…;])\s+|\n+")
 _WORD = re.compile(r"[^\W_]+")
@@ -74,10 +78,13 @@ def sentences(text: str, ask_words: frozenset[str]) -> list[Sentence]:
 
 def sentence_weights(parts: Sequence[Sentence]) -> list[float]:
     """How much each sentence counts: all fully in a short message; in a longer one, the ones
-    that ask and the last one fully, the story before them `STORY_WEIGHT`."""
+    that ask and the last one fully, the story before them `STORY_WEIGHT` (less when it is
+    longer than `STORY_TOTAL` allows)."""
     if len(parts) < _MIN_SENTENCES_FOR_WEIGHTING:
         return [1.0] * len(parts)
-    weights = [1.0 if s.asks else STORY_WEIGHT for s in parts]
+    story = sum(not s.asks for s in parts)
+    each = min(STORY_WEIGHT, STORY_TOTAL / story) if story else STORY_WEIGHT
+    weights = [1.0 if s.asks else each for s in parts]
     if not any(s.asks for s in parts):
         weights[-1] = 1.0
         if len(parts) > 1:
