@@ -58,6 +58,17 @@ class Place:
     countries: frozenset[str]
 
 
+def most_specific(places: Iterable[Place]) -> list[Place]:
+    """The places named, without a region that holds another of them: a letter about Bamako "in
+    the wider context of West Africa" asks about Mali; its regional networks still come, as the
+    tier that covers Mali, but not every West African country's organizations first."""
+    places = list(places)
+    inside = [p.countries for p in places if p.kind != "region"]
+    return [
+        p for p in places if p.kind != "region" or not any(c and c <= p.countries for c in inside)
+    ]
+
+
 def _data_lines(name: str) -> Iterator[dict[str, str]]:
     text = resources.files("directory.data").joinpath(name).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]

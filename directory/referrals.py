@@ -21,7 +21,7 @@ from typing import Literal
 import babel
 
 from directory.organizations import Organization
-from directory.places import DEFAULT_LOCALES, Gazetteer, Place, gazetteer
+from directory.places import DEFAULT_LOCALES, Gazetteer, Place, gazetteer, most_specific
 from directory.search import GENERAL, Directory, Hit
 from directory.sectors import find_sectors
 from directory.text import normalize, strip_accents, tokens
@@ -318,7 +318,7 @@ class Referrals:
         rule, /search): the order is the search's, paged by the database.
         """
         wanted = [s for s in dict.fromkeys(sectors) if s != GENERAL]
-        known = tuple(dict.fromkeys(places))
+        known = tuple(most_specific(dict.fromkeys(places)))
         found, named_orgs = await self._unknown_names(text, known)
         unknown = tuple(dict.fromkeys([*unknown, *found]))  # `unknown`: a follow-up's "and in Wakanda?"
         if by_words:

@@ -21,7 +21,7 @@ from directory.kept import KeptForVersion
 from directory.languages import function_words
 from directory.org_names import NamedOrg, OrgNames
 from directory.organizations import VERSION_SQL, Organization, Organizations
-from directory.places import Gazetteer, Place, gazetteer
+from directory.places import Gazetteer, Place, gazetteer, most_specific
 from directory.sectors import SECTORS, find_sector_spans
 from directory.text import normalize, tokens
 
@@ -298,7 +298,7 @@ class Directory:
     ) -> _Page:
         spans = find_sector_spans(text)
         wanted = list(dict.fromkeys([*sectors, *(s for _a, _b, s in spans)]))
-        places = self._gaz.find(text) if text.strip() else []
+        places = most_specific(self._gaz.find(text)) if text.strip() else []
         places += [
             Place("country", c.upper(), self._gaz.country_name(c, "en"), frozenset({c.upper()}))
             for c in countries

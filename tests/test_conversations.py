@@ -13,6 +13,7 @@ from tests.conversations.runner import CONVERSATIONS, Player, load
 HOLD_TARGETS = {
     CONVERSATIONS.name: 0.9,
     "held_out_D2.jsonl": 0.8,  # first measure 23/32 (bench/heldout/first_measures/D2_*); 29/32 now
+    "held_out_D3.jsonl": 0.85,  # first measure 31/32 (bench/heldout/first_measures/D3_*)
 }
 """Per file, the share of conversations that must hold entirely (every turn as expected).
 A held-out file joins with its first measure recorded in the README, its target below it."""

@@ -1008,3 +1008,20 @@ NEAR_ERRANDS = [
 @pytest.mark.parametrize(("lang", "question", "rule"), NEAR_ERRANDS)
 def test_requests_near_errands_keep_their_rule(lang: str, question: str, rule: str) -> None:
     assert top(question)[:1] == [rule], (lang, question, top(question))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "tienen cualto pa mi colmadito?",  # Dominican: G12 read it as a question about WIEGO
+        "¿ustedes dan chavos pa' la cooperativa?",
+        "ayúdenos con un pisto para el puesto",
+        "vous avez du pèze pour notre tontine ?",
+        "arranja um guito pra nossa associação?",
+        "una dey get dosh for market women?",
+        "mnaweza kutupa chapaa for our group?",
+    ],
+)
+def test_money_in_regional_slang_is_funding(question: str) -> None:
+    """Each language's `money_weak` names money as people say it where they live."""
+    assert top(question)[:1] == ["funding"], question

@@ -170,9 +170,10 @@ class Player:
                     misses.append("expected organizations (the directory)")
             elif rule and not self._verdict_in(text, rule, langs):
                 misses.append(f"expected rule {rule} ({'/'.join(langs)})")
-            also = expect.get("also")
-            if also and not self._verdict_in(text, also, langs):
-                misses.append(f"expected also {also}")
+            also = expect.get("also") or []
+            for second in [also] if isinstance(also, str) else also:  # a rule id, or a list of them
+                if not self._verdict_in(text, second, langs):
+                    misses.append(f"expected also {second}")
         elif kind in KIND_MARKERS:
             if not any(self._in_any(text, m, langs) for m in KIND_MARKERS[kind]):
                 misses.append(f"expected {kind} ({'/'.join(langs)})")
