@@ -68,6 +68,9 @@ class Typos:
         self.two_edits_from = two_edits_from
         self.same_first_letter = same_first_letter
         self.known = frozenset(w for w in words if w)
+        # two edits change a length by two at most: a longer word is near nothing known, and its
+        # deletions (length cubed: a 4,000-letter word's took gigabytes) are never built
+        self.longest = max(map(len, self.known), default=0) + 2
         self._index: dict[str, str | tuple[str, ...]] | None = None  # built on the first look-up
         self._memo: dict[str, tuple[str, ...]] = {}
 
@@ -98,7 +101,11 @@ class Typos:
         if word in self._memo:
             return self._memo[word]
         found: tuple[str, ...] = ()
-        if len(word) >= self.min_len and word not in self.known and word not in known_words():
+        if (
+            self.min_len <= len(word) <= self.longest
+            and word not in self.known
+            and word not in known_words()
+        ):
             limit = 2 if len(word) >= self.two_edits_from else 1
             index = self._deletion_index()
             near: set[str] = set()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
+import tracemalloc
 from typing import Any
 
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.flood import FloodControl, Verdict
 from tests.conftest import USER_ID
+from tests.test_policy_asks import engine
 
 
 def test_flood_control_notifies_once_then_ignores_then_forgives() -> None:
@@ -155,3 +157,36 @@ async def test_callback_for_a_forgotten_message(bot, catalogs) -> None:
     emulator.callback(USER_ID, "zz:unknown:stuff", message=None)
     answer = await emulator.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark)
     assert answer.params["text"] == catalogs.translator("en")._("This button is no longer valid.")
+
+
+def test_a_word_longer_than_any_known_word_builds_no_typo_deletions() -> None:
+    """A black-box tester's 4,000-letter word made the typo search build every two-letter
+    deletion (length cubed: 24 GB, then the kernel killed the bot). Two edits change a length
+    by two at most, so a longer word is near nothing known and nothing is built for it."""
+    from directory.phrases import Typos, _deletions
+
+    typos = Typos(["vendors", "waste", "pickers"], two_edits_from=6)
+    assert typos.candidates("vendorss") == ("vendors",)  # typos still forgiven
+    before = _deletions.cache_info().misses
+    assert typos.candidates("v" + "endorsx" * 9) == ()
+    assert typos.candidates("pickersxxx") == ()  # three letters too long: nothing, nothing built
+    assert _deletions.cache_info().misses == before
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example])
+@given(st.text(alphabet=st.characters(whitelist_categories=("Ll", "Lu", "Lo")), min_size=1000, max_size=1200))
+def test_one_long_run_of_letters_is_answered_within_bounded_memory(word: str) -> None:
+    """Any script, a thousand letters with no space: the reading's memory stays bounded
+    (tracemalloc's peak; it was about a gigabyte before the fix, so a regression fails here
+    instead of exhausting the machine, as 4,000 letters would). Longer words take the same
+    path as the test above shows: no deletion is built for them at all."""
+    reader = engine()
+    reader.asked("warm up: can you fund us?")
+    tracemalloc.start()
+    try:
+        reader.asked(word)
+        reader.asked(" ".join([word[:800]] * 5))
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 1024 * 1024
