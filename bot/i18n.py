@@ -11,6 +11,7 @@ import datetime as dt
 import gettext
 import io
 import logging
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,12 @@ class Translator:
         return str(self._babel.languages.get(code, code))
 
 
+def _plain(text: str) -> str:
+    """Lowercased, without accents and surrounding space: how a typed language name compares."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 @dataclass(frozen=True)
 class LocaleInfo:
     code: str
@@ -132,6 +139,18 @@ class Catalogs:
         """Locales with their names in their own language, default first."""
         codes = sorted(self._translations, key=lambda c: (c != self.default, c))
         return [LocaleInfo(c, (Locale.parse(c).get_display_name(c) or c).capitalize()) for c in codes]
+
+    def named(self, text: str) -> str | None:
+        """The locale `text` names: its code ("es", "pt-BR") or its name in its own language or
+        in English, any case, accents optional ("español", "Portugues", "french"); else None."""
+        wanted = _plain(text)
+        if not wanted:
+            return None
+        for info in self.ordered():
+            names = {info.code, info.native_name, Locale.parse(info.code).get_display_name("en") or ""}
+            if wanted in {_plain(n) for n in names} or wanted.split("-")[0].split("_")[0] == info.code:
+                return info.code
+        return None
 
     def native_name(self, code: str) -> str:
         """A locale's name in its own language ("Español")."""

@@ -134,10 +134,20 @@ def language_keyboard(context: BotContext) -> InlineKeyboardMarkup:
 
 
 async def language(update: Update, context: BotContext) -> None:
-    message = update.effective_message
+    """/language shows the choice; "/language es" or "/language español" makes it at once."""
+    message, user = update.effective_message, update.effective_user
     if message is None:
         return
-    await message.reply_text(context.t._("Choose your language:"), reply_markup=language_keyboard(context))
+    catalogs = context.services.catalogs
+    code = catalogs.named(" ".join(context.args or ())) if context.args else None
+    if code is None or user is None:
+        choose = context.t._("Choose your language:")
+        await message.reply_text(choose, reply_markup=language_keyboard(context))
+        return
+    await context.services.users.set_locale(user.id, code)
+    context.use_locale(code)
+    text = context.t._("Language set to %(language)s.", language=catalogs.native_name(code))
+    await message.reply_text(text)
 
 
 @member_step(button=LanguageChoice, private=False, action="language")
