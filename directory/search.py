@@ -495,9 +495,11 @@ class Directory:
         if not escape_fts(text):
             return []
         vocab = await self._vocabulary()
-        words = list(dict.fromkeys(w for w in tokens(text) if w in vocab.docs))
-        if not words:
-            words = self._corrected(text, vocab)
+        asked = list(dict.fromkeys(tokens(text)))
+        if function_words().issuperset(asked):  # also when no word is left: "a", "x"
+            words = []  # "and", "AND OR NOT": nothing to search for, not every summary with "and"
+        else:
+            words = [w for w in asked if w in vocab.docs] or self._corrected(text, vocab)
         acronym_sql, acronym_params = self._acronym_query(text)
         sources = [_ranked("text", acronym_sql + " ORDER BY 1", acronym_params)]
         if words and self._names is not None:  # "how do I contact SEWA?": the acronym is the search

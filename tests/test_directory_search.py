@@ -69,6 +69,14 @@ async def test_no_result(directory: Directory) -> None:
     assert result.hits == [] and result.total == 0
 
 
+@pytest.mark.parametrize("text", ["AND OR NOT", "and", "the", "de la", "et les", "o que"])
+async def test_a_search_of_function_words_only_finds_nothing(directory: Directory, text: str) -> None:
+    """A black-box tester's "/search AND OR NOT" listed 51 organizations: every summary with "and".
+    With no word to search for, nothing is found (the bot then says so)."""
+    assert (await directory.search(text)).total == 0
+    assert (await directory.search(text + " waste pickers")).total > 0  # they still join a real search
+
+
 def test_escape_fts_quotes_everything() -> None:
     assert escape_fts('a "b" NEAR(') == ['"a"', '"""b"""', '"NEAR("']
 
