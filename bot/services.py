@@ -144,6 +144,14 @@ class Services:
     async def close(self) -> None:
         await self.db.close()
 
+    async def choose_language(self, user_id: int, chat_id: int | None, code: str) -> None:
+        """A person's language choice (/language, its buttons, "keep Español"): saved, and the
+        chat's language from then on, so a short "ok" after "/language english" is answered in
+        English, not in the language of the chat's earlier messages."""
+        await self.users.set_locale(user_id, code)
+        if chat_id is not None:
+            self.chat_languages.remember(chat_id, code)
+
     async def is_editor(self, user_id: int) -> bool:
         """Whether the user edits some listing."""
         return await self.listings.is_editor_anywhere(user_id)

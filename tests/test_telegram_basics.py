@@ -78,6 +78,21 @@ async def test_language_named_after_the_command_is_set_at_once(bot, services, ca
     assert (await bot.send("/cancel", lang="en")).text == catalogs.translator(lang)._("Nothing to cancel.")
 
 
+@pytest.mark.parametrize("how", ["command", "button"])
+async def test_a_language_chosen_after_a_chat_in_another_wins_for_short_messages(bot, catalogs, how: str) -> None:
+    """A chat in Spanish, then "/language english": "ok" was greeted in Spanish, the chat's
+    earlier language; the choice is the chat's language from then on (black-box tester)."""
+    await bot.send("¿Tienen pasantías para estudiantes de sociología en Colombia?", lang="en")
+    if how == "command":
+        await bot.send("/language english", lang="en")
+    else:
+        keyboard = await bot.send("/language", lang="en")
+        mark = await bot.press(keyboard, "lang:en")
+        await bot.emulator.wait_for(lambda c: c.method == "editMessageText", after=mark)
+    reply = await bot.send("ok", lang="en")
+    assert catalogs.translator("en")._("Ask me in your own words, for example:") in reply.text
+
+
 @pytest.mark.parametrize("arg", ["xx", "klingon", "'; DROP TABLE users; --", "🙂"])
 async def test_a_language_the_bot_does_not_have_shows_the_choice(bot, services, catalogs, arg: str) -> None:
     reply = await bot.send(f"/language {arg}", lang="en")

@@ -72,7 +72,8 @@ async def keep_language_pressed(update: Update, context: BotContext) -> None:
     except callbacks.CallbackDataError:
         await query.answer(context.t._("This button is no longer valid."), show_alert=True)
         return
-    await context.services.users.set_locale(user.id, code)
+    chat = update.effective_chat
+    await context.services.choose_language(user.id, chat.id if chat else None, code)
     context.use_locale(code)
     await query.answer(context.t._("Language set to %(language)s.", language=catalogs.native_name(code)))
     message = query.message

@@ -144,7 +144,8 @@ async def language(update: Update, context: BotContext) -> None:
         choose = context.t._("Choose your language:")
         await message.reply_text(choose, reply_markup=language_keyboard(context))
         return
-    await context.services.users.set_locale(user.id, code)
+    chat = update.effective_chat
+    await context.services.choose_language(user.id, chat.id if chat else None, code)
     context.use_locale(code)
     text = context.t._("Language set to %(language)s.", language=catalogs.native_name(code))
     await message.reply_text(text)
@@ -156,7 +157,7 @@ async def language_chosen(step: Step[LanguageChoice]) -> None:
     code = step.data.code
     if code not in catalogs.codes:
         raise Stale
-    await step.services.users.set_locale(step.user_id, code)
+    await step.services.choose_language(step.user_id, step.chat_id, code)
     step.context.use_locale(code)
     name = next(i.native_name for i in catalogs.ordered() if i.code == code)
     step.show(h(step.t._("Language set to %(language)s.", language=name)))
