@@ -11,7 +11,6 @@ import datetime as dt
 import gettext
 import io
 import logging
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,8 @@ from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+
+from directory.text import normalize
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +74,6 @@ class Translator:
 
     def language_name(self, code: str) -> str:
         return str(self._babel.languages.get(code, code))
-
-
-def _plain(text: str) -> str:
-    """Lowercased, without accents and surrounding space: how a typed language name compares."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True)
@@ -143,12 +138,13 @@ class Catalogs:
     def named(self, text: str) -> str | None:
         """The locale `text` names: its code ("es", "pt-BR") or its name in its own language or
         in English, any case, accents optional ("español", "Portugues", "french"); else None."""
-        wanted = _plain(text)
+        wanted = normalize(text)
         if not wanted:
             return None
+        code = text.strip().casefold().replace("_", "-").split("-")[0]
         for info in self.ordered():
-            names = {info.code, info.native_name, Locale.parse(info.code).get_display_name("en") or ""}
-            if wanted in {_plain(n) for n in names} or wanted.split("-")[0].split("_")[0] == info.code:
+            names = {info.native_name, Locale.parse(info.code).get_display_name("en") or ""}
+            if code == info.code or wanted in {normalize(n) for n in names}:
                 return info.code
         return None
 

@@ -159,8 +159,7 @@ async def language_chosen(step: Step[LanguageChoice]) -> None:
         raise Stale
     await step.services.choose_language(step.user_id, step.chat_id, code)
     step.context.use_locale(code)
-    name = next(i.native_name for i in catalogs.ordered() if i.code == code)
-    step.show(h(step.t._("Language set to %(language)s.", language=name)))
+    step.show(h(step.t._("Language set to %(language)s.", language=catalogs.native_name(code))))
 
 
 async def cancel(update: Update, context: BotContext) -> None:
