@@ -72,12 +72,10 @@ def test_a_words_rows_are_those_of_its_feature_names(word: str) -> None:
     from directory.policy.langid import LanguageIdentifier, word_language_features
 
     m = model()
-    unigram, grams = m._word_rows_uncached(word)
     w_names, c_names = word_features(word)
-    assert unigram == bucket(w_names[0], m.linear.buckets)
-    assert grams.tolist() == m.linear.index(c_names).tolist()
+    assert m._word_sums.rows(word) == m.linear.index([*w_names, *c_names]).tolist()
     ident = LanguageIdentifier.load()
-    assert ident._word_uncached(word).tolist() == ident.model.index(word_language_features(word)).tolist()
+    assert ident._word_sums.rows(word) == ident.model.index(word_language_features(word)).tolist()
 
 
 def test_feature_hashing_is_stable_across_processes() -> None:

@@ -20,11 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-import numpy as np
-import numpy.typing as npt
-
-from directory.policy.model import HashedLinear, ModelError, bucket
-from directory.text import WORDS_KEPT
+from directory.policy.model import HashedLinear, ModelError, WordSums
 
 LANGUAGE_MODEL_FILE = "language_model.bin"
 OTHER = "other"
@@ -42,6 +38,7 @@ CONFIDENT = 0.85
 """A language is "clearly" the message's when the model gives it at least this."""
 
 _WORD = re.compile(r"[^\W\d_]+")
+_PAST_LATIN_B = re.compile(r"[^\x00-\u024f]")
 Verdict = Literal["ours", "other", "unsure"]
 
 
@@ -85,13 +82,7 @@ class LanguageIdentifier:
     def __init__(self, model: HashedLinear) -> None:
         self.model = model
         self.languages = tuple(c for c in model.classes if c != OTHER)
-        self._word = lru_cache(maxsize=WORDS_KEPT)(self._word_uncached)
-
-    def _word_uncached(self, word: str) -> npt.NDArray[np.intp]:
-        """A word's feature rows (hashing them is the costly part; words recur: cached)."""
-        model = self.model
-        grams = model.gram_rows("g:", word, NGRAM_SIZES)
-        return np.concatenate((np.array([bucket("w:" + word, model.buckets)], dtype=np.intp), grams))
+        self._word_sums = WordSums(model, "g:", NGRAM_SIZES, 1.0)
 
     @classmethod
     def load(cls) -> LanguageIdentifier:
@@ -112,12 +103,11 @@ class LanguageIdentifier:
         words = _WORD.findall(text.casefold())
         if len(words) > 2 * SAMPLE_WORDS:  # a long letter: its opening and its ask say enough
             words = words[:SAMPLE_WORDS] + words[-SAMPLE_WORDS:]
-        rows = [self._word(word) for word in words]
-        count = sum(len(r) for r in rows)
         logits = self.model.intercept.tolist()
-        if count:
-            summed = self.model.gather(np.concatenate(rows)) * count**-0.5
-            logits = (self.model.intercept + summed).tolist()
+        if words:
+            summed, values = self._word_sums.gather(words)
+            scaled = summed.sum(axis=0) * self.model.scale * float(values.sum()) ** -0.5
+            logits = (self.model.intercept + scaled).tolist()
         top = max(logits)
         exps = [math.exp(z - top) for z in logits]
         total = sum(exps)
@@ -126,15 +116,16 @@ class LanguageIdentifier:
 
 @lru_cache(maxsize=64)  # a message's parts and whole within one answer
 def _identify(ident: LanguageIdentifier, text: str) -> Identified:
-    letters = [ch for ch in text if ch.isalpha()]
+    letters = sum(map(str.isalpha, text))
     if not letters:
         return UNSURE
-    latin = sum(_script(ch) == "LATIN" for ch in letters)
-    if latin < len(letters) / 2:
+    # only letters past Latin Extended-B need their script looked up (most messages: none)
+    latin = letters - sum(ch.isalpha() and _script(ch) != "LATIN" for ch in _PAST_LATIN_B.findall(text))
+    if latin < letters / 2:
         # mostly another script: a language we do not read, however short
-        return Identified("other", None, 1.0 - latin / len(letters))
+        return Identified("other", None, 1.0 - latin / letters)
     words = _WORD.findall(text)
-    if len(letters) < MIN_LETTERS or len(words) < MIN_WORDS:
+    if letters < MIN_LETTERS or len(words) < MIN_WORDS:
         return UNSURE
     probs = ident.probabilities(text)
     best = max(probs, key=probs.__getitem__)

@@ -7,9 +7,10 @@
   tell a second ask from a story that merely mentions another topic.
 
 Features are hashed into `buckets` rows (crc32, stable across processes); each row holds one
-int16 weight per output column, scaled per column. numpy gathers a message's rows and sums
-them in one product (in pure Python that sum was a third of an answer's time); a word's row
-numbers are cached, since hashing its n-grams is the other costly part and words recur.
+int16 weight per output column, scaled per column. A word's unigram and letter n-grams are
+the same in every message, so their rows are summed once per word and kept (hashing and
+gathering them was most of the classifier's time); a message then adds one row per word and
+one per word pair, in one numpy product each.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -104,21 +106,19 @@ class HashedLinear:
         buckets = self.buckets
         return np.fromiter((crc32(n.encode("utf-8")) % buckets for n in names), dtype=np.intp)
 
-    def gram_rows(self, prefix: str, word: str, sizes: Sequence[int]) -> npt.NDArray[np.intp]:
+    def gram_rows(self, prefix: str, word: str, sizes: Sequence[int]) -> list[int]:
         """The rows of `prefix` + each letter n-gram of `<word>` (sizes in order), as `index`
         would give for those names, about twice as fast: the crc runs on from the prefix's, and
         an ASCII word's n-grams are slices of its bytes (one byte, one letter)."""
         padded = f"<{word}>"
+        buckets = self.buckets
         if not padded.isascii():
-            return self.index(prefix + padded[i : i + n] for n in sizes for i in range(len(padded) - n + 1))
+            grams = (prefix + padded[i : i + n] for n in sizes for i in range(len(padded) - n + 1))
+            return [crc32(g.encode("utf-8")) % buckets for g in grams]
         data = padded.encode("ascii")
         start = _prefix_crc(prefix)
-        buckets = self.buckets
         end = len(data) + 1
-        return np.array(
-            [crc32(data[i : i + n], start) % buckets for n in sizes for i in range(end - n)],
-            dtype=np.intp,
-        )
+        return [crc32(data[i : i + n], start) % buckets for n in sizes for i in range(end - n)]
 
     def row(self, name: str) -> npt.NDArray[np.float64]:
         """One feature's row, scaled."""
@@ -141,6 +141,71 @@ class HashedLinear:
         return self.gather(self.index(names))
 
 
+class WordSums:
+    """Each word's rows of a `HashedLinear` (its unigram and its letter n-grams) summed once and
+    kept in one preallocated matrix, the least recently used word out: a message then costs a
+    dictionary look-up per word and one `np.take`. The words a message brings that are not kept
+    are hashed and summed together, in one gather (per word, numpy's overhead was most of it).
+
+    A message with more distinct words than half the table (longer than Telegram allows) is
+    summed without keeping them, so no word a message uses is evicted while it is read."""
+
+    def __init__(
+        self, linear: HashedLinear, gram_prefix: str, sizes: Sequence[int], unigram_weight: float,
+        size: int = WORDS_KEPT,
+    ) -> None:
+        self._linear = linear
+        self._prefix = gram_prefix
+        self._sizes = tuple(sizes)
+        self._unigram_weight = unigram_weight
+        self._size = size
+        self._matrix = np.zeros((size, linear.columns), dtype=np.float64)
+        self._values = np.zeros(size, dtype=np.float64)
+        self._slots: OrderedDict[str, int] = OrderedDict()
+
+    def rows(self, word: str) -> list[int]:
+        """The word's rows: its unigram first, then its n-grams (as `index` gives them)."""
+        linear = self._linear
+        return [bucket("w:" + word, linear.buckets), *linear.gram_rows(self._prefix, word, self._sizes)]
+
+    def _summed(self, words: Sequence[str]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The words' rows summed (unscaled, the unigram counting `unigram_weight`) and each
+        word's total value, in one gather."""
+        rows: list[int] = []
+        starts: list[int] = []
+        for word in words:
+            starts.append(len(rows))
+            rows.extend(self.rows(word))
+        at = np.asarray(starts, dtype=np.intp)
+        block = np.take(self._linear.weights, np.asarray(rows, dtype=np.intp), axis=0).astype(np.float64)
+        block[at] *= self._unigram_weight
+        lengths = np.diff(np.append(at, len(rows)))
+        return np.add.reduceat(block, at, axis=0), lengths - 1 + self._unigram_weight
+
+    def gather(self, words: Sequence[str]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """One summed row per word of `words` (in order) and each word's total value."""
+        kept = self._slots
+        distinct = dict.fromkeys(words)
+        if len(distinct) > self._size // 2:  # longer than any message: nothing kept
+            return self._summed(words)
+        new = []
+        for word in distinct:  # this message's kept words become the most recent: none is evicted
+            if word in kept:
+                kept.move_to_end(word)
+            else:
+                new.append(word)
+        if new:
+            summed, values = self._summed(new)
+            for word, row, value in zip(new, summed, values, strict=True):
+                slot = kept.popitem(last=False)[1] if len(kept) >= self._size else len(kept)
+                self._matrix[slot] = row
+                self._values[slot] = value
+                kept[word] = slot
+        slots = [kept[word] for word in words]
+        index = np.asarray(slots, dtype=np.intp)
+        return np.take(self._matrix, index, axis=0), np.take(self._values, index)
+
+
 class PolicyModel:
     """The two policy models in one `HashedLinear` (see the module docstring)."""
 
@@ -154,9 +219,9 @@ class PolicyModel:
         self.linear = linear
         self.classes = linear.classes
         self.labels: tuple[str, ...] = tuple(header["labels"])
-        # a word's rows (its unigram and letter n-grams) recur across messages: hashing them
-        # is the costly part, so the row numbers are cached, not the sums
-        self._word_rows = lru_cache(maxsize=WORDS_KEPT)(self._word_rows_uncached)
+        # a word's contribution to the `t` block (its unigram and its letter n-grams) is the
+        # same in every message: kept per word, summed, so a message adds one row per word
+        self._word_sums = WordSums(linear, "c:", NGRAM_SIZES, WORD_WEIGHT)
 
     @property
     def header(self) -> dict[str, Any]:
@@ -173,10 +238,6 @@ class PolicyModel:
                 raise ModelError(f"{MODEL_FILE} is missing: run `python -m directory.policy.train`") from exc
         return cls(HashedLinear.from_bytes(path.read_bytes()))
 
-    def _word_rows_uncached(self, word: str) -> tuple[int, npt.NDArray[np.intp]]:
-        """A word's unigram row and its letter n-gram rows."""
-        return bucket("w:" + word, self.linear.buckets), self.linear.gram_rows("c:", word, NGRAM_SIZES)
-
     def scores(
         self,
         parts: Sequence[Sentence],
@@ -188,33 +249,25 @@ class PolicyModel:
         every `t` row of the message gathered at once with its value, one product in C."""
         linear = self.linear
         buckets = linear.buckets
-        word_rows = self._word_rows
-        rows: list[int] = []  # unigrams and pairs: value WORD_WEIGHT x the sentence's weight
-        row_values: list[float] = []
-        grams: list[npt.NDArray[np.intp]] = []  # n-grams: value = the sentence's weight
-        gram_counts: list[int] = []
-        gram_weights: list[float] = []
-        total_t = 0.0
+        words: list[str] = []
+        word_weights: list[float] = []  # each word's sentence weight
+        pairs: list[int] = []  # adjacent word pairs: value WORD_WEIGHT x the sentence's weight
         for sentence, weight in zip(parts, weights, strict=True):
-            if not sentence.words:
-                continue
             previous = "<s>"
-            value = WORD_WEIGHT * weight
             for word in sentence.words:
-                unigram, word_grams = word_rows(word)
-                rows.append(unigram)
-                rows.append(crc32(f"b:{previous}_{word}".encode()) % buckets)
-                grams.append(word_grams)
-                gram_counts.append(len(word_grams))
-                gram_weights.append(weight)
-                total_t += weight * (2 * WORD_WEIGHT + len(word_grams))
+                words.append(word)
+                word_weights.append(weight)
+                pairs.append(crc32(f"b:{previous}_{word}".encode()) % buckets)
                 previous = word
-            row_values.extend((value,) * (len(rows) - len(row_values)))
         logits = linear.intercept.copy()
-        if total_t > 0:
-            all_rows = np.concatenate([np.asarray(rows, dtype=np.intp), *grams])
-            values = np.concatenate([np.asarray(row_values), np.repeat(gram_weights, gram_counts)])
-            logits += total_t**-0.5 * linear.gather(all_rows, values)
+        if words:
+            summed, values = self._word_sums.gather(words)
+            by_weight = np.asarray(word_weights)
+            total_t = float(np.dot(by_weight, values + WORD_WEIGHT))
+            if total_t > 0:
+                t_block = np.dot(by_weight, summed) * linear.scale
+                t_block += linear.gather(np.asarray(pairs, dtype=np.intp), WORD_WEIGHT * by_weight)
+                logits += total_t**-0.5 * t_block
         cue_names = sorted({"k:" + c for c in cues})
         if cue_names:
             logits += len(cue_names) ** -0.5 * linear.sum(cue_names)
