@@ -34,6 +34,7 @@ class Language:
     followups: tuple[str, ...]  # normalized phrases that open a follow-up ("and in", "y en")
     markers: frozenset[str]
     accents: str
+    marks_short: bool  # its markers alone tell a short message's language (`langid`)
     suffixes: tuple[str, ...]
     time: Mapping[str, Any]
     third_party: Mapping[str, frozenset[str]]
@@ -58,6 +59,7 @@ def _parse(data: Mapping[str, Any]) -> Language:
         followups=tuple(normalize(f) for f in data.get("followups", ())),
         markers=_norm_set(markers.get("words", ())),
         accents=str(markers.get("accents", "")),
+        marks_short=bool(markers.get("short", True)),
         suffixes=tuple(markers.get("suffixes", ())),
         time=dict(data.get("time", {})),
         third_party={k: _norm_set(v) for k, v in data.get("third_party", {}).items()},

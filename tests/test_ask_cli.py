@@ -85,14 +85,16 @@ def test_ask_does_not_record_the_operators_questions(tmp_path: Path) -> None:
 
 def test_json_lang_is_the_language_of_the_reply(tmp_path: Path, catalogs) -> None:
     result = ask(
-        ["--json", "--lang", "en", "¿Hay organizaciones de recicladores en Colombia?", "hola"],
+        ["--json", "--lang", "en", "¿Hay organizaciones de recicladores en Colombia?", "hola", "¿Qué es WIEGO?"],
         tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    spanish, unsure = (json.loads(line) for line in result.stdout.splitlines())
+    spanish, unsure, marked = (json.loads(line) for line in result.stdout.splitlines())
     assert spanish["lang"] == "es"
     assert catalogs.translator("es").country("CO") in spanish["text"]
     assert unsure["lang"] == "en", "too short to tell: the interface language"
+    assert marked["lang"] == "es", "short, but only Spanish writes ¿"
+    assert marked["rules"][0] == "about_wiego"
 
 
 # One of each kind of reply: a refusal with organizations, a directory search, two asks, a

@@ -51,6 +51,32 @@ def test_a_short_message_is_too_short_to_tell(text: str) -> None:
     assert ident().identify(text).verdict == "unsure"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("¿Qué es WIEGO?", "es"),
+        ("¿Financian?", "es"),
+        ("gracias", "es"),
+        ("Vous financez?", "fr"),
+        ("merci", "fr"),
+        ("você financia?", "pt"),  # "ê" is French too: "voce" tells
+        ("Obrigado!", "pt"),
+    ],
+)
+def test_a_short_message_with_one_languages_markers_is_in_that_language(text: str, lang: str) -> None:
+    """Too short for the model alone, but marked as one language only (an inverted "¿", a
+    marker word of its vocabulary file): answered in it, whatever the person's settings."""
+    found = ident().identify(text)
+    assert (found.verdict, found.language) == ("ours", lang)
+
+
+@pytest.mark.parametrize("text", ["thanks", "help", "ça va?", "hola", "Nairobi?", "merci obrigado"])
+def test_english_markers_or_mixed_markers_do_not_tell_a_short_message(text: str) -> None:
+    """Everyone writes "thanks" and "help" (English marks no short message, by its vocabulary
+    file); markers of two languages, or none, leave the person's own language."""
+    assert ident().identify(text).verdict == "unsure"
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_gets_a_verdict_without_raising(text: str) -> None:

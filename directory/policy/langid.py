@@ -16,11 +16,13 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
+from directory.languages import languages
 from directory.policy.model import HashedLinear, ModelError, WordSums
+from directory.text import normalize
 
 LANGUAGE_MODEL_FILE = "language_model.bin"
 OTHER = "other"
@@ -36,6 +38,10 @@ SAMPLE_WORDS = 40
 stays bounded; the opening and the ask at the end are what the reply must match)."""
 CONFIDENT = 0.85
 """A language is "clearly" the message's when the model gives it at least this."""
+SHORT_CONFIDENT = 0.6
+"""A short message marked as one language only ("¿Qué es WIEGO?", "Vous financez ?",
+"Obrigado!") is in it when the model agrees this much: its markers say what the few letters
+cannot."""
 
 _WORD = re.compile(r"[^\W\d_]+")
 _PAST_LATIN_B = re.compile(r"[^\x00-\u024f]")
@@ -126,7 +132,7 @@ def _identify(ident: LanguageIdentifier, text: str) -> Identified:
         return Identified("other", None, 1.0 - latin / letters)
     words = _WORD.findall(text)
     if letters < MIN_LETTERS or len(words) < MIN_WORDS:
-        return UNSURE
+        return _short(ident, text, words)
     probs = ident.probabilities(text)
     best = max(probs, key=probs.__getitem__)
     if probs[best] < CONFIDENT:
@@ -135,4 +141,38 @@ def _identify(ident: LanguageIdentifier, text: str) -> Identified:
         if len(words) < MIN_WORDS_OTHER:
             return UNSURE
         return Identified("other", None, probs[best])
+    return Identified("ours", best, probs[best])
+
+
+@cache
+def _short_markers() -> dict[str, tuple[str, frozenset[str]]]:
+    """Per language that marks short messages: the accents no other language of ours uses
+    ("ê" is French and Portuguese: it tells neither), and its marker words."""
+    langs = languages().values()
+    out = {}
+    for lang in langs:
+        if lang.marks_short:
+            others = "".join(other.accents for other in langs if other is not lang)
+            out[lang.code] = ("".join(ch for ch in lang.accents if ch not in others), lang.markers)
+    return out
+
+
+def _short(ident: LanguageIdentifier, text: str, words: list[str]) -> Identified:
+    """A message too short for the model alone: in a language when it bears the markers of that
+    language only (an accent or inverted mark it alone uses, or one of its marker words, from
+    `[markers]` of its vocabulary file) and the model agrees; else unsure, and the caller keeps
+    the language it had. "ok", "internship?", "bolsa?" stay unsure."""
+    lowered = text.casefold()
+    normalized = {normalize(w) for w in words}
+    marked = [
+        code
+        for code, (accents, markers) in _short_markers().items()
+        if any(ch in lowered for ch in accents) or not normalized.isdisjoint(markers)
+    ]
+    if len(marked) != 1 or not words:
+        return UNSURE
+    probs = ident.probabilities(text)
+    best = max(probs, key=probs.__getitem__)
+    if best != marked[0] or probs[best] < SHORT_CONFIDENT:
+        return UNSURE
     return Identified("ours", best, probs[best])
