@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from directory.policy import train
 from directory.policy.answer import reader
-from directory.policy.features import message_features
-from directory.policy.model import HashedLinear, ModelError, PolicyModel, bucket
+from directory.policy.features import NGRAM_SIZES, WORD_WEIGHT, message_features
+from directory.policy.model import HashedLinear, ModelError, PolicyModel, WordSums, bucket
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,6 +76,33 @@ def test_a_words_rows_are_those_of_its_feature_names(word: str) -> None:
     assert m._word_sums.rows(word) == m.linear.index([*w_names, *c_names]).tolist()
     ident = LanguageIdentifier.load()
     assert ident._word_sums.rows(word) == ident.model.index(word_language_features(word)).tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["grant", "bolsa", "açaí", "stage", "x", "nairobi", "ok", "été"]),
+                         max_size=12), min_size=1, max_size=8))
+def test_word_sums_kept_known_or_new_are_the_sums_of_their_rows(messages: list[list[str]]) -> None:
+    """Whatever a word is (summed ahead, kept, evicted and summed again, or new), a message gets
+    the sum of its rows, in order: a table of 4 rows is cycled through by eight words."""
+    linear = model().linear
+    known = WordSums(linear, "c:", NGRAM_SIZES, WORD_WEIGHT).known_sums(["grant", "été"])
+    sums = WordSums(linear, "c:", NGRAM_SIZES, WORD_WEIGHT, size=4, known=known)
+    for words in messages:
+        got, values = sums.gather(words)
+        for word, row, value in zip(words, got, values, strict=True):
+            rows = sums.rows(word)
+            want = WORD_WEIGHT * linear.weights[rows[0]].astype(float) + linear.weights[rows[1:]].sum(axis=0)
+            assert row.tolist() == want.tolist(), word
+            assert value == WORD_WEIGHT + len(rows) - 1
+
+
+def test_a_message_longer_than_half_the_table_is_summed_without_evicting() -> None:
+    linear = model().linear
+    sums = WordSums(linear, "c:", NGRAM_SIZES, WORD_WEIGHT, size=4)
+    sums.gather(["grant"])
+    got, _ = sums.gather(["a", "b", "c", "grant"])
+    assert got.shape == (4, linear.columns)
+    assert list(sums._slots) == ["grant"]
 
 
 def test_feature_hashing_is_stable_across_processes() -> None:

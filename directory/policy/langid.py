@@ -20,8 +20,10 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
+from directory.derived import load_or_build
 from directory.languages import languages
-from directory.policy.model import HashedLinear, ModelError, WordSums
+from directory.phrases import known_words
+from directory.policy.model import HashedLinear, KnownSums, ModelError, WordSums
 from directory.text import normalize
 
 LANGUAGE_MODEL_FILE = "language_model.bin"
@@ -85,20 +87,26 @@ def language_features(text: str) -> list[str]:
 class LanguageIdentifier:
     """The trained model and the rules around it (see the module docstring)."""
 
-    def __init__(self, model: HashedLinear) -> None:
+    def __init__(self, model: HashedLinear, known: KnownSums | None = None) -> None:
         self.model = model
         self.languages = tuple(c for c in model.classes if c != OTHER)
-        self._word_sums = WordSums(model, "g:", NGRAM_SIZES, 1.0)
+        self._word_sums = WordSums(model, "g:", NGRAM_SIZES, 1.0, known=known)
 
     @classmethod
     def load(cls) -> LanguageIdentifier:
         resource = resources.files("directory.data") / LANGUAGE_MODEL_FILE
         try:
-            return cls(HashedLinear.from_bytes(resource.read_bytes()))
+            model = HashedLinear.from_bytes(resource.read_bytes())
         except FileNotFoundError as exc:
             raise ModelError(
                 f"{LANGUAGE_MODEL_FILE} is missing: run `python -m directory.policy.train`"
             ) from exc
+        known = load_or_build("language_known_words", lambda: cls(model).known_sums_of_lexicon())
+        return cls(model, known)
+
+    def known_sums_of_lexicon(self) -> KnownSums:
+        """The training lexicon's words summed ahead (normalized words: accented ones stay new)."""
+        return self._word_sums.known_sums(known_words())
 
     def identify(self, text: str) -> Identified:
         return _identify(self, text)
