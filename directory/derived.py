@@ -69,6 +69,13 @@ def _files(folder: str, prefix: str) -> Iterator[tuple[str, int, int]]:
                 yield f"{prefix}{entry.name}", stat.st_size, stat.st_mtime_ns
 
 
+def load_or_build_if_kept(name: str, build: Callable[[], T]) -> T | None:
+    """`load_or_build`, or None when nothing is kept between processes (`WIEGO_CACHE_DIR=off`):
+    for data that only saves time later (words summed ahead), and costs more to build than a
+    one-question process like `main.py ask` would ever save."""
+    return None if cache_dir() is None else load_or_build(name, build)
+
+
 def load_or_build(name: str, build: Callable[[], T]) -> T:
     """The object `build()` returns, read from the cache when this very code and data built it
     before; otherwise built, and written for the next process (best effort)."""

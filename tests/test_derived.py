@@ -56,6 +56,18 @@ def test_turned_off_builds_every_time_and_writes_nothing(tmp_path: Path, monkeyp
     assert list(tmp_path.iterdir()) == []
 
 
+def test_turned_off_sums_no_word_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Words summed ahead only pay when kept between processes: turned off, a one-question
+    `main.py ask` does not spend a second summing 14,000 words for its one answer."""
+    from directory.policy.model import PolicyModel
+
+    monkeypatch.setenv("WIEGO_CACHE_DIR", "off")
+    assert derived.load_or_build_if_kept("thing", Builder("x")) is None
+    assert PolicyModel.load()._word_sums._known == {}
+    monkeypatch.setenv("WIEGO_CACHE_DIR", str(tmp_path))
+    assert derived.load_or_build_if_kept("thing", Builder("x")) == "x"
+
+
 def test_a_folder_that_cannot_be_written_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
@@ -124,4 +136,7 @@ def test_languages_and_model_read_back_equal(cache: Path) -> None:
     assert derived.load_or_build("languages", Builder(None)) == parsed
     first, second = PolicyModel.load(), PolicyModel.load()
     assert (first.linear.weights == second.linear.weights).all() and first.linear.weights.size > 0
-    assert len(list(cache.iterdir())) == 2
+    # the lexicon's words summed ahead (model.WordSums) are read back the same
+    assert first._word_sums._known == second._word_sums._known and len(first._word_sums._known) > 10_000
+    assert (first._word_sums._matrix == second._word_sums._matrix).all()
+    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["languages", "policy_known_words", "policy_model"]

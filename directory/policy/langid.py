@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
-from directory.derived import load_or_build
+from directory.derived import load_or_build_if_kept
 from directory.languages import languages
 from directory.phrases import known_words
 from directory.policy.model import HashedLinear, KnownSums, ModelError, WordSums
@@ -101,7 +101,7 @@ class LanguageIdentifier:
             raise ModelError(
                 f"{LANGUAGE_MODEL_FILE} is missing: run `python -m directory.policy.train`"
             ) from exc
-        known = load_or_build("language_known_words", lambda: cls(model).known_sums_of_lexicon())
+        known = load_or_build_if_kept("language_known_words", lambda: cls(model).known_sums_of_lexicon())
         return cls(model, known)
 
     def known_sums_of_lexicon(self) -> KnownSums:

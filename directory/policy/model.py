@@ -30,7 +30,7 @@ from zlib import crc32
 import numpy as np
 import numpy.typing as npt
 
-from directory.derived import load_or_build
+from directory.derived import load_or_build, load_or_build_if_kept
 from directory.phrases import known_words
 from directory.policy.features import (
     FEATURES_VERSION,
@@ -269,7 +269,7 @@ class PolicyModel:
             resource = resources.files("directory.data") / MODEL_FILE
             try:  # inflating 4 MB of zlib took 60 ms a start: the derived-data cache keeps it
                 linear = load_or_build("policy_model", lambda: HashedLinear.from_bytes(resource.read_bytes()))
-                known = load_or_build("policy_known_words", lambda: cls.known_sums_of_lexicon(linear))
+                known = load_or_build_if_kept("policy_known_words", lambda: cls.known_sums_of_lexicon(linear))
                 return cls(linear, known)
             except FileNotFoundError as exc:
                 raise ModelError(f"{MODEL_FILE} is missing: run `python -m directory.policy.train`") from exc
