@@ -22,7 +22,6 @@ from typing import Literal
 
 from directory.derived import load_or_build_if_kept
 from directory.languages import languages
-from directory.phrases import known_words
 from directory.policy.model import HashedLinear, KnownSums, ModelError, WordSums
 from directory.text import normalize
 
@@ -101,12 +100,9 @@ class LanguageIdentifier:
             raise ModelError(
                 f"{LANGUAGE_MODEL_FILE} is missing: run `python -m directory.policy.train`"
             ) from exc
-        known = load_or_build_if_kept("language_known_words", lambda: cls(model).known_sums_of_lexicon())
+        # the lexicon's words are normalized: an accented word stays new to the identifier
+        known = load_or_build_if_kept("language_known_words", cls(model)._word_sums.lexicon_sums)
         return cls(model, known)
-
-    def known_sums_of_lexicon(self) -> KnownSums:
-        """The training lexicon's words summed ahead (normalized words: accented ones stay new)."""
-        return self._word_sums.known_sums(known_words())
 
     def identify(self, text: str) -> Identified:
         return _identify(self, text)
@@ -170,6 +166,8 @@ def _short(ident: LanguageIdentifier, text: str, words: list[str]) -> Identified
     language only (an accent or inverted mark it alone uses, or one of its marker words, from
     `[markers]` of its vocabulary file) and the model agrees; else unsure, and the caller keeps
     the language it had. "ok", "internship?", "bolsa?" stay unsure."""
+    if not words:
+        return UNSURE
     lowered = text.casefold()
     normalized = {normalize(w) for w in words}
     marked = [
@@ -177,7 +175,7 @@ def _short(ident: LanguageIdentifier, text: str, words: list[str]) -> Identified
         for code, (accents, markers) in _short_markers().items()
         if any(ch in lowered for ch in accents) or not normalized.isdisjoint(markers)
     ]
-    if len(marked) != 1 or not words:
+    if len(marked) != 1:
         return UNSURE
     probs = ident.probabilities(text)
     best = max(probs, key=probs.__getitem__)

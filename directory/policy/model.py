@@ -194,6 +194,11 @@ class WordSums:
         sums, values = self._summed(chosen)
         return KnownSums(chosen, sums.astype(np.float32), values.astype(np.float32))
 
+    def lexicon_sums(self) -> KnownSums:
+        """The words of `lexicon.txt` (normalized, as people wrote them in the training
+        messages) summed ahead: what both models load as `known`."""
+        return self.known_sums(known_words())
+
     def rows(self, word: str) -> list[int]:
         """The word's rows: its unigram first, then its n-grams (as `index` gives them)."""
         linear = self._linear
@@ -259,17 +264,12 @@ class PolicyModel:
         return self.linear.header
 
     @classmethod
-    def known_sums_of_lexicon(cls, linear: HashedLinear) -> KnownSums:
-        """The training lexicon's words summed ahead (see `WordSums`)."""
-        return cls(linear)._word_sums.known_sums(known_words())
-
-    @classmethod
     def load(cls, path: Path | None = None) -> PolicyModel:
         if path is None:
             resource = resources.files("directory.data") / MODEL_FILE
             try:  # inflating 4 MB of zlib took 60 ms a start: the derived-data cache keeps it
                 linear = load_or_build("policy_model", lambda: HashedLinear.from_bytes(resource.read_bytes()))
-                known = load_or_build_if_kept("policy_known_words", lambda: cls.known_sums_of_lexicon(linear))
+                known = load_or_build_if_kept("policy_known_words", cls(linear)._word_sums.lexicon_sums)
                 return cls(linear, known)
             except FileNotFoundError as exc:
                 raise ModelError(f"{MODEL_FILE} is missing: run `python -m directory.policy.train`") from exc
