@@ -8,7 +8,8 @@ Builds a temporary database (migrations, directory seed, policy seed), answers e
 and prints: top-1 rule accuracy per language and per rule, recall of `also` rules (and how
 often a second rule was answered that nobody asked for), off-topic refusals, referral hits (an
 expected organization among the first five), how often the reply would be in the message's own
-language, and the p50/p99 latency of `answer()`. Targets (issue 9 and 13): >=95% top-1 in
+language, and the p50/p99 latency of `answer()` (first readings; then the same questions sent
+again, whose readings are kept). Targets (issue 9 and 13): >=95% top-1 in
 every language, >=95% refusals, >=95% referrals, >=90% `also` recall, answer() p50 <= 0.5 ms and
 p99 <= 1 ms. Exit status 1 when a target is missed.
 """
@@ -133,6 +134,24 @@ async def evaluate(engine: PolicyEngine, path: Path, verbose: bool) -> tuple[boo
     return met, latencies
 
 
+def percentiles(latencies: list[float]) -> tuple[float, float]:
+    """p50 and p99 (nearest rank) of the latencies, in their unit."""
+    ordered = sorted(latencies)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+async def answered_again(engine: PolicyEngine, paths: list[Path]) -> list[float]:
+    """The latency of each question answered a second time by the same engine: what a text
+    sent again costs (the targets are judged on the first reading, above)."""
+    latencies: list[float] = []
+    for path in paths:
+        for case in read_cases(path):
+            start = time.perf_counter()
+            await engine.answer(case["question"])
+            latencies.append((time.perf_counter() - start) * 1000)
+    return latencies
+
+
 async def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--eval", type=Path, default=SHARED_EVAL, help="shared evaluation set")
@@ -150,16 +169,19 @@ async def main(argv: list[str] | None = None) -> int:
             await engine.load()
             print(f"engine load (seed + vocabulary): {(time.perf_counter() - start) * 1000:.0f} ms")
             met, latencies = True, list[float]()
-            for path in [args.eval, *(args.own or [OWN_EVAL])]:
+            paths = [args.eval, *(args.own or [OWN_EVAL])]
+            for path in paths:
                 ok, lat = await evaluate(engine, path, args.verbose)
                 met, latencies = met and ok, latencies + lat
+            again = await answered_again(engine, paths)
         finally:
             await db.close()
-    ordered = sorted(latencies)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    p50 = statistics.median(ordered)
-    print(f"\nanswer() latency over {len(ordered)} questions: "
-          f"p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {ordered[-1]:.2f} ms")
+    p50, p99 = percentiles(latencies)
+    print(f"\nanswer() latency over {len(latencies)} questions, each read for the first time: "
+          f"p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {max(latencies):.2f} ms")
+    again50, again99 = percentiles(again)
+    print(f"the same questions sent again (their readings kept): p50 {again50:.2f} ms, "
+          f"p99 {again99:.2f} ms")
     met = met and p50 <= P50_TARGET_MS and p99 <= P99_TARGET_MS
     print("all targets met" if met else "TARGETS MISSED")
     return 0 if met else 1

@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from directory.db import Database
+from directory.kept import KeptBySize
 from directory.languages import thanks_words
 from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
@@ -55,6 +56,12 @@ WARM_UP = (
     "na África Austral e em Moçambique.",
 )
 """Messages `PolicyEngine.warm_up` answers: typos, cities, regions and names in each language."""
+READINGS_KEPT = 1024
+READ_CHARACTERS_KEPT = 262_144
+"""How many messages' readings `PolicyEngine` keeps, and their characters in all: people send
+the same words again ("hi", "grants?", a forwarded call, a button's text), and a reading is a
+pure function of the text, the day and the model. A quarter of a million characters is a few
+megabytes of readings; a 4,096-character letter takes a sixty-fourth of it."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,17 @@ class Answer:
         return interface
 
 
+@dataclass(frozen=True)
+class _Asking:
+    """What `PolicyEngine` read in a message: the rules asked, the reading, the whole
+    message's scores and its words (kept together, see `READINGS_KEPT`)."""
+
+    asked: Asked
+    reading: Reading
+    whole: Scores
+    words: Words
+
+
 THANKS = thanks_words()
 
 TRAINING_DATE = dt.date(2026, 11, 30)
@@ -159,6 +177,9 @@ class PolicyEngine:
         self._model: PolicyModel | None = None
         self._langid: LanguageIdentifier | None = None
         self._rules: dict[str, Rule] = {}
+        self._readings: KeptBySize[tuple[str, dt.date], _Asking] = KeptBySize(
+            READINGS_KEPT, READ_CHARACTERS_KEPT
+        )
 
     @property
     def rules(self) -> PolicyRules:
@@ -195,6 +216,7 @@ class PolicyEngine:
     def use_model(self, model: PolicyModel) -> None:
         """Answer with this model (cross-validation trains one per fold)."""
         self._model = model
+        self._readings.clear()  # read by the model before
 
     def load_vocabulary(self) -> None:
         """Compile the concept vocabulary (once); reading needs it, the model does not."""
@@ -287,10 +309,22 @@ class PolicyEngine:
 
     def asked(self, text: str) -> tuple[Asked, Reading]:
         """Which rules `text` asks, in order, and how it was read (no I/O)."""
-        asked, reading, _whole = self._asked(text)
-        return asked, reading
+        asking = self._asking(text)
+        return asking.asked, asking.reading
 
-    def _asked(self, text: str) -> tuple[Asked, Reading, Scores]:
+    def _asking(self, text: str) -> _Asking:
+        """What `asked` finds, the scores and the message's words, kept for the day: a text
+        sent again is not read again (the model and the vocabulary do not change under a
+        running engine; `use_model` forgets every reading)."""
+        key = (text, self._today())
+        kept = self._readings.get(key)
+        if kept is None:
+            asked, reading, whole = self._read_asked(text)
+            kept = _Asking(asked, reading, whole, words_of(prepare(text)))
+            self._readings.keep(key, kept, len(text))
+        return kept
+
+    def _read_asked(self, text: str) -> tuple[Asked, Reading, Scores]:
         reading = self.read(text)
         whole = self.scores(reading)
         pieces = joined_parts(text)
@@ -318,10 +352,10 @@ class PolicyEngine:
         """The rules `text` asks and the organizations to name; with `previous` (the chat's last
         subject), a short follow-up ("and in Ghana?") is answered as that question again, with
         the new place or sector."""
-        asked, reading, whole = self._asked(text)
+        asking = self._asking(text)
+        asked, reading, whole, read = asking.asked, asking.reading, asking.whole, asking.words
         cues = reading.cues
         best = whole.best
-        read = words_of(prepare(text))
         unknown: tuple[str, ...] = ()
         if previous is not None and not cues.places:
             unknown = names_after_opener(read.raw, read.capital, NOT_PLACES)
