@@ -140,3 +140,23 @@ def test_languages_and_model_read_back_equal(cache: Path) -> None:
     assert first._word_sums._known == second._word_sums._known and len(first._word_sums._known) > 10_000
     assert (first._word_sums._matrix == second._word_sums._matrix).all()
     assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["languages", "policy_known_words", "policy_model"]
+
+
+def test_the_lexicons_stems_read_back_are_the_stemmers(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stems of `lexicon.txt`'s words are computed once and kept; read back, each is what
+    the four stemmers give, and `stems` serves them. Turned off, none is kept."""
+    from directory.phrases import known_words
+    from directory.policy import lexicon
+
+    lexicon._stems_ahead.cache_clear()
+    built = lexicon._stems_ahead()
+    lexicon._stems_ahead.cache_clear()
+    read_back = lexicon._stems_ahead()
+    assert read_back == built and len(read_back) == len(known_words()) > 10_000
+    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["lexicon_stems"]
+    for word in sorted(known_words())[::97]:
+        assert tuple(read_back[word].split("\x1f")) == lexicon._stems_of(word) == lexicon.stems(word)
+    monkeypatch.setenv("WIEGO_CACHE_DIR", "off")
+    lexicon._stems_ahead.cache_clear()
+    assert lexicon._stems_ahead() == {}
+    lexicon._stems_ahead.cache_clear()

@@ -9,12 +9,14 @@ questions repeat the same few thousand words.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import snowballstemmer
 
+from directory.derived import load_or_build_if_kept
 from directory.languages import codes, languages, union
+from directory.phrases import known_words
 from directory.text import WORDS_KEPT, tokens
 
 LANGS: tuple[str, ...] = codes()
@@ -40,10 +42,32 @@ def stem(word: str, lang: str) -> str:
     return str(_stemmer(lang).stemWord(word))
 
 
+_STEMS_SEPARATOR = "\x1f"
+
+
+def _stems_of(word: str) -> tuple[str, ...]:
+    return tuple(str(_stemmer(lang).stemWord(word)) for lang in LANGS)
+
+
+@cache
+def _stems_ahead() -> dict[str, str]:
+    """The stems of the words people write (`lexicon.txt`), joined, computed once and kept
+    with the derived data: 4 stemmers cost 10-15 µs a word the first time a process sees it,
+    and a look-up here 0.3 µs (the 14,600 words load in about 3 ms). Empty when nothing is
+    kept between processes (`WIEGO_CACHE_DIR=off`)."""
+    ahead = load_or_build_if_kept(
+        "lexicon_stems", lambda: {w: _STEMS_SEPARATOR.join(_stems_of(w)) for w in known_words()}
+    )
+    return ahead or {}
+
+
 @lru_cache(maxsize=WORDS_KEPT)
 def stems(word: str) -> tuple[str, ...]:
     """The word's stem in each of `LANGS`, in that order."""
-    return tuple(stem(word, lang) for lang in LANGS)
+    ahead = _stems_ahead().get(word)
+    if ahead is not None:
+        return tuple(ahead.split(_STEMS_SEPARATOR))
+    return _stems_of(word)
 
 
 # "don't" would otherwise leave "don" (French for a donation) behind: keep it one word.

@@ -30,8 +30,8 @@ import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -160,21 +160,36 @@ def _swapped(word: str, target: str) -> bool:
     return len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == target[diff[1]]
 
 
-def _longest(
-    index: Mapping[_Key, list[_Phrase]], seq: list[tuple[str, ...]], i: int
+def _longest_of(
+    candidates: Sequence[_Phrase], seq: Sequence[tuple[str, ...]], i: int
 ) -> tuple[int, set[str]]:
-    """End (exclusive) of the longest phrase of `index` starting at `seq[i]`, and its concepts."""
+    """End (exclusive) of the longest of `candidates` (phrases that may start at `seq[i]`)
+    that `seq` spells from `i`, and its concepts."""
     best_end, hits = 0, set[str]()
-    for li, s in enumerate(seq[i]):
-        for rest, lang, concept in index.get((li, s), ()):
-            end = i + len(rest) + 1
-            if end < best_end or end > len(seq):
-                continue
-            if all(seq[i + 1 + j][lang] == r for j, r in enumerate(rest)):
-                if end > best_end:
-                    best_end, hits = end, set()
-                hits.add(concept)
+    n = len(seq)
+    for rest, lang, concept in candidates:
+        end = i + len(rest) + 1
+        if end < best_end or end > n:
+            continue
+        if all(seq[i + 1 + j][lang] == r for j, r in enumerate(rest)):
+            if end > best_end:
+                best_end, hits = end, set()
+            hits.add(concept)
     return best_end, hits
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What one word is to the vocabulary: its stems in every language, whether it is a
+    content word, the phrases (literal, and of content words) that may start on it, the
+    concepts it names alone; `fixed`, the vocabulary word it was read as when it is a typo."""
+
+    stems: tuple[str, ...]
+    content: bool
+    literal: tuple[_Phrase, ...]
+    phrases: tuple[_Phrase, ...]
+    hits: frozenset[str]
+    fixed: str | None = None
 
 
 class Vocabulary:
@@ -221,10 +236,8 @@ class Vocabulary:
                     for term in terms:
                         surface.update(self._add(concept, term, langs))
         self._surface = frozenset(surface)
-        self._word_hits = lru_cache(maxsize=WORDS_KEPT)(self._word_hits_uncached)
-        literal, phrases = self._literal, self._phrases
-        self._literal_starts = lru_cache(maxsize=WORDS_KEPT)(partial(self._starts_uncached, literal))
-        self._phrase_starts = lru_cache(maxsize=WORDS_KEPT)(partial(self._starts_uncached, phrases))
+        self._entry = lru_cache(maxsize=WORDS_KEPT)(self._word_entry)
+        self._as_written = lru_cache(maxsize=WORDS_KEPT)(self._as_written_uncached)
         self._typos = Typos(
             (w for w in surface if len(w) >= _FUZZY_MIN_LEN),
             min_len=_FUZZY_MIN_LEN,
@@ -293,44 +306,87 @@ class Vocabulary:
     def concepts_in(
         self, raw: Sequence[str], is_name: Callable[[str], bool] | None = None
     ) -> frozenset[str]:
-        """`concepts` of a message's normalized words (read once, see `text.words_of`)."""
-        words = [self.correct(w, is_name) for w in raw]
-        unsure = {i for i, w in enumerate(raw) if words[i] != w and len(w) < _TRUSTED_TYPO_LEN}
-        all_stems = [stems(w) for w in words]
-        content = [i for i, w in enumerate(words) if w not in ALL_STOPWORDS]
+        """`concepts` of a message's normalized words (read once, see `text.words_of`).
+
+        Each word is one look-up of what it is to the vocabulary (`_word_entry`): its typo
+        correction, stems, and the phrases that may start on it, so the pass over a message
+        runs no stemmer and no index probe for a word seen before."""
+        entries: list[_Entry] = []
+        unsure: list[bool] = []
+        entry_of = self._entry
+        for w in raw:
+            entry = entry_of(w)
+            if entry.fixed is not None:  # a typo of a vocabulary word, unless it is a name
+                if is_name is not None and is_name(w):
+                    entry = self._as_written(w)
+                else:
+                    unsure.append(len(w) < _TRUSTED_TYPO_LEN)
+                    entries.append(entry)
+                    continue
+            unsure.append(False)
+            entries.append(entry)
+        all_stems = [e.stems for e in entries]
+        content = [i for i, e in enumerate(entries) if e.content]
         rank = {pos: k for k, pos in enumerate(content)}
         content_stems = [all_stems[i] for i in content]
         found: set[str] = set()
-        literal_starts = self._literal_starts
+        n = len(entries)
         i = 0
-        while i < len(words):
-            end, hits = _longest(self._literal, all_stems, i) if literal_starts(all_stems[i]) else (0, set())
+        while i < n:
+            entry = entries[i]
+            end, hits = _longest_of(entry.literal, all_stems, i) if entry.literal else (0, set())
             k = rank.get(i)
             if k is None and end:
                 # a literal phrase opening on a function word ("un stage") gives way to a longer
                 # phrase from its first content word ("stage de fin d'études")
                 j = next((p for p in range(i + 1, end) if p in rank), None)
                 if j is not None:
-                    n, phrase_hits = _longest(self._phrases, content_stems, rank[j])
-                    if n and content[n - 1] + 1 > end:
-                        i, k = j, rank[j]
-            if k is not None and self._phrase_starts(content_stems[k]):
-                n, phrase_hits = _longest(self._phrases, content_stems, k)
-                if n and content[n - 1] + 1 > end:
-                    end, hits = content[n - 1] + 1, phrase_hits
+                    m, phrase_hits = _longest_of(entries[j].phrases, content_stems, rank[j])
+                    if m and content[m - 1] + 1 > end:
+                        i, k, entry = j, rank[j], entries[j]
+            if k is not None and entry.phrases:
+                m, phrase_hits = _longest_of(entry.phrases, content_stems, k)
+                if m and content[m - 1] + 1 > end:
+                    end, hits = content[m - 1] + 1, phrase_hits
             if not end:
                 if k is None:
                     i += 1
                     continue
-                hits = set(self._word_hits(words[i], all_stems[i]))
+                hits = set(entry.hits)
                 end = i + 1
-            if any(j in unsure for j in range(i, end)):
+            if True in unsure[i:end]:
                 hits = {_TYPO + h for h in hits}
             found |= hits
             i = end
         return frozenset(found)
 
-    def _word_hits_uncached(self, word: str, word_stems: tuple[str, ...]) -> frozenset[str]:
+    def _word_entry(self, word: str) -> _Entry:
+        """What `word` is to the vocabulary, as written, or corrected when it is a typo (then
+        `fixed` is set: a place name keeps its own entry, `_as_written`)."""
+        fixed = self._correct(word)
+        if fixed == word:
+            return self._as_written(word)
+        return replace(self._as_written(fixed), fixed=fixed)
+
+    def _as_written_uncached(self, word: str) -> _Entry:
+        word_stems = stems(word)
+        return _Entry(
+            stems=word_stems,
+            content=word not in ALL_STOPWORDS,
+            literal=self._candidates(self._literal, word_stems),
+            phrases=self._candidates(self._phrases, word_stems),
+            hits=self._word_hits(word, word_stems),
+        )
+
+    @staticmethod
+    def _candidates(index: Mapping[_Key, list[_Phrase]], word_stems: tuple[str, ...]) -> tuple[_Phrase, ...]:
+        """The phrases of `index` that may start on a word of these stems, in language order."""
+        out: list[_Phrase] = []
+        for li, s in enumerate(word_stems):
+            out.extend(index.get((li, s), ()))
+        return tuple(out)
+
+    def _word_hits(self, word: str, word_stems: tuple[str, ...]) -> frozenset[str]:
         """Concepts a word names alone ("=word" terms claim their word exclusively)."""
         exact = self._exact.get(word)
         if exact:
@@ -340,16 +396,10 @@ class Vocabulary:
             hits |= self._single.get((li, s), set())
         return frozenset(hits)
 
-    def _starts_uncached(self, index: Mapping[_Key, object], word_stems: tuple[str, ...]) -> bool:
-        return any((li, s) in index for li, s in enumerate(word_stems))
-
-    def _word_concepts(self, word: str) -> set[str]:
+    def _word_concepts(self, word: str) -> frozenset[str]:
         """Concepts one normalized word names on its own (no phrase, no typo correction)."""
-        hits = set(self._exact.get(word, ()))
-        if not hits:
-            for li, s in enumerate(stems(word)):
-                hits |= self._single.get((li, s), set())
-        return hits
+        entry = self._entry(word)
+        return (entry if entry.fixed is None else self._as_written(word)).hits
 
     def _source_kind(
         self, word: str, raw: str, is_name: Callable[[str], bool] | None
