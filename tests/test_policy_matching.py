@@ -29,7 +29,8 @@ KNOWN_MISSES = frozenset(
         "Queremos desenvolver com a WIEGO um projeto conjunto de astronomia amadora.",
         "Notre agence de voyages cherche une stagiaire, où publier l'offre d'emploi ?",
         "¿Qué software sirve para transcribir las entrevistas de mi tesina?",  # student_research
-        "Necesito información sobre el horario del museo",  # media + information since T28 (stop 21)
+        "una dey get dosh for market women?",  # Nigerian Pidgin "una" (you all) is not read as
+        # addressing WIEGO; none 0.42 / funding 0.32 since the T29 retrain (stop 22)
     }
 )
 """The team's generalization checks the shipped model gets wrong, reported (README) rather than
@@ -1013,7 +1014,7 @@ def test_requests_near_errands_keep_their_rule(lang: str, question: str, rule: s
 
 @pytest.mark.parametrize(
     "question",
-    [
+    marked([
         "tienen cualto pa mi colmadito?",  # Dominican: G12 read it as a question about WIEGO
         "¿ustedes dan chavos pa' la cooperativa?",
         "ayúdenos con un pisto para el puesto",
@@ -1021,7 +1022,7 @@ def test_requests_near_errands_keep_their_rule(lang: str, question: str, rule: s
         "arranja um guito pra nossa associação?",
         "una dey get dosh for market women?",
         "mnaweza kutupa chapaa for our group?",
-    ],
+    ]),
 )
 def test_money_in_regional_slang_is_funding(question: str) -> None:
     """Each language's `money_weak` names money as people say it where they live."""
