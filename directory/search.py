@@ -22,7 +22,7 @@ from directory.languages import function_words
 from directory.org_names import NamedOrg, OrgNames
 from directory.organizations import VERSION_SQL, Organization, Organizations
 from directory.places import Gazetteer, Place, gazetteer, most_specific
-from directory.sectors import SECTORS, find_sector_spans
+from directory.sectors import SECTORS, sectors_named
 from directory.text import normalize, tokens
 
 Reason = Literal["place", "region", "global", "text", "sector"]
@@ -296,8 +296,7 @@ class Directory:
         limit: int,
         offset: int,
     ) -> _Page:
-        spans = find_sector_spans(text)
-        wanted = list(dict.fromkeys([*sectors, *(s for _a, _b, s in spans)]))
+        wanted = list(dict.fromkeys([*sectors, *sectors_named(text)]))
         places = most_specific(self._gaz.find(text)) if text.strip() else []
         places += [
             Place("country", c.upper(), self._gaz.country_name(c, "en"), frozenset({c.upper()}))

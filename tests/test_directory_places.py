@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from directory.places import gazetteer, most_specific
 from directory.text import normalize, tokens
@@ -131,3 +133,29 @@ def test_a_region_around_a_named_place_is_its_context_not_the_place() -> None:
     assert most_specific(alone) == alone  # regions alone, or around nothing named, stay
     elsewhere = gazetteer().find("vendors in Lima and in West Africa")
     assert most_specific(elsewhere) == elsewhere  # Lima is not in West Africa
+
+
+_PIECES = [
+    "in", "em", "à", "de", "Lagos", "São Paulo", "Côte d'Ivoire", "Eastern Africa", "l'Afrique",
+    "don't", "can't", "thèse", "Thèse", "street vendors", "recicladoras", "waste pickers",
+    "Ghana", "Accra", "Bogotá", "America Latina", "kayayei", "domestic workers", "Nairobi's",
+    "!", "?", ".", ",", "\n", "🙏", "WIEGO", "the", "Don", "Georgia", "Niger", "Lima", "market",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25))
+def test_places_and_sectors_read_from_the_engines_words_are_those_of_the_text(pieces: list[str]) -> None:
+    """The policy engine reads a message's places and sectors from its own words (contractions
+    joined, "thèse" renamed: `lexicon.prepare`) and keeps them by text for the directory's
+    search of the same message, which would read them from the text: both readings agree."""
+    from directory.policy.lexicon import prepare
+    from directory.sectors import find_sector_spans_in, sectors_named
+    from directory.text import words_of
+
+    text = " ".join(pieces)
+    gaz = gazetteer()
+    read = words_of(prepare(text))
+    assert gaz.find_in_text(text, read) == gaz._find(text)
+    assert list(gaz.find_in_text(text, read)) == gaz.find(text)
+    assert sectors_named(text, read.words) == tuple(s for _a, _b, s in find_sector_spans_in(tokens(text)))

@@ -37,7 +37,7 @@ from directory.policy.model import PolicyModel, Scores
 from directory.policy.rules import PolicyRules, Rule
 from directory.referrals import Referral, Referrals
 from directory.search import GENERAL, Directory
-from directory.sectors import find_sector_spans_in, find_sectors
+from directory.sectors import find_sectors, sectors_named
 from directory.text import Words, words_of
 
 MAX_RULES = 3
@@ -237,10 +237,10 @@ class PolicyEngine:
 
     def _cues(self, text: str, w: Words, concepts: frozenset[str], *, whole: bool = True) -> Cues:
         hinted = self._vocab.sectors(concepts) if self._vocab is not None else []
-        named = [sector for _s, _e, sector in find_sector_spans_in(w.words)]
+        named = sectors_named(text, w.words)
         return Cues(
             sectors=tuple(dict.fromkeys([*named, *hinted])),
-            places=self._gaz.find_in(w.words, w.capital, w.upper),
+            places=self._gaz.find_in_text(text, w),
             deadline_days=deadline_days_in(w.words, self._today()),
             askers=askers(concepts),
             language=self._language(text) if whole else UNSURE,  # a part's language is the message's
