@@ -277,7 +277,7 @@ class PolicyEngine:
         third_partys = not part and self._third_partys(w, parts)
         return Reading(
             text,
-            tuple(parts),
+            parts,
             tuple(weights),
             frozenset(features),
             concepts,

@@ -65,7 +65,8 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in (part.strip() for part in _SENTENCE_SPLIT.split(text)) if s]
 
 
-def sentences(text: str, ask_words: frozenset[str]) -> list[Sentence]:
+@lru_cache(maxsize=64)  # a part is split once to see whether it asks, and again when it is read
+def sentences(text: str, ask_words: frozenset[str]) -> tuple[Sentence, ...]:
     """Each sentence's normalized words, and whether it asks (a "?" or a request word)."""
     out: list[Sentence] = []
     for raw in split_sentences(prepare(text)):
@@ -73,7 +74,7 @@ def sentences(text: str, ask_words: frozenset[str]) -> list[Sentence]:
         if words:
             asks = "?" in raw or "¿" in raw or bool(ask_words.intersection(words))
             out.append(Sentence(words, asks))
-    return out
+    return tuple(out)
 
 
 def sentence_weights(parts: Sequence[Sentence]) -> list[float]:
