@@ -25,6 +25,7 @@ V = TypeVar("V")
 
 _MEMO_SIZE = WORDS_KEPT  # per index; a look-up of a word not seen lately costs about 20 µs
 LEXICON_FILE = "lexicon.txt"
+WRITTEN_FILE = "lexicon_written.txt"
 
 
 @cache
@@ -34,6 +35,19 @@ def known_words() -> frozenset[str]:
     a nearby sector, place or concept: the costly typo search is for words nobody wrote."""
     try:
         text = (resources.files("directory.data") / LEXICON_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset(text.split())
+
+
+@cache
+def written_words() -> frozenset[str]:
+    """The words of `known_words` as people write them where normalizing changes them
+    (casefolded, accents kept: "información", "coopérative"; `data/lexicon_written.txt`, every
+    such form seen at least twice in the training messages). The language identifier reads
+    accents, so these are the forms it sums ahead."""
+    try:
+        text = (resources.files("directory.data") / WRITTEN_FILE).read_text(encoding="utf-8")
     except FileNotFoundError:
         return frozenset()
     return frozenset(text.split())

@@ -142,3 +142,22 @@ def test_the_tuned_sets_are_answered_as_labelled() -> None:
             if (got[0] if got else None) != expected:
                 wrong.append((example.text, got))
     assert not wrong
+
+
+def test_the_lexicons_are_the_words_written_twice(tmp_path: Path) -> None:
+    """`lexicon.txt` holds the normalized words written in two messages or more; beside it,
+    `lexicon_written.txt` their accented forms as written (the language identifier reads
+    accents). The shipped files are what training writes from the shipped messages."""
+    examples = [
+        train.Example("¿Hay información sobre cooperativas?", "information", frozenset()),
+        train.Example("Información, por favor, cooperativas 2024", "information", frozenset()),
+        train.Example("Une coopérative unique", "none", frozenset()),
+    ]
+    assert train.write_lexicon(examples, tmp_path / "lexicon.txt") == 2
+    assert (tmp_path / "lexicon.txt").read_text(encoding="utf-8").split() == ["cooperativas", "informacion"]
+    assert (tmp_path / "lexicon_written.txt").read_text(encoding="utf-8").split() == ["información"]
+    shipped = [e for path in train.training_files() for e in train.read_examples(path)]
+    train.write_lexicon(shipped, tmp_path / "lexicon.txt")
+    data = ROOT / "directory" / "data"
+    for name in ("lexicon.txt", "lexicon_written.txt"):
+        assert (tmp_path / name).read_bytes() == (data / name).read_bytes(), f"{name}: run the training"

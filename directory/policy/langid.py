@@ -22,6 +22,7 @@ from typing import Literal
 
 from directory.derived import load_or_build_if_kept
 from directory.languages import languages
+from directory.phrases import known_words, written_words
 from directory.policy.model import HashedLinear, KnownSums, ModelError, WordSums
 from directory.text import normalize
 
@@ -78,9 +79,14 @@ def word_language_features(word: str) -> list[str]:
     return feats
 
 
+def words_as_read(text: str) -> list[str]:
+    """The message's words as the identifier reads them: casefolded, accents kept."""
+    return _WORD.findall(text.casefold())
+
+
 def language_features(text: str) -> list[str]:
     """Letter n-grams (accents kept) and words of the message, lowercased."""
-    return [f for word in _WORD.findall(text.casefold()) for f in word_language_features(word)]
+    return [f for word in words_as_read(text) for f in word_language_features(word)]
 
 
 class LanguageIdentifier:
@@ -100,8 +106,12 @@ class LanguageIdentifier:
             raise ModelError(
                 f"{LANGUAGE_MODEL_FILE} is missing: run `python -m directory.policy.train`"
             ) from exc
-        # the lexicon's words are normalized: an accented word stays new to the identifier
-        known = load_or_build_if_kept("language_known_words", cls(model)._word_sums.lexicon_sums)
+        # the lexicon's words, and the accented forms people write of them (the identifier
+        # reads accents: "información" is not "informacion" to it)
+        sums = cls(model)._word_sums
+        known = load_or_build_if_kept(
+            "language_known_words", lambda: sums.known_sums(sorted(known_words() | written_words()))
+        )
         return cls(model, known)
 
     def identify(self, text: str) -> Identified:
@@ -110,7 +120,7 @@ class LanguageIdentifier:
     def probabilities(self, text: str) -> dict[str, float]:
         """The model's probability for each language and "other" (features scaled by one over
         the square root of their count, as in training), from at most 2 x `SAMPLE_WORDS` words."""
-        words = _WORD.findall(text.casefold())
+        words = words_as_read(text)
         if len(words) > 2 * SAMPLE_WORDS:  # a long letter: its opening and its ask say enough
             words = words[:SAMPLE_WORDS] + words[-SAMPLE_WORDS:]
         logits = self.model.intercept.tolist()

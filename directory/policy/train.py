@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from directory.phrases import LEXICON_FILE
+from directory.phrases import LEXICON_FILE, WRITTEN_FILE
 from directory.policy.features import FEATURES_VERSION, message_features
 from directory.policy.langid import LANGUAGE_MODEL_FILE, OTHER, language_features
 from directory.policy.matcher import VOCABULARY_CACHE, _compiled_cache, save_compiled
@@ -219,14 +219,20 @@ def fit_languages(pairs: Sequence[tuple[str, str]], digest: str = "") -> HashedL
 
 def write_lexicon(examples: Sequence[Example], path: Path) -> int:
     """`lexicon.txt`: the normalized words seen at least twice in the training messages (see
-    `phrases.known_words`), sorted, one a line."""
+    `phrases.known_words`), sorted, one a line; and beside it `lexicon_written.txt`, the forms
+    as written (casefolded, accents kept) that normalizing changes, seen at least twice (see
+    `phrases.written_words`)."""
     from collections import Counter
 
-    from directory.text import tokens
+    from directory.policy.langid import words_as_read
+    from directory.text import normalize, tokens
 
     counts = Counter(w for e in examples for w in set(tokens(e.text)) if not w.isdigit())
     words = sorted(w for w, n in counts.items() if n >= 2)
     path.write_text("\n".join(words) + "\n", encoding="utf-8")
+    written = Counter(w for e in examples for w in set(words_as_read(e.text)) if normalize(w) != w)
+    forms = sorted(w for w, n in written.items() if n >= 2)
+    path.with_name(WRITTEN_FILE).write_text("\n".join(forms) + "\n", encoding="utf-8")
     return len(words)
 
 
