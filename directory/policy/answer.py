@@ -56,12 +56,13 @@ WARM_UP = (
     "na África Austral e em Moçambique.",
 )
 """Messages `PolicyEngine.warm_up` answers: typos, cities, regions and names in each language."""
-READINGS_KEPT = 1024
-READ_CHARACTERS_KEPT = 262_144
+READINGS_KEPT = 512
+READ_CHARACTERS_KEPT = 65_536
 """How many messages' readings `PolicyEngine` keeps, and their characters in all: people send
 the same words again ("hi", "grants?", a forwarded call, a button's text), and a reading is a
-pure function of the text, the day and the model. A quarter of a million characters is a few
-megabytes of readings; a 4,096-character letter takes a sixty-fourth of it."""
+pure function of the text, the day and the model. A reading takes about 43 bytes a character
+(its sentences, words, features and cues): 65,536 characters are under 3 MiB (1,024 texts and
+262,144 characters held 9.6 MiB); a 4,096-character letter takes a sixteenth of it."""
 
 
 @dataclass(frozen=True)
