@@ -45,6 +45,9 @@ _ARTICLES = union(lambda lang: lang.places.get("articles", frozenset()))
 # Articles and article-prepositions before a country's name ("au Salvador", "del Salvador").
 _COUNTRY_ARTICLES = frozenset({"el", "le", "la", "o", "a", "the", "au", "du", "del", "do", "da", "no", "na"})
 _LOCATIVES = union(lambda lang: lang.places.get("locatives", frozenset()))
+_NAMED_AFTER = union(lambda lang: lang.places.get("named", frozenset()))
+"""Words a name follows as its own ("mercado Rodríguez", "marché Dantokpa", "bairro Liberdade"):
+that name is not a city elsewhere (Rodriguez is a city of the Philippines)."""
 
 PlaceKind = Literal["country", "region", "city"]
 
@@ -279,6 +282,8 @@ class Gazetteer:
 
             def city_ok(match: Match[_City]) -> bool:
                 if any(taken[match.start : match.end]):
+                    return False
+                if match.start > 0 and words[match.start - 1] in _NAMED_AFTER:
                     return False
                 key = " ".join(words[match.start : match.end])
                 after = match.start > 0 and words[match.start - 1] in _LOCATIVES

@@ -159,3 +159,21 @@ def test_places_and_sectors_read_from_the_engines_words_are_those_of_the_text(pi
     assert gaz.find_in_text(text, read) == gaz._find(text)
     assert list(gaz.find_in_text(text, read)) == gaz.find(text)
     assert sectors_named(text, read.words) == tuple(s for _a, _b, s in find_sector_spans_in(tokens(text)))
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("las caseritas del mercado Rodríguez en La Paz no tienen agua", ["La Paz"]),
+        ("vendo en el mercado de La Paz", ["La Paz"]),
+        ("les commerçantes du marché Dantokpa à Cotonou", ["Cotonou"]),
+        ("as catadoras do bairro Liberdade em São Paulo", ["São Paulo"]),
+        ("contacts vendeuses de rue Niamey svp", ["Niamey"]),
+        ("trabajo en la plaza San Francisco de La Paz", ["La Paz"]),
+    ],
+)
+def test_a_name_after_a_market_or_a_neighbourhood_is_not_a_city_elsewhere(text: str, names: list[str]) -> None:
+    """ "mercado Rodríguez" is a market of La Paz, not Rodriguez in the Philippines (G15's
+    first measure sent these market women to Filipino organizations); after "de" or "rue" the
+    city is a city."""
+    assert [p.name for p in gazetteer()._find(text)] == names

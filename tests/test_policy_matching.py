@@ -31,6 +31,8 @@ KNOWN_MISSES = frozenset(
         "¿Qué software sirve para transcribir las entrevistas de mi tesina?",  # student_research
         "una dey get dosh for market women?",  # Nigerian Pidgin "una" (you all) is not read as
         # addressing WIEGO; none 0.42 / funding 0.32 since the T29 retrain (stop 22)
+        "I'm a TV journalist looking for a spokesperson",  # none 0.50 / media 0.50 after the
+        # retrain with the market names (stop 22); 0.58 media before: "looking for" unaddressed
     }
 )
 """The team's generalization checks the shipped model gets wrong, reported (README) rather than
