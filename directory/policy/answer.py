@@ -233,9 +233,6 @@ class PolicyEngine:
     def _is_name(self, word: str) -> bool:
         return bool(self._gaz.find(word))
 
-    def cues(self, text: str, concepts: frozenset[str] = frozenset()) -> Cues:
-        return self._cues(text, words_of(prepare(text)), concepts)
-
     def _cues(self, text: str, w: Words, concepts: frozenset[str], *, whole: bool = True) -> Cues:
         hinted = self._vocab.sectors(concepts) if self._vocab is not None else []
         named = sectors_named(text, w.words)

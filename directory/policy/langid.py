@@ -22,7 +22,7 @@ from typing import Literal
 
 from directory.derived import load_or_build_if_kept
 from directory.languages import languages
-from directory.phrases import known_words, written_words
+from directory.phrases import written_words
 from directory.policy.model import HashedLinear, KnownSums, ModelError, WordSums
 from directory.text import normalize
 
@@ -109,9 +109,7 @@ class LanguageIdentifier:
         # the lexicon's words, and the accented forms people write of them (the identifier
         # reads accents: "información" is not "informacion" to it)
         sums = cls(model)._word_sums
-        known = load_or_build_if_kept(
-            "language_known_words", lambda: sums.known_sums(sorted(known_words() | written_words()))
-        )
+        known = load_or_build_if_kept("language_known_words", lambda: sums.lexicon_sums(written_words()))
         return cls(model, known)
 
     def identify(self, text: str) -> Identified:

@@ -36,16 +36,11 @@ def _stemmer(lang: str) -> Any:
     return snowballstemmer.stemmer(languages()[lang].stemmer)
 
 
-@lru_cache(maxsize=WORDS_KEPT)
-def stem(word: str, lang: str) -> str:
-    """One normalized word's stem in one language."""
-    return str(_stemmer(lang).stemWord(word))
-
-
 _STEMS_SEPARATOR = "\x1f"
 
 
 def _stems_of(word: str) -> tuple[str, ...]:
+    """The word's stem in each of `LANGS`, computed."""
     return tuple(str(_stemmer(lang).stemWord(word)) for lang in LANGS)
 
 

@@ -194,10 +194,10 @@ class WordSums:
         sums, values = self._summed(chosen)
         return KnownSums(chosen, sums.astype(np.float32), values.astype(np.float32))
 
-    def lexicon_sums(self) -> KnownSums:
+    def lexicon_sums(self, also: Iterable[str] = ()) -> KnownSums:
         """The words of `lexicon.txt` (normalized, as people wrote them in the training
-        messages) summed ahead: what both models load as `known`."""
-        return self.known_sums(known_words())
+        messages), and `also`, summed ahead: what both models load as `known`."""
+        return self.known_sums(sorted(known_words().union(also)))
 
     def rows(self, word: str) -> list[int]:
         """The word's rows: its unigram first, then its n-grams (as `index` gives them)."""
