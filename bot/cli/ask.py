@@ -31,7 +31,7 @@ def iter_questions(args: Sequence[str]) -> Iterator[str]:
 
 
 async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> int:
-    with loading():  # numpy, the domain and the views: most of `ask`'s start
+    with loading():  # the domain, its data and the views: most of `ask`'s start
         from bot.cli.ask_records import answer_questions
 
     lang = check_lang(args.lang, catalogs) or config.default_locale

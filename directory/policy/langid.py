@@ -23,7 +23,7 @@ from typing import Literal
 from directory.derived import load_or_build_if_kept
 from directory.languages import languages
 from directory.phrases import written_words
-from directory.policy.model import HashedLinear, KnownSums, ModelError, WordSums
+from directory.policy.model import HashedLinear, KnownSums, ModelError, WordSums, column_sums
 from directory.text import normalize
 
 LANGUAGE_MODEL_FILE = "language_model.bin"
@@ -121,11 +121,13 @@ class LanguageIdentifier:
         words = words_as_read(text)
         if len(words) > 2 * SAMPLE_WORDS:  # a long letter: its opening and its ask say enough
             words = words[:SAMPLE_WORDS] + words[-SAMPLE_WORDS:]
-        logits = self.model.intercept.tolist()
+        model = self.model
+        logits = list(model.intercept)
         if words:
-            summed, values = self._word_sums.gather(words)
-            scaled = summed.sum(axis=0) * self.model.scale * float(values.sum()) ** -0.5
-            logits = (self.model.intercept + scaled).tolist()
+            vectors, values = self._word_sums.gather(words)
+            norm = float(sum(values)) ** -0.5
+            summed = column_sums(vectors, model.columns)
+            logits = [z + norm * x * s for z, x, s in zip(logits, summed, model.scale, strict=True)]
         top = max(logits)
         exps = [math.exp(z - top) for z in logits]
         total = sum(exps)

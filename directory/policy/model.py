@@ -10,14 +10,21 @@ Features are hashed into `buckets` rows (crc32, stable across processes); each r
 int16 weight per output column, scaled per column. A word's unigram and letter n-grams are
 the same in every message, so their rows are summed once per word and kept (hashing and
 gathering them was most of the classifier's time); a message then adds one row per word and
-one per word pair, in one numpy product each.
+one per word pair, column by column (`zip` over the rows, `sum` per column, both in C).
+
+Answering needs no numpy: the weights are a flat `array('h')`, and a message sums a few dozen
+rows of a few dozen columns, where numpy's per-call overhead was as large as the sums. Leaving
+it out saves about 20 MiB of resident memory and 140 ms of every start (`main.py ask`);
+training still uses it (a dev dependency).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import sys
 import zlib
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,9 +33,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 from zlib import crc32
-
-import numpy as np
-import numpy.typing as npt
 
 from directory.derived import load_or_build, load_or_build_if_kept
 from directory.phrases import known_words
@@ -74,38 +78,54 @@ class Scores:
 class HashedLinear:
     """Linear models over hashed features: `buckets` rows of int16 weights, one per output
     column, scaled per column, plus an intercept; the file is a JSON header line and the
-    zlib-compressed little-endian weights. Rows are gathered and summed by numpy: summing a
-    message's thousand n-gram rows in Python was a third of the time of an answer."""
+    zlib-compressed little-endian weights, held as one flat `array('h')` (row r is
+    `weights[r * columns : (r + 1) * columns]`)."""
 
-    def __init__(self, header: Mapping[str, Any], weights: npt.NDArray[np.int16]) -> None:
+    def __init__(self, header: Mapping[str, Any], weights: array[int]) -> None:
         self.header = dict(header)
         self.classes: tuple[str, ...] = tuple(header["classes"])
         self.columns = len(self.classes) + len(header.get("labels", ()))
         self.buckets = int(header["buckets"])
-        self.scale = np.asarray([float(s) for s in header["scale"]], dtype=np.float64)
-        self.intercept = np.asarray([float(b) for b in header["intercept"]], dtype=np.float64)
-        if weights.size != self.buckets * self.columns or len(self.scale) != self.columns:
+        self.scale: tuple[float, ...] = tuple(float(s) for s in header["scale"])
+        self.intercept: tuple[float, ...] = tuple(float(b) for b in header["intercept"])
+        shape_ok = len(weights) == self.buckets * self.columns and len(self.scale) == self.columns
+        if weights.typecode != "h" or not shape_ok:
             raise ModelError("the model's weights do not match its header")
-        self.weights = weights.astype("<i2", copy=False).reshape(self.buckets, self.columns)
+        self.weights = weights
 
     @classmethod
     def from_bytes(cls, data: bytes) -> HashedLinear:
         head, _, body = data.partition(b"\n")
+        weights = array("h")
         try:
             header = json.loads(head)
-            weights = np.frombuffer(zlib.decompress(body), dtype="<i2")
+            weights.frombytes(zlib.decompress(body))
         except (ValueError, zlib.error) as exc:
             raise ModelError(f"the model file is damaged: {exc}") from exc
+        if sys.byteorder == "big":
+            weights.byteswap()
+        return cls(header, weights)
+
+    @classmethod
+    def from_little_endian(cls, header: Mapping[str, Any], data: bytes) -> HashedLinear:
+        """A model from its header and its weights as little-endian int16 bytes (training)."""
+        weights = array("h")
+        weights.frombytes(data)
+        if sys.byteorder == "big":
+            weights.byteswap()
         return cls(header, weights)
 
     def to_bytes(self) -> bytes:
         head = json.dumps(self.header, sort_keys=True, separators=(",", ":")).encode()
-        return head + b"\n" + zlib.compress(self.weights.astype("<i2").tobytes(), 9)
+        weights = array("h", self.weights)
+        if sys.byteorder == "big":
+            weights.byteswap()
+        return head + b"\n" + zlib.compress(weights.tobytes(), 9)
 
-    def index(self, names: Iterable[str]) -> npt.NDArray[np.intp]:
+    def index(self, names: Iterable[str]) -> list[int]:
         """The rows the features hash to."""
         buckets = self.buckets
-        return np.fromiter((crc32(n.encode("utf-8")) % buckets for n in names), dtype=np.intp)
+        return [crc32(n.encode("utf-8")) % buckets for n in names]
 
     def gram_rows(self, prefix: str, word: str, sizes: Sequence[int]) -> list[int]:
         """The rows of `prefix` + each letter n-gram of `<word>` (sizes in order), as `index`
@@ -121,78 +141,80 @@ class HashedLinear:
         end = len(data) + 1
         return [crc32(data[i : i + n], start) % buckets for n in sizes for i in range(end - n)]
 
-    def row(self, name: str) -> npt.NDArray[np.float64]:
+    def raw(self, row: int) -> array[int]:
+        """One row's int16 weights, unscaled."""
+        at = row * self.columns
+        return self.weights[at : at + self.columns]
+
+    def row(self, name: str) -> list[float]:
         """One feature's row, scaled."""
-        row: npt.NDArray[np.float64] = self.weights[bucket(name, self.buckets)] * self.scale
-        return row
+        return [w * s for w, s in zip(self.raw(bucket(name, self.buckets)), self.scale, strict=True)]
 
-    def gather(
-        self, rows: npt.NDArray[np.intp], values: npt.NDArray[np.float64] | None = None
-    ) -> npt.NDArray[np.float64]:
-        """The scaled sum of the rows, each multiplied by its value when values are given."""
-        # np.take is three times faster than fancy indexing here, and a float product faster
-        # than an integer sum along the rows
-        block = np.take(self.weights, rows, axis=0).astype(np.float64)
-        summed = block.sum(axis=0) if values is None else np.dot(values, block)
-        scaled: npt.NDArray[np.float64] = summed * self.scale
-        return scaled
+    def raw_sum(self, rows: Iterable[int]) -> list[float]:
+        """The unscaled sum of the rows: a `zip` over them and a `sum` per column, both in C."""
+        raws = [self.raw(r) for r in rows]
+        if not raws:
+            return [0.0] * self.columns
+        return [float(x) for x in map(sum, zip(*raws, strict=True))]
 
-    def sum(self, names: Iterable[str]) -> npt.NDArray[np.float64]:
+    def sum(self, names: Iterable[str]) -> list[float]:
         """The scaled sum of the features' rows."""
-        return self.gather(self.index(names))
+        return [x * s for x, s in zip(self.raw_sum(self.index(names)), self.scale, strict=True)]
 
 
 @dataclass(frozen=True)
 class KnownSums:
-    """Words summed ahead for `WordSums` (kept with the derived data between processes)."""
+    """Words summed ahead for `WordSums` (kept with the derived data between processes): word
+    i's sum is `sums[i * columns : (i + 1) * columns]`, its total value `values[i]`. float32:
+    sums of int16 rows are whole or half numbers far below 2**24, exact in it."""
 
     words: tuple[str, ...]
-    sums: npt.NDArray[np.float32]
-    values: npt.NDArray[np.float32]
+    sums: array[float]
+    values: array[float]
 
 
 class WordSums:
     """Each word's rows of a `HashedLinear` (its unigram and its letter n-grams) summed once and
-    kept in one preallocated matrix, the least recently used word out: a message then costs a
-    dictionary look-up per word and one `np.take`. The words a message brings that are not kept
-    are hashed and summed together, in one gather (per word, numpy's overhead was most of it).
+    kept, the least recently used word out: a message then costs a dictionary look-up per
+    word, and one sum per column over its words.
 
     A message with more distinct words than half the table (longer than Telegram allows) is
     summed without keeping them, so no word a message uses is evicted while it is read.
 
     `known` words (the lexicon of words people wrote in the training messages, about 14,500)
-    are summed ahead and never evicted: most words of a new message are then not new. Sums of
-    int16 rows are whole or half numbers far below 2**23, exact in float32: half the memory."""
+    are summed ahead, in one flat float32 array, and never evicted: most words of a new
+    message are then not new."""
 
     def __init__(
         self, linear: HashedLinear, gram_prefix: str, sizes: Sequence[int], unigram_weight: float,
         size: int = WORDS_KEPT, known: KnownSums | None = None,
     ) -> None:
         self._linear = linear
+        self._columns = linear.columns
         self._prefix = gram_prefix
         self._sizes = tuple(sizes)
         self._unigram_weight = unigram_weight
         self._size = size
         self._known: dict[str, int] = {}
-        first = 0
+        self._known_sums: array[float] = array("f")
+        self._known_values: array[float] = array("f")
         if known is not None:
+            if len(known.sums) != len(known.words) * self._columns:
+                raise ModelError("the words summed ahead do not match the model")
             self._known = dict(zip(known.words, range(len(known.words)), strict=True))
-            first = len(known.words)
-        self._first = first  # the kept (evictable) rows come after the known ones
-        self._matrix = np.zeros((first + size, linear.columns), dtype=np.float32)
-        self._values = np.zeros(first + size, dtype=np.float32)
-        if known is not None:
-            self._matrix[:first] = known.sums
-            self._values[:first] = known.values
-        self._slots: OrderedDict[str, int] = OrderedDict()
+            self._known_sums, self._known_values = known.sums, known.values
+        self._kept: OrderedDict[str, tuple[array[float], float]] = OrderedDict()
 
     def known_sums(self, words: Iterable[str]) -> KnownSums:
         """`words` summed ahead, for a `WordSums` of the same model and features (`known`)."""
         chosen = tuple(dict.fromkeys(words))
-        if not chosen:
-            return KnownSums((), np.zeros((0, self._linear.columns), np.float32), np.zeros(0, np.float32))
-        sums, values = self._summed(chosen)
-        return KnownSums(chosen, sums.astype(np.float32), values.astype(np.float32))
+        sums: array[float] = array("f")
+        values: array[float] = array("f")
+        for word in chosen:
+            summed, value = self._summed(word)
+            sums.fromlist(summed.tolist())
+            values.append(value)
+        return KnownSums(chosen, sums, values)
 
     def lexicon_sums(self, also: Iterable[str] = ()) -> KnownSums:
         """The words of `lexicon.txt` (normalized, as people wrote them in the training
@@ -204,42 +226,52 @@ class WordSums:
         linear = self._linear
         return [bucket("w:" + word, linear.buckets), *linear.gram_rows(self._prefix, word, self._sizes)]
 
-    def _summed(self, words: Sequence[str]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """The words' rows summed (unscaled, the unigram counting `unigram_weight`) and each
-        word's total value, in one gather."""
-        rows: list[int] = []
-        starts: list[int] = []
-        for word in words:
-            starts.append(len(rows))
-            rows.extend(self.rows(word))
-        at = np.asarray(starts, dtype=np.intp)
-        block = np.take(self._linear.weights, np.asarray(rows, dtype=np.intp), axis=0).astype(np.float64)
-        block[at] *= self._unigram_weight
-        lengths = np.diff(np.append(at, len(rows)))
-        return np.add.reduceat(block, at, axis=0), lengths - 1 + self._unigram_weight
+    def _summed(self, word: str) -> tuple[array[float], float]:
+        """The word's rows summed (unscaled, the unigram counting `unigram_weight`) and its
+        total value."""
+        linear = self._linear
+        first, *grams = self.rows(word)
+        weight = self._unigram_weight
+        unigram = linear.raw(first)
+        if not grams:
+            return array("d", [weight * u for u in unigram]), weight
+        rest = linear.raw_sum(grams)
+        return array("d", [weight * u + g for u, g in zip(unigram, rest, strict=True)]), len(grams) + weight
 
-    def gather(self, words: Sequence[str]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    def vector(self, word: str) -> tuple[Sequence[float], float]:
+        """The word's summed rows and total value: summed ahead, kept, or summed now (and kept,
+        the least recently used word out)."""
+        at = self._known.get(word)
+        if at is not None:
+            columns = self._columns
+            return self._known_sums[at * columns : (at + 1) * columns], self._known_values[at]
+        kept = self._kept
+        found = kept.get(word)
+        if found is not None:
+            kept.move_to_end(word)
+            return found
+        found = self._summed(word)
+        if len(kept) >= self._size:
+            kept.popitem(last=False)
+        kept[word] = found
+        return found
+
+    def gather(self, words: Sequence[str]) -> tuple[list[Sequence[float]], list[float]]:
         """One summed row per word of `words` (in order) and each word's total value."""
-        kept, known = self._slots, self._known
-        distinct = [w for w in dict.fromkeys(words) if w not in known]
+        distinct = [w for w in dict.fromkeys(words) if w not in self._known]
         if len(distinct) > self._size // 2:  # longer than any message: nothing kept
-            return self._summed(words)
-        new = []
-        for word in distinct:  # this message's kept words become the most recent: none is evicted
-            if word in kept:
-                kept.move_to_end(word)
-            else:
-                new.append(word)
-        if new:
-            summed, values = self._summed(new)
-            for word, row, value in zip(new, summed, values, strict=True):
-                slot = kept.popitem(last=False)[1] if len(kept) >= self._size else self._first + len(kept)
-                self._matrix[slot] = row
-                self._values[slot] = value
-                kept[word] = slot
-        slots = [known[word] if word in known else kept[word] for word in words]
-        index = np.asarray(slots, dtype=np.intp)
-        return np.take(self._matrix, index, axis=0), np.take(self._values, index)
+            found = {w: self._summed(w) for w in distinct}
+            pairs = [found[w] if w in found else self.vector(w) for w in words]
+        else:
+            pairs = [self.vector(w) for w in words]
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def column_sums(rows: Sequence[Sequence[float]], columns: int) -> list[float]:
+    """The sum of each column over the rows (zeros for none)."""
+    if not rows:
+        return [0.0] * columns
+    return [float(x) for x in map(sum, zip(*rows, strict=True))]
 
 
 class PolicyModel:
@@ -282,40 +314,42 @@ class PolicyModel:
         cues: Iterable[str],
         raw_concepts: Iterable[str] = (),
     ) -> Scores:
-        """Both models' probabilities for a message read as `features.message_features` does:
-        every `t` row of the message gathered at once with its value, one product in C."""
+        """Both models' probabilities for a message read as `features.message_features` does.
+        A sentence's words and word pairs share its weight, so each sentence is summed column
+        by column once and then weighted."""
         linear = self.linear
-        buckets = linear.buckets
-        words: list[str] = []
-        word_weights: list[float] = []  # each word's sentence weight
-        pairs: list[int] = []  # adjacent word pairs: value WORD_WEIGHT x the sentence's weight
+        buckets, columns = linear.buckets, linear.columns
+        t_raw = [0.0] * columns
+        total_t = 0.0
         for sentence, weight in zip(parts, weights, strict=True):
+            if not sentence.words:
+                continue
+            vectors, values = self._word_sums.gather(sentence.words)
             previous = "<s>"
+            pair_rows = []
             for word in sentence.words:
-                words.append(word)
-                word_weights.append(weight)
-                pairs.append(crc32(f"b:{previous}_{word}".encode()) % buckets)
+                pair_rows.append(crc32(f"b:{previous}_{word}".encode()) % buckets)
                 previous = word
-        logits = linear.intercept.copy()
-        if words:
-            summed, values = self._word_sums.gather(words)
-            by_weight = np.asarray(word_weights)
-            total_t = float(np.dot(by_weight, values + WORD_WEIGHT))
-            if total_t > 0:
-                t_block = np.dot(by_weight, summed) * linear.scale
-                t_block += linear.gather(np.asarray(pairs, dtype=np.intp), WORD_WEIGHT * by_weight)
-                logits += total_t**-0.5 * t_block
+            words_sum = column_sums(vectors, columns)
+            pairs_sum = linear.raw_sum(pair_rows)
+            sums = zip(t_raw, words_sum, pairs_sum, strict=True)
+            t_raw = [t + weight * (w + WORD_WEIGHT * p) for t, w, p in sums]
+            total_t += weight * (sum(values) + WORD_WEIGHT * len(values))
+        logits = list(linear.intercept)
+        if total_t > 0:
+            norm = total_t**-0.5
+            logits = [z + norm * t * s for z, t, s in zip(logits, t_raw, linear.scale, strict=True)]
         cue_names = sorted({"k:" + c for c in cues})
         if cue_names:
-            logits += len(cue_names) ** -0.5 * linear.sum(cue_names)
+            norm = len(cue_names) ** -0.5
+            logits = [z + norm * c for z, c in zip(logits, linear.sum(cue_names), strict=True)]
         raw_names = sorted({"r:" + c for c in raw_concepts})
         if raw_names:
-            logits += RAW_CONCEPT_VALUE * linear.sum(raw_names)
-        values_out = logits.tolist()
+            logits = [z + RAW_CONCEPT_VALUE * c for z, c in zip(logits, linear.sum(raw_names), strict=True)]
         n = len(self.classes)
         return Scores(
-            dict(zip(self.classes, _softmax(values_out[:n]), strict=True)),
-            {label: _sigmoid(z) for label, z in zip(self.labels, values_out[n:], strict=True)},
+            dict(zip(self.classes, _softmax(logits[:n]), strict=True)),
+            {label: _sigmoid(z) for label, z in zip(self.labels, logits[n:], strict=True)},
         )
 
 

@@ -179,8 +179,8 @@ def fit(examples: Sequence[Example], digest: str = "") -> PolicyModel:
 
 
 def _linear(header: dict[str, Any], quantized: Any) -> HashedLinear:
-    """A `HashedLinear` from a header and a (buckets x columns) int16 numpy array."""
-    return HashedLinear(header, quantized.astype("<i2"))
+    """A `HashedLinear` from a header and a (buckets x columns) numpy array of whole numbers."""
+    return HashedLinear.from_little_endian(header, quantized.astype("<i2").tobytes())
 
 
 def fit_languages(pairs: Sequence[tuple[str, str]], digest: str = "") -> HashedLinear:
