@@ -53,18 +53,21 @@ def written_words() -> frozenset[str]:
     return frozenset(text.split())
 
 
-@lru_cache(maxsize=1024)
-def _deletions(word: str, depth: int) -> frozenset[str]:
-    """`word` with up to `depth` letters removed (itself included). Each index remembers its
-    own answers (`Typos._memo`): this cache only spares the indexes of one message computing
-    the same deletions again (a long word's run to hundreds of strings: 8,192 of them held
-    8 MB)."""
+def _deletions_of(word: str, depth: int) -> frozenset[str]:
+    """`word` with up to `depth` letters removed (itself included)."""
     out = {word}
     frontier = {word}
     for _ in range(depth):
         frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
         out |= frontier
     return frozenset(out)
+
+
+# Each index remembers its own answers (`Typos._memo`): this cache only spares the indexes of
+# one message computing the same deletions of its words again. A long word's run to hundreds
+# of strings: 1,024 of them held 3.8 MB, so it keeps a message's worth, and building an index
+# (every known word's deletions, once) goes around it.
+_deletions = lru_cache(maxsize=256)(_deletions_of)
 
 
 class Typos:
@@ -99,7 +102,7 @@ class Typos:
             index: dict[str, str | tuple[str, ...]] = {}
             for word in sorted(self.known):
                 if len(word) >= self.min_len - 1:
-                    for deleted in _deletions(word, 1):
+                    for deleted in _deletions_of(word, 1):
                         filed = index.get(deleted)
                         if filed is None:
                             index[deleted] = word

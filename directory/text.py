@@ -25,10 +25,12 @@ _EXTRA_FOLD = str.maketrans(
 # 8,192 whole letters of up to 4,096 characters, tens of megabytes of a running bot.
 _WORD_SIZED = 40  # characters: longer strings are texts
 _TEXTS_KEPT = 32
-WORDS_KEPT = 4096
+WORDS_KEPT = 2048
 """How many words each per-word cache of the reading keeps (normalized forms, stems, typo
-corrections, the classifier's rows). 4,096 hold the words that come back; 8,192 and 16,384
-cost a running bot 20 MB more for no measurable speed (`bench/memory.py`)."""
+corrections, the classifier's rows). Words people write often are summed and stemmed ahead
+(the lexicon) and need no cache; 2,048 hold the rest that come back. 4,096 cost 3.5 MiB more
+over 3,000 new messages for no measurable speed, 8,192 and 16,384 20 MB more
+(`bench/memory.py`)."""
 
 
 def _kept_by_length(function: Callable[[str], str]) -> Callable[[str], str]:
