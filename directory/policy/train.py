@@ -1,9 +1,11 @@
 """Train the policy classifier from labelled messages: `python -m directory.policy.train`.
 
 Reproducible: the same inputs give the same `directory/data/policy_model.bin` byte for byte
-(lbfgs is deterministic, weights are rounded to int16). The file records a SHA-256 of its
-inputs (the training files, the vocabulary it reads features with, the hyperparameters), and
-`--check` (run by the tests) fails when any of them changed since the model was trained.
+(lbfgs is deterministic, weights are rounded to int16), in one run: the lexicon the messages
+are read with is written first, and when it changed the training starts again in a new
+process. The file records a SHA-256 of its inputs (the training files, the vocabulary it
+reads features with, the hyperparameters), and `--check` (run by the tests) fails when any of
+them changed since the model was trained.
 
 Needs scikit-learn (the `dev` extra); answering never does (see `model.py`).
 """
@@ -14,6 +16,7 @@ import argparse
 import functools
 import hashlib
 import json
+import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,7 +43,10 @@ first measure was recorded (`bench/heldout/first_measures/`); the newest sets (`
 are never in it: they measure what the model has not seen."""
 LANGUAGE_GLOBS = ("training/languages/*.jsonl",)
 """Messages in languages the bot does not read (label "other"), for the language identifier."""
-VOCABULARY_FILES = ("policy_phrases.toml", "m49.csv", "place_aliases.csv")
+VOCABULARY_FILES = ("policy_phrases.toml", "m49.csv", "place_aliases.csv", LEXICON_FILE, WRITTEN_FILE)
+"""Data files the messages are read with. The lexicons are written by training itself (first,
+see `main`): in the digest, a model fitted on readings with other lexicons than those shipped
+is stale."""
 LANGUAGE_BUCKETS = 1 << 16
 C_LANGUAGE = 10.0
 BUCKETS = 1 << 17
@@ -236,6 +242,10 @@ def write_lexicon(examples: Sequence[Example], path: Path) -> int:
     return len(words)
 
 
+def _text_of(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
 def stale_reason(path: Path = MODEL_PATH) -> str | None:
     """Why the shipped model does not match its inputs, or None when it is fresh."""
     if not path.exists():
@@ -259,14 +269,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(reason or f"{args.out.name} is up to date")
         return 1 if reason else 0
     files = training_files()
-    digest = inputs_digest([*files, *language_files()])
     examples = [e for path in files for e in read_examples(path)]
+    lexicon_path = args.out.with_name(LEXICON_FILE)
+    before = [_text_of(p) for p in (lexicon_path, lexicon_path.with_name(WRITTEN_FILE))]
+    lexicon = write_lexicon(examples, lexicon_path)
+    print(f"{lexicon} words people wrote at least twice -> {LEXICON_FILE}")
+    if before != [_text_of(p) for p in (lexicon_path, lexicon_path.with_name(WRITTEN_FILE))]:
+        # a message's reading depends on the lexicon (its words' stems and sums are kept ahead,
+        # typos are corrected towards it): a model fitted on readings with the old lexicon was
+        # another model than the one the next run fits. Read them again in a fresh process.
+        print("the lexicon changed: training again in a new process, which reads with it")
+        again = [sys.executable, "-m", "directory.policy.train", *(sys.argv[1:] if argv is None else argv)]
+        return subprocess.run(again, check=False).returncode  # noqa: S603 - ourselves, same arguments
+    digest = inputs_digest([*files, *language_files()])
     model = fit(examples, digest)
     args.out.write_bytes(model.linear.to_bytes())
     print(f"trained on {len(examples)} messages from {len(files)} files -> {args.out}")
     save_compiled(args.out.with_name(VOCABULARY_CACHE))
-    lexicon = write_lexicon(examples, args.out.with_name(LEXICON_FILE))
-    print(f"{lexicon} words people wrote at least twice -> {LEXICON_FILE}")
     pairs = [p for path in files for p in read_languages(path)]
     pairs += [p for path in language_files() for p in read_languages(path, OTHER)]
     languages = fit_languages(pairs, digest)
