@@ -665,6 +665,37 @@ def test_third_party_procedure_or_venue_status_gets_no_rule(lang: str, question:
     assert top(question) == [], (lang, question)
 
 
+LETTERS_TO_AN_OFFICE = [
+    ("en", "Dear Mr Mayor,\nThe traders of the bus park ask for a loan of 2,000 dollars to rebuild their stalls."),
+    ("en", "To the Honourable Minister of Labour:\nwe request funding for a training of 40 women vendors."),
+    ("es", "Señora Alcaldesa:\nLas vendedoras del parque solicitamos apoyo económico para comprar carpas."),
+    ("es", "A la atención del señor Gerente del Banco Pichincha, solicito un crédito para mi puesto."),
+    ("fr", "Monsieur le Préfet,\nNous sollicitons une subvention pour la construction d'un hangar au marché."),
+    ("fr", "Madame la Ministre, j'ai l'honneur de solliciter un financement pour notre coopérative."),
+    ("pt", "Excelentíssimo Senhor Prefeito,\nsolicitamos apoio financeiro para a feira das catadoras."),
+    ("pt", "Prezado gerente do Banco do Nordeste: gostaria de pedir um empréstimo para minha banca."),
+]
+
+
+@pytest.mark.parametrize(("lang", "question"), LETTERS_TO_AN_OFFICE)
+def test_a_letter_greeting_an_office_wiego_does_not_hold_gets_no_rule(lang: str, question: str) -> None:
+    """A letter to a mayor, a minister or a bank, pasted here: its request is theirs to answer."""
+    assert top(question) == [], (lang, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "rule"),
+    [
+        ("Monsieur le Directeur,\nNous sollicitons une subvention pour notre coopérative de vendeuses.", "funding"),
+        ("Señor Alcalde ha cerrado el mercado, ¿WIEGO nos puede dar un apoyo económico?", "funding"),
+        ("Dear Sir,\nthe bank refused our loan. Could WIEGO fund our stalls instead?", "funding"),
+    ],
+)
+def test_a_letter_to_wiego_or_naming_it_is_still_read(question: str, rule: str) -> None:
+    """"Monsieur le Directeur" may be WIEGO's own; a message that names WIEGO is written to it."""
+    assert top(question)[:1] == [rule], question
+
+
 def test_paperwork_addressed_to_wiego_is_still_funding() -> None:
     assert top("What documents do I need to apply for WIEGO funding?")[:1] == ["funding"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -44,6 +45,14 @@ MAX_RULES = 3
 _PROPOSAL_CONCEPTS = frozenset({"proposal", "proposal_weak", "gov_call", "gov_weak", "money"})
 _JOINT_WORK = frozenset({"collab", "join_project", "project", "new_area"})
 _IN_THE_FIELD = frozenset({"@domain", "field_topic", "informal_economy", "@sector", "asker_worker_org"})
+_OPENING_END = re.compile(r"[\n:,;]")
+
+
+def _opening(text: str) -> tuple[str, ...]:
+    """The normalized words of a message's first line, up to its first colon or comma: where a
+    letter greets whom it is written to."""
+    head = _OPENING_END.split(text.lstrip(), maxsplit=1)[0]
+    return words_of(prepare(head[:200])).words
 MAX_ORGS = 5
 WARM_UP = (
     "Hello, can WIEGO fund our cooperative of waste pickrs in Nairobi? We also work in Eastern "
@@ -88,6 +97,7 @@ class Reading:
     concepts: frozenset[str]
     cues: Cues
     third_partys: bool = False  # its last ask is a third party's business (`for_a_third_party`)
+    elsewhere: bool = False  # a letter to someone else: it opens greeting a mayor, a minister, a bank
 
 
 @dataclass(frozen=True)
@@ -273,6 +283,7 @@ class PolicyEngine:
         parts = sentences(text, ALL_ASK_WORDS)
         weights = [1.0] * len(parts) if part else sentence_weights(parts)
         third_partys = not part and self._third_partys(w, parts)
+        elsewhere = not part and "wiego" not in concepts and self._vocab.greets_an_office(_opening(text))
         return Reading(
             text,
             parts,
@@ -281,6 +292,7 @@ class PolicyEngine:
             concepts,
             cues,
             third_partys,
+            elsewhere,
         )
 
     def _third_partys(self, w: Words, parts: Sequence[Sentence]) -> bool:
@@ -337,6 +349,8 @@ class PolicyEngine:
         asked = decide(whole, readings, reading.concepts)
         if reading.third_partys:
             asked = for_a_third_party(asked)
+        if reading.elsewhere:  # "Monsieur le Maire, …": its requests are the mayor's to answer
+            asked = Asked(())
         return asked, reading, whole
 
     def match(self, text: str) -> tuple[list[RuleMatch], Cues]:

@@ -56,6 +56,8 @@ ADDRESSED = "@addressed"
 """Feature: the question speaks to WIEGO ("WIEGO", "you", "vocês", "vous", "tienen"...)."""
 _PROVIDER_WINDOW = 6  # words between "recommend" and the provider recommended
 _SOURCE_WINDOW = 4  # words between the thing asked for and the preposition naming its source
+_OPENING_WORDS = 12  # a letter's greeting line is short; a longer first line is the message itself
+_SALUTE_WITHIN = 4  # the honorific among the greeting's first words ("À l'attention de Monsieur")
 _ACRONYM = re.compile(r"^[A-Z]{2}[A-Za-z]{0,7}$")  # BBC, CAF, CNPq, CONACYT
 _WORD_RE = re.compile(r"[^\W_]+")
 # Ordinary words one edit away from a vocabulary word: never "corrected" into it.
@@ -142,6 +144,8 @@ class Source:
     """ "do you know if", "sabéis si", by their last word"""
     recommends: frozenset[str] = frozenset()  # "recommend", "conseiller", "indicar"
     providers: frozenset[str] = frozenset()  # "consultancy", "logiciel", "tradutor"
+    salutes: frozenset[str] = frozenset()  # honorifics that open a letter: "monsieur", "señor", "dear"
+    offices: frozenset[str] = frozenset()  # offices no one at WIEGO holds: "maire", "alcalde", "bank"
 
 
 def _by_last_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -486,6 +490,18 @@ class Vocabulary:
         """True when the question speaks to WIEGO: names it, or says "you" (plural, formal)."""
         return self.addressed_in(tokens(prepare(text)), found)
 
+    def greets_an_office(self, opening: Sequence[str]) -> bool:
+        """Whether a letter's opening line (its normalized words, up to the first line break,
+        colon or comma) greets an office no one at WIEGO holds: an honorific among its first
+        words and an office in it ("Monsieur le Maire", "Señor Alcalde y señor Secretario",
+        "À l'attention de Madame la Ministre"). "Monsieur le Directeur" may be WIEGO's."""
+        src = self.source
+        return (
+            0 < len(opening) <= _OPENING_WORDS
+            and not src.salutes.isdisjoint(opening[:_SALUTE_WITHIN])
+            and not src.offices.isdisjoint(opening)
+        )
+
     def addressed_in(self, words: Iterable[str], found: Iterable[str] = ()) -> bool:
         """`addressed` of a message's normalized words."""
         return "wiego" in found or not self.source.addressed.isdisjoint(words)
@@ -560,6 +576,8 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         _by_last_word(tuple(phrase.split()) for phrase in words("asks_about")),
         words("recommends"),
         words("providers"),
+        words("salutes"),
+        words("offices"),
     )
     return Vocabulary(
         concepts,
