@@ -55,7 +55,12 @@ class FloodControl:
         return Verdict.OK
 
     def _sweep(self, now: float) -> None:
-        """Forget users with nothing in the window and no mute left: exactly as if never seen."""
-        self._recent = {u: times for u, times in self._recent.items() if now - times[-1] < WINDOW}
-        self._muted_until = {u: until for u, until in self._muted_until.items() if now < until}
+        """Forget users with nothing in the window and no mute left: exactly as if never seen.
+        A mute that has run out forgives its user's earlier messages too, as `check` does when
+        they write again (dropping only the mute left them counted, and muted again at once)."""
+        forgiven = {u for u, until in self._muted_until.items() if now >= until}
+        self._recent = {
+            u: times for u, times in self._recent.items() if u not in forgiven and now - times[-1] < WINDOW
+        }
+        self._muted_until = {u: until for u, until in self._muted_until.items() if u not in forgiven}
         self._sweep_at = max(self.sweep_from, 2 * len(self._recent))

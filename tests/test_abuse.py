@@ -41,6 +41,7 @@ def test_flood_window_slides() -> None:
     )
 )
 @example([(1, 0.0)] * 3 + [(2, 31.0), (3, 0.0), (4, 0.0), (1, 0.0)])  # 1 is still in its minute
+@example([(2, 0.0)] + [(4, 0.0)] * 4 + [(1, 31.0), (4, 0.0)])  # 4's mute ran out before a sweep
 def test_forgetting_silent_users_changes_no_verdict(events: list[tuple[int, float]]) -> None:
     """The table is swept of users silent for a minute (memory stays flat with many users):
     every verdict is the one a table that forgets nothing gives."""
