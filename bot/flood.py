@@ -62,5 +62,5 @@ class FloodControl:
         self._recent = {
             u: times for u, times in self._recent.items() if u not in forgiven and now - times[-1] < WINDOW
         }
-        self._muted_until = {u: until for u, until in self._muted_until.items() if u not in forgiven}
+        self._muted_until = {u: until for u, until in self._muted_until.items() if now < until}
         self._sweep_at = max(self.sweep_from, 2 * len(self._recent))

@@ -164,8 +164,7 @@ def test_the_lexicons_stems_read_back_are_the_stemmers(cache: Path, monkeypatch:
 
 def test_the_stemmers_keep_no_words_of_their_own() -> None:
     """`stems` is the one bounded cache of stems: PyStemmer's own (10,000 words a stemmer)
-    held 9 MiB of a running bot. Stemming many new words leaves the stemmers' caches empty and
-    their stems unchanged."""
+    held 9 MiB of a running bot. Every stemmer has its cache off, and stems stay what they were."""
     from directory.policy import lexicon
     from directory.policy.lexicon import LANGS
 
