@@ -130,3 +130,24 @@ def test_a_question_with_no_words_gets_a_clear_answer(tmp_path: Path) -> None:
     for record in map(json.loads, result.stdout.splitlines()):
         assert record["rules"] == [] and record["organizations"] == []
         assert record["text"] == "I can only read text. Please write your question in words."
+
+
+def test_a_reader_that_leaves_ends_the_process_quietly(tmp_path: Path) -> None:
+    """`main.py ask - < questions | head -1`: the pipe closes after the first record. The
+    process must end (its database thread used to keep it alive) without a traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WIEGO_"))}
+    env["WIEGO_DB"] = str(tmp_path / "ask.sqlite3")
+    questions = "".join(f"Do you fund cooperatives in city number {i}?\n" for i in range(400))
+    asker = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "ask", "--json", "-"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+    )
+    assert asker.stdin is not None and asker.stdout is not None and asker.stderr is not None
+    asker.stdin.write(questions.encode())
+    asker.stdin.close()
+    first = asker.stdout.readline()
+    asker.stdout.close()  # the reader leaves
+    assert json.loads(first)["rules"][0] == "funding"
+    assert asker.wait(timeout=60) != 0
+    with asker.stderr:
+        assert b"Traceback" not in asker.stderr.read()

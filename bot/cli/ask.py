@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import aclosing
 
 from bot.cli import loading
 from bot.cli.chat import check_lang
@@ -39,6 +40,9 @@ async def run(config: Config, catalogs: Catalogs, args: argparse.Namespace) -> i
     if not questions:
         print("ask: give questions as arguments, or '-' to read them from stdin", file=sys.stderr)
         return 2
-    async for record, text in answer_questions(config, catalogs, questions, lang):
-        print(json.dumps(record, ensure_ascii=False) if args.json else text + "\n", flush=True)
+    # closed on any exit (a reader gone: BrokenPipeError), or its database thread would keep
+    # the process alive
+    async with aclosing(answer_questions(config, catalogs, questions, lang)) as answers:
+        async for record, text in answers:
+            print(json.dumps(record, ensure_ascii=False) if args.json else text + "\n", flush=True)
     return 0

@@ -8,7 +8,7 @@ recorded about the asker, and an unanswered question is not logged as one a user
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 from bot.answer_view import reply_to
@@ -21,7 +21,7 @@ from bot.terminal import to_terminal
 
 async def answer_questions(
     config: Config, catalogs: Catalogs, questions: Sequence[str], lang: str
-) -> AsyncIterator[tuple[dict[str, Any], str]]:
+) -> AsyncGenerator[tuple[dict[str, Any], str], None]:
     """Yield `(record, text)` per question; the record is what `--json` prints."""
     with loading():
         services = await open_services(config, catalogs, chats=False)
