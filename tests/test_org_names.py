@@ -63,6 +63,19 @@ async def test_asking_for_a_named_organization_is_a_directory_request(
     assert [h.org.id for h in result.hits] == [org], "the organization, not every summary naming it"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Merci beaucoup pour votre réponse rapide. Je vais écrire à StreetNet comme vous avez dit. Bonne journée",
+        "Thanks a lot, I will write to SEWA then",
+    ],
+)
+async def test_thanks_that_name_an_organization_are_thanks(engine: PolicyEngine, text: str) -> None:
+    """After a referral people say whom they will write to: that asks the directory nothing."""
+    answer = await engine.answer(text)
+    assert answer.best is None and answer.thanks and not answer.organizations
+
+
 async def test_wiego_itself_stays_about_wiego(engine: PolicyEngine) -> None:
     for question in ("how do I contact WIEGO?", "Is StreetNet part of WIEGO?"):
         answer = await engine.answer(question)
@@ -72,6 +85,24 @@ async def test_wiego_itself_stays_about_wiego(engine: PolicyEngine) -> None:
 async def test_a_named_organization_beside_another_ask_keeps_that_ask(engine: PolicyEngine) -> None:
     answer = await engine.answer("We are members of KENASVIT. Can WIEGO give us a grant for our stalls?")
     assert answer.best is not None and answer.best.rule.id == "funding"
+
+
+@pytest.mark.parametrize(
+    ("text", "rules", "named"),
+    [
+        ("Do you give grants? Also how can I reach StreetNet?", ["funding", "directory"], "streetnet"),
+        ("What is WIEGO's email? Can you give a grant to SEWA?", ["about_wiego", "funding"], None),
+        ("We work with SEWA in Ahmedabad. What is WIEGO's email?", ["about_wiego"], None),
+    ],
+)
+async def test_a_second_ask_for_a_named_organization_is_the_directory(
+    engine: PolicyEngine, text: str, rules: list[str], named: str | None
+) -> None:
+    """Two asks, one of them contacts: the contacts are the organization's when the part that
+    asks them names it (and not WIEGO), and the other ask keeps its rule."""
+    answer = await engine.answer(text)
+    assert [m.rule.id for m in answer.rules][: len(rules)] == rules
+    assert (answer.organizations[0].id if answer.organizations else None) == named
 
 
 async def test_a_new_name_is_found_after_a_write(engine: PolicyEngine, db: Database) -> None:

@@ -132,6 +132,23 @@ def test_joiners_are_found_with_or_without_their_accents() -> None:
         assert [joined for _p, joined in joined_parts(text)] == [False, True], text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please send the budget template.\nP.S.\nIs there an internship for my daughter?",
+        "We need a grant for stalls. P.S. my daughter wants an internship",
+        "Necesitamos plata para carritos. PD: ¿conocen asociaciones en Lima?",
+        "Merci pour la réponse. P.-S. : vous avez des stats sur Dakar ?",
+        "Obrigada. Aliás, têm dados sobre catadoras em Belém?",
+    ],
+)
+def test_a_postscript_opens_a_joined_part_written_alone_or_inline(text: str) -> None:
+    """ "P.S." on a line of its own, or ending on its dot, still says a second ask follows."""
+    joined = [j for _p, j in joined_parts(text)]
+    assert joined[-1] and not joined[0], joined
+    assert all(any(c.isalnum() for c in p) for p, _j in joined_parts(text))
+
+
 def test_a_close_runner_up_is_offered_not_asked() -> None:
     classes = dict.fromkeys((*RULES, "none", "smalltalk"), 0.01)
     classes |= {"funding": 0.6, "speaker": 0.3}

@@ -34,7 +34,7 @@ from directory.policy.followup import NOT_PLACES, Subject, follow_up, names_afte
 from directory.policy.langid import UNSURE, Identified, LanguageIdentifier
 from directory.policy.lexicon import ALL_ASK_WORDS, prepare
 from directory.policy.matcher import ADDRESSED, Vocabulary, load_vocabulary
-from directory.policy.model import PolicyModel, Scores
+from directory.policy.model import NONE_CLASSES, PolicyModel, Scores
 from directory.policy.rules import PolicyRules, Rule
 from directory.referrals import Referral, Referrals
 from directory.search import GENERAL, Directory
@@ -167,6 +167,16 @@ def reader() -> Callable[[str], Reading]:
     engine = PolicyEngine(None, None, today=lambda: TRAINING_DATE)  # type: ignore[arg-type]
     engine.load_vocabulary()
     return engine.read
+
+
+def _asks_of_whom_it_names(text: str, reading: Reading, words: Sequence[str]) -> bool:
+    """Whether a message that names an organization may be asking for it: it asks something
+    (a question, a request word), and it is not thanks without a question. "Thanks, I'll write
+    to StreetNet", "The court ruled for the kayayei, well done SEWA" ask nothing of them;
+    "Thanks! How do I reach StreetNet?" does."""
+    if not any(p.asks for p in reading.parts):
+        return False
+    return "?" in text or THANKS.isdisjoint(words)
 
 
 class PolicyEngine:
@@ -382,14 +392,22 @@ class PolicyEngine:
         if asked.runner_up is not None and asked.runner_up[0] in self._rules:
             runner_up = RuleMatch(self._rules[asked.runner_up[0]], round(asked.runner_up[1], 3))
         smalltalk = asked.smalltalk
-        if await self._names_an_organization(text, read.words, matches):
+        asks = "?" in text or any(p.asks for p in reading.parts)
+        thanks = not matches and not THANKS.isdisjoint(read.words) and (smalltalk or not asks)
+        smalltalk = smalltalk or thanks  # "Many thanks, we wrote to StreetNet": "you're welcome"
+        if _asks_of_whom_it_names(text, reading, read.words) and await self._names_an_organization(
+            text, read.words, matches
+        ):
             directory = RuleMatch(self._rules["directory"], round(whole.classes["directory"], 3))
-            matches, runner_up, smalltalk = [directory], None, False
+            matches, runner_up, smalltalk, thanks = [directory], None, False, False
+        elif len(matches) > 1 and await self._second_ask_names_an_organization(text, matches):
+            # "Can WIEGO fund us? And how do I contact SEWA?": the contact asked is SEWA's
+            directory = RuleMatch(self._rules["directory"], round(whole.classes["directory"], 3))
+            matches = [m for m in matches if m.rule.id != "about_wiego"] + [directory]
         second_ask = matches[1] if len(matches) > 1 else None
         listed = (matches + ([runner_up] if runner_up else []))[:MAX_RULES]
         referral = await self._refer(text, matches[:2], runner_up, cues)
         orgs = list(referral.organizations) if referral is not None else []
-        thanks = smalltalk and not THANKS.isdisjoint(read.words)
         return Answer(text, listed, cues, orgs, runner_up, second_ask, smalltalk, referral, thanks=thanks)
 
     async def _names_an_organization(self, text: str, words: Sequence[str], matches: list[RuleMatch]) -> bool:
@@ -399,11 +417,27 @@ class PolicyEngine:
         with the organization first."""
         if "directory" not in self._rules:
             return False
-        if matches and matches[0].rule.id != "about_wiego":
-            return False
+        if matches and (matches[0].rule.id != "about_wiego" or len(matches) > 1):
+            return False  # two asks: `_second_ask_names_an_organization` reads them part by part
         if "wiego" in words:
             return False
         return bool(await self._directory.named_in(text))
+
+    async def _second_ask_names_an_organization(self, text: str, matches: list[RuleMatch]) -> bool:
+        """Whether the "about WIEGO" ask (its contacts) of a two-ask message is a part that names
+        an organization of the directory and not WIEGO, and reads as contacts: it asks for them."""
+        if "directory" not in self._rules or "about_wiego" not in {m.rule.id for m in matches}:
+            return False
+        if "directory" in {m.rule.id for m in matches}:
+            return False
+        for piece, _joined in joined_parts(text):
+            if not any(s.asks for s in sentences(piece, ALL_ASK_WORDS)):
+                continue  # "We work with SEWA." tells; it does not ask
+            if "wiego" in words_of(prepare(piece)).words or not await self._directory.named_in(piece):
+                continue
+            if self.scores(self.read(piece, part=True)).best in ("about_wiego", "directory", *NONE_CLASSES):
+                return True  # not "Can you give grants to SEWA?": that part asks for money
+        return False
 
     async def _answer_again(self, text: str, subject: Subject, cues: Cues) -> Answer:
         """A follow-up: the subject's rule, with the subject's sectors and places."""

@@ -43,7 +43,7 @@ _JOINERS = re.compile(
             reverse=True,
         )
     )
-    + r")\b[,:]?",
+    + r")(?!\w)[,:]?",  # "p.s." ends on a dot: no word boundary after it
     re.IGNORECASE,
 )
 STUDENT_RULE, ACCESS_RULE = "student_research", "access_to_workers"
@@ -74,12 +74,27 @@ def last_ask_at(pieces: Sequence[tuple[str, bool]], asks: Sequence[bool]) -> int
 
 
 def joined_parts(text: str) -> list[tuple[str, bool]]:
-    """`parts`, each with whether a joiner ("also", "y también", "PS") opened it."""
+    """`parts`, each with whether a joiner ("also", "y también", "PS") opened it. A joiner
+    written as a line or a sentence of its own ("P.S.", "PD:", "Another thing.") opens the
+    part after it."""
     out: list[tuple[str, bool]] = []
+    pending = False
     for sentence in split_sentences(text):
         pieces = _JOINERS.split(sentence)
-        out.extend((p, i > 0) for i, p in enumerate(pieces) if p.strip())
+        kept = [(p, i > 0) for i, p in enumerate(pieces) if _has_words(p)]
+        if not kept:
+            pending = pending or len(pieces) > 1
+            continue
+        if pending:
+            kept[0] = (kept[0][0], True)
+            pending = False
+        out.extend(kept)
     return out
+
+
+def _has_words(piece: str) -> bool:
+    """Whether a piece has a letter or a digit: "," or ":" left by a joiner is no part."""
+    return any(c.isalnum() for c in piece)
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,12 @@ ASK_OVER_STORY = 0.8
 whole, tipped it towards no rule (`DOUBTFUL_NONE`)."""
 DOUBTFUL_NONE = 0.25
 """...when the whole message still gave that rule at least this."""
+SURE_ASK = 0.95
+"""A last ask this sure decides a message whatever its story gave that rule: "Good morning to
+the whole team. I hope this finds you well. I write from Dakar. I am a journalist, could you
+give me an interview?" reads as chat whole (media 0.08), as media at its end (0.99).
+Cross-validated (stop 25) it changes none of the 4,460 held-out answers: it is for letters
+longer on courtesies than any set has."""
 
 
 def _top_rule(scores: Scores) -> tuple[str, float]:
@@ -118,7 +139,7 @@ def needs_parts(whole: Scores) -> bool:
     """Whether the message's parts must be read one by one: a second ask is possible (the
     one-vs-rest model backs another rule enough), or the story may have drowned the ask."""
     if whole.best in NONE_CLASSES:
-        return _top_rule(whole)[1] >= DOUBTFUL_NONE
+        return True  # the story may have drowned the ask (`SURE_ASK`)
     return any(p >= ASKED_SUPPORT for r, p in whole.asked.items() if r != whole.best)
 
 
@@ -143,12 +164,8 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
     if best in NONE_CLASSES:
         rule, p = _top_rule(whole)
         asking = [r for r in readings if r.asks]
-        if (
-            p >= DOUBTFUL_NONE
-            and asking
-            and asking[-1].scores.best == rule
-            and asking[-1].scores.classes[rule] >= ASK_OVER_STORY
-        ):
+        last = asking[-1].scores.classes[rule] if asking and asking[-1].scores.best == rule else 0.0
+        if (p >= DOUBTFUL_NONE and last >= ASK_OVER_STORY) or last >= SURE_ASK:
             return Asked(((rule, p),))
         return Asked((), smalltalk=best == "smalltalk")
     first_at: dict[str, int] = {}
