@@ -1,13 +1,14 @@
 """Cross-validated accuracy of the policy classifier over the held-out sets.
 
     .venv/bin/python bench/policy_crossval.py [--folds H1,H2,H3,H4] [-v]
+    .venv/bin/python bench/policy_crossval.py --folds G1+G2+G3+G4+G5+G6+G7+G8+G9+G10,G11+G12+G13+G14+G15+G16+G17,T24+T30+T31
 
-For each held-out set in `--folds`: train on every training file but that set (the shipped
-model's recipe, `directory.policy.train`), then answer the set with the full engine (parts,
-second asks, cues) and print the same figures as `policy_accuracy.py`. The sets rotate, so each
-is measured by a model that never saw it (`--folds H1,...,F3` rotates the F sets too). The
-newest held-out sets (`bench/heldout/G*`) are not training files at all; `policy_accuracy.py`
-measures them with the shipped model.
+For each fold in `--folds` (a held-out set, or sets joined by "+"): train on every training
+file but the fold's (the shipped model's recipe, `directory.policy.train`, with the shipped
+lexicon), then answer the fold's sets with the full engine (parts, second asks, cues) and print
+the same figures as `policy_accuracy.py`. The folds rotate, so each set is measured by a model
+that never saw it. The newest held-out sets (`train.NOT_TRAINED_ON`) are no training files at
+all; `policy_accuracy.py` measures them with the shipped model.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ async def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", default="H1,H2,H3,H4", help="held-out sets to rotate")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
     args = parser.parse_args(argv)
-    folds = [HELDOUT / f"{name}.jsonl" for name in args.folds.split(",")]
+    folds = [[HELDOUT / f"{name}.jsonl" for name in fold.split("+")] for fold in args.folds.split(",")]
     files = training.training_files()
     examples = {p: training.read_examples(p) for p in files}
     with tempfile.TemporaryDirectory() as tmp:
@@ -48,10 +49,12 @@ async def main(argv: list[str] | None = None) -> int:
             engine = PolicyEngine(db, Directory(db))
             await engine.load()
             for fold in folds:
-                kept = [e for p in files if p.name != fold.name for e in examples[p]]
-                print(f"\n#### trained without {fold.name}: {len(kept)} messages", flush=True)
+                names = {p.name for p in fold}
+                kept = [e for p in files if p.name not in names for e in examples[p]]
+                print(f"\n#### trained without {', '.join(sorted(names))}: {len(kept)} messages", flush=True)
                 engine.use_model(training.fit(kept))
-                await evaluate(engine, fold, args.verbose)
+                for path in fold:
+                    await evaluate(engine, path, args.verbose)
         finally:
             await db.close()
     return 0

@@ -37,10 +37,17 @@ TRAINING_GLOBS = (
     "bench/questions_*.jsonl",
     "bench/heldout/H*.jsonl",
     "bench/heldout/F*.jsonl",
+    "bench/heldout/G*.jsonl",
+    "bench/heldout/T*.jsonl",
 )
 """Every labelled message the model learns from. Each held-out set joins it only after its
-first measure was recorded (`bench/heldout/first_measures/`); the newest sets (`bench/heldout/G*`)
-are never in it: they measure what the model has not seen."""
+first measure was recorded (`bench/heldout/first_measures/`), and only when the next one is
+ready: the sets of `NOT_TRAINED_ON` are never in it, they measure what the model has not seen."""
+NOT_TRAINED_ON = frozenset({"G20.jsonl", "T34.jsonl"})
+"""The newest held-out sets, kept out of training: the clean measure of the shipped model
+(`bench/policy_accuracy.py --own bench/heldout/G20.jsonl --own bench/heldout/T34.jsonl`).
+T34 was written as training data for stop 25's failure classes; cross-validated it changed
+nothing (4,249 → 4,244 of 4,460) and broke tuned sentences, so it measures instead."""
 LANGUAGE_GLOBS = ("training/languages/*.jsonl",)
 """Messages in languages the bot does not read (label "other"), for the language identifier."""
 VOCABULARY_FILES = ("policy_phrases.toml", "m49.csv", "place_aliases.csv", LEXICON_FILE, WRITTEN_FILE)
@@ -79,7 +86,7 @@ def read_examples(path: Path) -> list[Example]:
 
 
 def training_files(root: Path = ROOT, exclude: Iterable[str] = ()) -> list[Path]:
-    skip = {Path(e).name for e in exclude}
+    skip = {Path(e).name for e in exclude} | NOT_TRAINED_ON
     files = sorted({p for g in TRAINING_GLOBS for p in root.glob(g)})
     return [p for p in files if p.name not in skip]
 
