@@ -43,7 +43,7 @@ TRAINING_GLOBS = (
 """Every labelled message the model learns from. Each held-out set joins it only after its
 first measure was recorded (`bench/heldout/first_measures/`), and only when the next one is
 ready: the sets of `NOT_TRAINED_ON` are never in it, they measure what the model has not seen."""
-NOT_TRAINED_ON = frozenset({"G20.jsonl", "T34.jsonl"})
+NOT_TRAINED_ON = frozenset({"G20.jsonl", "T34.jsonl", "G21.jsonl"})
 """The newest held-out sets, kept out of training: the clean measure of the shipped model
 (`bench/policy_accuracy.py --own bench/heldout/G20.jsonl --own bench/heldout/T34.jsonl`).
 T34 was written as training data for stop 25's failure classes; cross-validated it changed
