@@ -48,11 +48,15 @@ _IN_THE_FIELD = frozenset({"@domain", "field_topic", "informal_economy", "@secto
 _OPENING_END = re.compile(r"[\n:,;]")
 
 
-def _opening(text: str) -> tuple[str, ...]:
+def _opening(text: str, forwarded: Collection[str] = ()) -> tuple[str, ...]:
     """The normalized words of a message's first line, up to its first colon or comma: where a
-    letter greets whom it is written to."""
-    head = _OPENING_END.split(text.lstrip(), maxsplit=1)[0]
-    return words_of(prepare(head[:200])).words
+    letter greets whom it is written to. A forward's first line ("Fwd:", "Reenviado:",
+    "Transféré depuis le groupe :") is passed over: the letter's greeting follows it."""
+    pieces = [p for p in _OPENING_END.split(text[:400].lstrip(), maxsplit=4) if p.strip()] or [""]
+    words = words_of(prepare(pieces[0][:200])).words
+    if words and words[0] in forwarded and len(pieces) > 1:
+        words = words_of(prepare(pieces[1][:200])).words
+    return words
 MAX_ORGS = 5
 WARM_UP = (
     "Hello, can WIEGO fund our cooperative of waste pickrs in Nairobi? We also work in Eastern "
@@ -293,7 +297,8 @@ class PolicyEngine:
         parts = sentences(text, ALL_ASK_WORDS)
         weights = [1.0] * len(parts) if part else sentence_weights(parts)
         third_partys = not part and self._third_partys(w, parts)
-        elsewhere = not part and "wiego" not in concepts and self._vocab.greets_an_office(_opening(text))
+        opening = () if part else _opening(text, self._vocab.source.forwarded)
+        elsewhere = not part and "wiego" not in concepts and self._vocab.greets_an_office(opening)
         return Reading(
             text,
             parts,

@@ -146,6 +146,7 @@ class Source:
     providers: frozenset[str] = frozenset()  # "consultancy", "logiciel", "tradutor"
     salutes: frozenset[str] = frozenset()  # honorifics that open a letter: "monsieur", "señor", "dear"
     offices: frozenset[str] = frozenset()  # offices no one at WIEGO holds: "maire", "alcalde", "bank"
+    forwarded: frozenset[str] = frozenset()  # "fwd", "reenviado", "transféré": a forward's first line
 
 
 def _by_last_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -578,6 +579,7 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         words("providers"),
         words("salutes"),
         words("offices"),
+        words("forwarded"),
     )
     return Vocabulary(
         concepts,
