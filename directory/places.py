@@ -191,6 +191,10 @@ class Gazetteer:
                     continue
                 if key not in index or index[key].population < pop:
                     index[key] = _City(row.geonameid, row.name, row.country, pop)
+            for alias in _data_lines("city_aliases.csv"):  # "CDMX", "Joburg", "BH"
+                city = index.get(normalize(alias["city"]))
+                if city is not None and city.country == alias["country"]:
+                    index.setdefault(normalize(alias["alias"]), city)
             self._cities = index
         return self._cities
 

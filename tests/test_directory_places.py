@@ -177,3 +177,25 @@ def test_a_name_after_a_market_or_a_neighbourhood_is_not_a_city_elsewhere(text: 
     first measure sent these market women to Filipino organizations); after "de" or "rue" the
     city is a city."""
     assert [p.name for p in gazetteer()._find(text)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "country"),
+    [
+        ("¿Hay algún sindicato de trabajadoras del hogar en la CDMX?", "Mexico City", "MX"),
+        ("contato de diaristas em BH pra pesquisa", "Belo Horizonte", "BR"),
+        ("cartoneros de CABA", "Buenos Aires", "AR"),
+        ("any street traders' group in Jozi?", "Johannesburg", "ZA"),
+        ("les vendeuses de Ouaga", "Ouagadougou", "BF"),
+        ("catadoras em SP", "São Paulo", "BR"),
+    ],
+)
+def test_a_city_s_everyday_short_name_is_that_city(text: str, city: str, country: str) -> None:
+    """`data/city_aliases.csv`: "CDMX", "BH", "Jozi" are how people name their cities."""
+    found = [(p.name, p.countries) for p in gazetteer().find(text) if p.kind == "city"]
+    assert found == [(city, frozenset({country}))], text
+
+
+@pytest.mark.parametrize("text", ["we need sp advice", "tell your kin", "pueden dar una charla", "the bh of it"])
+def test_short_city_names_written_in_lower_case_are_words(text: str) -> None:
+    assert [p for p in gazetteer().find(text) if p.kind == "city"] == [], text

@@ -56,10 +56,10 @@ async def test_speaker_requests_lead_with_networks(engine: PolicyEngine) -> None
 
 
 async def test_an_unrecognized_place_is_reported_not_filled_from_elsewhere(engine: PolicyEngine) -> None:
-    answer = await engine.answer("Can WIEGO connect me with street vendors in BH for interviews?")
+    answer = await engine.answer("Can WIEGO connect me with street vendors in QV for interviews?")
     assert answer.rules[0].rule.id == "access_to_workers"
     assert answer.referral is not None
-    assert answer.referral.outcome == "place_unknown" and answer.referral.unrecognized == ("BH",)
+    assert answer.referral.outcome == "place_unknown" and answer.referral.unrecognized == ("QV",)
     assert [o.id for o in answer.organizations] == ["streetnet"]
 
 

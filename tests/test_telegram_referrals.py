@@ -18,11 +18,11 @@ SENEGAL = {
     "fr": "Pouvez-vous me mettre en contact avec des vendeurs de rue au Sénégal pour des entretiens ?",
     "pt": "Vocês podem me colocar em contato com vendedores ambulantes no Senegal para entrevistas?",
 }
-BH = {
-    "en": "Can WIEGO connect me with street vendors in BH for interviews?",
-    "es": "¿Pueden ponerme en contacto con vendedores ambulantes en BH para entrevistas?",
-    "fr": "Pouvez-vous me mettre en contact avec des vendeurs de rue à BH pour des entretiens ?",
-    "pt": "Vocês podem me colocar em contato com vendedores ambulantes em BH para entrevistas?",
+QV = {
+    "en": "Can WIEGO connect me with street vendors in QV for interviews?",
+    "es": "¿Pueden ponerme en contacto con vendedores ambulantes en QV para entrevistas?",
+    "fr": "Pouvez-vous me mettre en contact avec des vendeurs de rue à QV pour des entretiens ?",
+    "pt": "Vocês podem me colocar em contato com vendedores ambulantes em QV para entrevistas?",
 }
 
 
@@ -51,11 +51,11 @@ async def test_nobody_of_the_sector_there_is_said_and_only_covering_networks_fol
 @pytest.mark.parametrize("lang", LANGS)
 async def test_an_unrecognized_place_is_said_to_be_unrecognized(bot, catalogs, lang: str) -> None:
     t = catalogs.translator(lang)
-    reply = await bot.send(BH[lang], lang=lang)
+    reply = await bot.send(QV[lang], lang=lang)
     line = t._(
         "I did not recognize the place you named (%(place)s), so here are the networks that "
         "work everywhere. A country or a large city finds organizations nearer to you.",
-        place=format_list(["“BH”"], locale=lang),
+        place=format_list(["“QV”"], locale=lang),
     )
     assert line in reply.text
     assert [h.split(" (")[0] for h in headings(reply.text)] == ["StreetNet International"]
