@@ -21,27 +21,19 @@ from directory.policy.answer import PolicyEngine
 from directory.policy.matcher import load_vocabulary
 from directory.policy.rules import read_seed
 
-# The classifier misses these few of the team's checks (measured, reported in the README): a
-# joint project on a topic it has never seen, a company offering an internship, and the seven
-# below. `strict`: when a retrained model gets them right, the marks must go.
+# The classifier misses these few of the team's checks (measured, reported in the README).
+# `strict`: when a retrained model gets them right, the marks must go.
 KNOWN_MISS = "a known miss of the trained classifier"
 KNOWN_MISSES = frozenset(
     {
-        "Queremos desenvolver com a WIEGO um projeto conjunto de astronomia amadora.",
-        "Notre agence de voyages cherche une stagiaire, où publier l'offre d'emploi ?",
-        "una dey get dosh for market women?",  # Nigerian Pidgin "una" (you all) is not read as
-        # addressing WIEGO; none 0.42 / funding 0.32 since the T29 retrain (stop 22)
-        # Since the retrain on T32, T33 and G1-G19 (stop 25), which moved the sets the model
-        # never saw by +0.7 points (README, "Stop 25"), these six of the team's checks fail:
-        "¿Quién atiende a la prensa en WIEGO?",  # about_wiego (its contacts) first, then media
-        "Quem fala com a imprensa na WIEGO?",  # the same
-        "Necesito información sobre el horario del museo",  # information, then media
-        "¿Nos ayudan con una campaña contra el cáncer de mama para las vendedoras del mercado?",
-        # funding first ("campaña"), service_delivery second
-        # and "¿WIEGO dona fondos a grupos de costureras…?" (REQUESTS_TO_WIEGO): about_wiego
-        # first, "dona" read as giving to WIEGO
-        "ayúdenos con un pisto para el puesto",  # Guatemalan "pisto" (money): no rule
-        "mnaweza kutupa chapaa for our group?",  # Sheng "chapaa" (money) in Swahili: no rule
+        "Notre agence de voyages cherche une stagiaire, où publier l'offre d'emploi ?",  # since
+        # stop 19: a company's intern wanted, read as an internship
+        "Necesito información sobre el horario del museo",  # since stop 25: information
+        "ayúdenos con un pisto para el puesto",  # since stop 25: Guatemalan "pisto" (money)
+        # Since the retrain on T35 (stop 25, +0.4 points on the 4,460 messages by rotation):
+        "onde encontro informações sobre o horário do metrô?",  # information
+        "Is there a summer internship at the UNDP office for graduates?",  # internship: the
+        # third party (UNDP) no longer outweighs the ask
     }
 )
 """The team's generalization checks the shipped model gets wrong, reported (README) rather than
@@ -686,6 +678,11 @@ LETTERS_TO_AN_OFFICE = [
     ("fr", "Madame la Ministre, j'ai l'honneur de solliciter un financement pour notre coopérative."),
     ("pt", "Excelentíssimo Senhor Prefeito,\nsolicitamos apoio financeiro para a feira das catadoras."),
     ("pt", "Prezado gerente do Banco do Nordeste: gostaria de pedir um empréstimo para minha banca."),
+    # forwarded: the greeting follows the forward's own first line
+    ("en", "Fwd: Dear Honourable Governor, the hawkers of Kisumu request a grant to rebuild the market shed."),
+    ("es", "RV: Señor Intendente, los feriantes solicitamos un subsidio para reponer los toldos."),
+    ("fr", "Transféré depuis le groupe WhatsApp : « Monsieur le Bourgmestre, nous demandons une aide financière pour nos étals. »"),
+    ("pt", "Encaminhada da associação:\nExcelentíssima Senhora Vereadora, pedimos apoio financeiro para a feira."),
 ]
 
 
@@ -701,6 +698,7 @@ def test_a_letter_greeting_an_office_wiego_does_not_hold_gets_no_rule(lang: str,
         ("Monsieur le Directeur,\nNous sollicitons une subvention pour notre coopérative de vendeuses.", "funding"),
         ("Señor Alcalde ha cerrado el mercado, ¿WIEGO nos puede dar un apoyo económico?", "funding"),
         ("Dear Sir,\nthe bank refused our loan. Could WIEGO fund our stalls instead?", "funding"),
+        ("Fwd: Can WIEGO fund our stalls? The mayor refused.", "funding"),
     ],
 )
 def test_a_letter_to_wiego_or_naming_it_is_still_read(question: str, rule: str) -> None:
@@ -816,10 +814,7 @@ REQUESTS_TO_WIEGO = [
            "conference?", "funding"),
     ("en", "Our foundation's programme team would like a long-term collaboration with WIEGO",
      "partnership"),
-    pytest.param(
-        "es", "¿WIEGO dona fondos a grupos de costureras que trabajan en casa?", "funding",
-        marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISS),
-    ),
+    ("es", "¿WIEGO dona fondos a grupos de costureras que trabajan en casa?", "funding"),
     ("es", "Soy estudiante y quisiera hacer un voluntariado de dos meses con una cooperativa "
            "de recicladoras en Medellín", "internship"),
     ("es", "Necesitamos una carta de apoyo de WIEGO y la postulación cierra el jueves",
