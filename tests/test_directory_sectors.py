@@ -79,3 +79,20 @@ def test_people_link_and_place_of_work_in_any_combination(text: str, sector: str
 )
 def test_a_market_that_is_not_a_place_of_work_names_no_sector(text: str) -> None:
     assert find_sectors(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sector"),
+    [
+        ("Our informal trading indaba is on 12 Feb, we want a trader leader on the panel", "street_vendors"),
+        ("new street trading bylaws in eThekwini", "street_vendors"),
+        ("we have a market stall in Makola", "market_traders"),
+    ],
+)
+def test_trading_as_south_africans_and_ghanaians_write_it(text: str, sector: str) -> None:
+    """"Informal trading", "street trading", "a market stall": the activity names the sector."""
+    assert find_sectors(text) == [sector]
+
+
+def test_trading_elsewhere_is_no_sector() -> None:
+    assert find_sectors("which stock trading app is best?") == []
