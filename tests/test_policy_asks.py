@@ -230,3 +230,27 @@ def test_a_third_partys_business_drops_the_first_rule_only() -> None:
     kept = Asked((("directory", 0.8),))
     assert for_a_third_party(kept) == kept
     assert for_a_third_party(Asked((), smalltalk=True)) == Asked((), smalltalk=True)
+
+
+def test_the_one_ask_decides_over_a_last_sentence_that_only_tells() -> None:
+    """"Can you fund our recyclers' cooperative in Bogotá? We also work in Latin America and
+    Peru.": the whole reads as a directory search (its places), the asking part as funding."""
+    whole = scores("directory", 0.47)
+    asking = PartReading(0, True, scores("funding", 0.72))
+    told = PartReading(1, True, scores("directory", 0.43), story=True)
+    got = decide(whole, [asking, told], frozenset())
+    assert [r for r, _ in got.rules] == ["funding"] and got.runner_up is not None
+    assert got.runner_up[0] == "directory"
+    # when the last part asks too, or the ask is unsure, the whole reading stands
+    assert decide(whole, [asking, PartReading(1, True, scores("directory", 0.43))], frozenset()).rules[0][0] == "directory"
+    unsure = PartReading(0, True, scores("funding", 0.6))
+    assert decide(whole, [unsure, told], frozenset()).rules[0][0] == "directory"
+
+
+def test_an_ask_followed_by_a_sentence_that_tells_keeps_its_rule() -> None:
+    for text in (
+        "Hola, ¿pueden financiar a nuestra cooperativa de recicladoes en Bogotá? También trabajamos "
+        "en América Latina y en el Perú.",
+        "Can WIEGO give our market women in Kumasi a grant? We also work in Accra and Tamale.",
+    ):
+        assert asked(text)[:1] == ["funding"], text

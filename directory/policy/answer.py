@@ -360,7 +360,8 @@ class PolicyEngine:
             for i, (piece, joined) in enumerate(pieces):
                 if i != last and not asks[i]:
                     continue  # a part that asks nothing (the story) is not read further
-                readings.append(PartReading(i, True, self.scores(self.read(piece, part=True)), joined))
+                scores = self.scores(self.read(piece, part=True))
+                readings.append(PartReading(i, True, scores, joined, story=not asks[i]))
         asked = decide(whole, readings, reading.concepts)
         if reading.third_partys:
             asked = for_a_third_party(asked)

@@ -105,6 +105,7 @@ class PartReading:
     asks: bool  # it has a question mark or a request word, or it is the last part
     scores: Scores
     joined: bool = False  # a joiner opened it: "..., and also, are there unions in Lima?"
+    story: bool = False  # read only as the last part: it neither asks nor requests
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,8 @@ def needs_parts(whole: Scores) -> bool:
     one-vs-rest model backs another rule enough), or the story may have drowned the ask."""
     if whole.best in NONE_CLASSES:
         return True  # the story may have drowned the ask (`SURE_ASK`)
+    if whole.classes[whole.best] < ASK_OVER_TOLD:
+        return True  # an unsure reading: the ask may be in one part, a story in another
     return any(p >= ASKED_SUPPORT for r, p in whole.asked.items() if r != whole.best)
 
 
@@ -158,9 +161,28 @@ def for_a_third_party(asked: Asked) -> Asked:
     return Asked(asked.rules[1:])
 
 
+ASK_OVER_TOLD = 0.7
+"""The one part that asks, reading as a rule this surely, decides a message whose whole reading
+came from what its last sentence only tells: "Can you fund our cooperative of recyclers in
+Bogotá? We also work in Latin America and Peru." is funding, not a directory search."""
+
+
+def _ask_over_what_is_told(whole: Scores, readings: Sequence[PartReading]) -> Asked | None:
+    asking = [r for r in readings if r.asks and not r.story]
+    told = [r for r in readings if r.story]
+    if len(asking) != 1 or not told or told[-1].scores.best != whole.best:
+        return None
+    rule = asking[0].scores.best
+    if rule in NONE_CLASSES or rule == whole.best or asking[0].scores.classes[rule] < ASK_OVER_TOLD:
+        return None
+    return Asked(((rule, whole.classes[rule]),), runner_up=(whole.best, whole.classes[whole.best]))
+
+
 def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[str]) -> Asked:
     """Combine the whole message's scores and its parts' into the rules it asks."""
     best = whole.best
+    if best not in NONE_CLASSES and (told := _ask_over_what_is_told(whole, readings)) is not None:
+        return told
     if best in NONE_CLASSES:
         rule, p = _top_rule(whole)
         asking = [r for r in readings if r.asks]
