@@ -31,7 +31,6 @@ KNOWN_MISSES = frozenset(
         "Necesito información sobre el horario del museo",  # since stop 25: information
         "ayúdenos con un pisto para el puesto",  # since stop 25: Guatemalan "pisto" (money)
         # Since the retrain on T35 (stop 25, +0.4 points on the 4,460 messages by rotation):
-        "onde encontro informações sobre o horário do metrô?",  # information
         "Is there a summer internship at the UNDP office for graduates?",  # internship: the
         # third party (UNDP) no longer outweighs the ask
     }
@@ -1093,6 +1092,11 @@ ASKS_NO_RULE_COVERS = [
     pytest.param("pt", "Meu patrão não pagou as férias, a WIEGO arranja um advogado para entrar na justiça do trabalho?", marks=pytest.mark.xfail(strict=True, reason="known miss: unpaid wages weigh as money")),
     ("pt", "Procuro emprego de motorista, a WIEGO está contratando? Posso mandar meu currículo."),
     ("pt", "Feliz ano novo para toda a equipe da WIEGO! Abraço de Belém"),
+    # selling said the way sellers say it: taking orders, delivering
+    ("en", "I bake cakes to order, could WIEGO place an order for the office party? We deliver anywhere in Nairobi"),
+    ("es", "Hago pasteles por encargo, ¿WIEGO me hace un pedido para su reunión de enero?"),
+    ("fr", "Je fais des pagnes sur commande, WIEGO peut passer commande pour son atelier ? je livre à Lomé"),
+    ("pt", "Faço salgados sob encomenda, a WIEGO quer encomendar para o evento? entrego em Recife"),
 ]
 
 
