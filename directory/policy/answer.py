@@ -173,14 +173,12 @@ def reader() -> Callable[[str], Reading]:
     return engine.read
 
 
-def _asks_of_whom_it_names(text: str, reading: Reading, words: Sequence[str]) -> bool:
-    """Whether a message that names an organization may be asking for it: it asks something
-    (a question, a request word), and it is not thanks without a question. "Thanks, I'll write
-    to StreetNet", "The court ruled for the kayayei, well done SEWA" ask nothing of them;
-    "Thanks! How do I reach StreetNet?" does."""
-    if not any(p.asks for p in reading.parts):
-        return False
-    return "?" in text or THANKS.isdisjoint(words)
+def _asks_of_whom_it_names(text: str, part_asks: bool, words: Sequence[str]) -> bool:
+    """Whether a message that names an organization may be asking for it: a sentence asks
+    something (`part_asks`: a question, a request word), and it is not thanks without a
+    question. "Thanks, I'll write to StreetNet", "The court ruled for the kayayei, well done
+    SEWA" ask nothing of them; "Thanks! How do I reach StreetNet?" does."""
+    return part_asks and ("?" in text or THANKS.isdisjoint(words))
 
 
 class PolicyEngine:
@@ -398,17 +396,21 @@ class PolicyEngine:
         if asked.runner_up is not None and asked.runner_up[0] in self._rules:
             runner_up = RuleMatch(self._rules[asked.runner_up[0]], round(asked.runner_up[1], 3))
         smalltalk = asked.smalltalk
-        asks = "?" in text or any(p.asks for p in reading.parts)
+        part_asks = any(p.asks for p in reading.parts)
+        asks = "?" in text or part_asks
         thanks = not matches and not THANKS.isdisjoint(read.words) and (smalltalk or not asks)
         smalltalk = smalltalk or thanks  # "Many thanks, we wrote to StreetNet": "you're welcome"
-        if _asks_of_whom_it_names(text, reading, read.words) and await self._names_an_organization(
-            text, read.words, matches
+        directory = None  # the rule a named organization's contacts are asked of
+        if "directory" in self._rules:
+            directory = RuleMatch(self._rules["directory"], round(whole.classes["directory"], 3))
+        if (
+            directory is not None
+            and _asks_of_whom_it_names(text, part_asks, read.words)
+            and await self._names_an_organization(text, read.words, matches)
         ):
-            directory = RuleMatch(self._rules["directory"], round(whole.classes["directory"], 3))
             matches, runner_up, smalltalk, thanks = [directory], None, False, False
-        elif len(matches) > 1 and await self._second_ask_names_an_organization(text, matches):
+        elif directory is not None and await self._second_ask_names_an_organization(text, matches):
             # "Can WIEGO fund us? And how do I contact SEWA?": the contact asked is SEWA's
-            directory = RuleMatch(self._rules["directory"], round(whole.classes["directory"], 3))
             matches = [m for m in matches if m.rule.id != "about_wiego"] + [directory]
         second_ask = matches[1] if len(matches) > 1 else None
         listed = (matches + ([runner_up] if runner_up else []))[:MAX_RULES]
@@ -421,8 +423,6 @@ class PolicyEngine:
         not WIEGO, and that no rule answers but "about WIEGO" (its contacts), or none, or small
         talk ("como falo com o MNCR?"), asks for that organization: the directory answers it,
         with the organization first."""
-        if "directory" not in self._rules:
-            return False
         if matches and (matches[0].rule.id != "about_wiego" or len(matches) > 1):
             return False  # two asks: `_second_ask_names_an_organization` reads them part by part
         if "wiego" in words:
@@ -432,9 +432,8 @@ class PolicyEngine:
     async def _second_ask_names_an_organization(self, text: str, matches: list[RuleMatch]) -> bool:
         """Whether the "about WIEGO" ask (its contacts) of a two-ask message is a part that names
         an organization of the directory and not WIEGO, and reads as contacts: it asks for them."""
-        if "directory" not in self._rules or "about_wiego" not in {m.rule.id for m in matches}:
-            return False
-        if "directory" in {m.rule.id for m in matches}:
+        ids = {m.rule.id for m in matches}
+        if len(matches) < 2 or "about_wiego" not in ids or "directory" in ids:
             return False
         for piece, _joined in joined_parts(text):
             if not any(s.asks for s in sentences(piece, ALL_ASK_WORDS)):

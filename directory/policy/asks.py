@@ -129,6 +129,11 @@ the whole team. I hope this finds you well. I write from Dakar. I am a journalis
 give me an interview?" reads as chat whole (media 0.08), as media at its end (0.99).
 Cross-validated (stop 25) it changes none of the 4,460 held-out answers: it is for letters
 longer on courtesies than any set has."""
+ASK_OVER_TOLD = 0.7
+"""The one part that asks, reading as a rule this surely, decides a message whose whole reading
+came from what its last sentence only tells: "Can you fund our cooperative of recyclers in
+Bogotá? We also work in Latin America and Peru." is funding, not a directory search. A whole
+reading less sure than this has its parts read (`needs_parts`)."""
 
 
 def _top_rule(scores: Scores) -> tuple[str, float]:
@@ -161,13 +166,8 @@ def for_a_third_party(asked: Asked) -> Asked:
     return Asked(asked.rules[1:])
 
 
-ASK_OVER_TOLD = 0.7
-"""The one part that asks, reading as a rule this surely, decides a message whose whole reading
-came from what its last sentence only tells: "Can you fund our cooperative of recyclers in
-Bogotá? We also work in Latin America and Peru." is funding, not a directory search."""
-
-
 def _ask_over_what_is_told(whole: Scores, readings: Sequence[PartReading]) -> Asked | None:
+    """`ASK_OVER_TOLD`'s decision, or None when it does not apply."""
     asking = [r for r in readings if r.asks and not r.story]
     told = [r for r in readings if r.story]
     if len(asking) != 1 or not told or told[-1].scores.best != whole.best:
