@@ -410,7 +410,7 @@ class PolicyEngine:
         ):
             matches, runner_up, smalltalk, thanks = [directory], None, False, False
         elif directory is not None and await self._second_ask_names_an_organization(text, matches):
-            # "Can WIEGO fund us? And how do I contact SEWA?": the contact asked is SEWA's
+            # "Do you give grants? Also how can I reach StreetNet?": the contact asked is StreetNet's
             matches = [m for m in matches if m.rule.id != "about_wiego"] + [directory]
         second_ask = matches[1] if len(matches) > 1 else None
         listed = (matches + ([runner_up] if runner_up else []))[:MAX_RULES]
