@@ -93,6 +93,12 @@ async def test_a_named_organization_beside_another_ask_keeps_that_ask(engine: Po
         ("Do you give grants? Also how can I reach StreetNet?", ["funding", "directory"], "streetnet"),
         ("What is WIEGO's email? Can you give a grant to SEWA?", ["about_wiego", "funding"], None),
         ("We work with SEWA in Ahmedabad. What is WIEGO's email?", ["about_wiego"], None),
+        # read whole, WIEGO's name made these about WIEGO alone (0.96)
+        ("Can WIEGO fund us? And how do I contact SEWA?", ["funding", "directory"], "sewa"),
+        ("¿WIEGO nos puede financiar? ¿Y cómo contacto a StreetNet?", ["funding", "directory"], "streetnet"),
+        ("What is WIEGO's email? And how do I contact SEWA?", ["about_wiego", "directory"], "sewa"),
+        ("I read about WIEGO in the news. How do I contact SEWA?", ["directory"], "sewa"),
+        ("how do I contact WIEGO and SEWA?", ["about_wiego"], None),
     ],
 )
 async def test_a_second_ask_for_a_named_organization_is_the_directory(

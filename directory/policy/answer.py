@@ -20,6 +20,7 @@ from directory.languages import thanks_words
 from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
 from directory.policy.asks import (
+    ASK_OVER_STORY,
     Asked,
     PartReading,
     decide,
@@ -412,6 +413,8 @@ class PolicyEngine:
         elif directory is not None and await self._second_ask_names_an_organization(text, matches):
             # "Do you give grants? Also how can I reach StreetNet?": the contact asked is StreetNet's
             matches = [m for m in matches if m.rule.id != "about_wiego"] + [directory]
+        elif directory is not None and (other := await self._other_ask_beside_contacts(text, matches)):
+            matches, runner_up = [other, directory], None
         second_ask = matches[1] if len(matches) > 1 else None
         listed = (matches + ([runner_up] if runner_up else []))[:MAX_RULES]
         referral = await self._refer(text, matches[:2], runner_up, cues)
@@ -425,9 +428,18 @@ class PolicyEngine:
         with the organization first."""
         if matches and (matches[0].rule.id != "about_wiego" or len(matches) > 1):
             return False  # two asks: `_second_ask_names_an_organization` reads them part by part
-        if "wiego" in words:
-            return False
+        if "wiego" in words:  # "I read about WIEGO in the news. How do I contact SEWA?"
+            return not self._asks_of_wiego(text) and await self._contacts_part(text) is not None
         return bool(await self._directory.named_in(text))
+
+    @staticmethod
+    def _asks_of_wiego(text: str) -> bool:
+        """Whether a part of the message that asks names WIEGO."""
+        return any(
+            "wiego" in words_of(prepare(piece)).words
+            for piece, _joined in joined_parts(text)
+            if any(s.asks for s in sentences(piece, ALL_ASK_WORDS))
+        )
 
     async def _second_ask_names_an_organization(self, text: str, matches: list[RuleMatch]) -> bool:
         """Whether the "about WIEGO" ask (its contacts) of a two-ask message is a part that names
@@ -435,14 +447,42 @@ class PolicyEngine:
         ids = {m.rule.id for m in matches}
         if len(matches) < 2 or "about_wiego" not in ids or "directory" in ids:
             return False
-        for piece, _joined in joined_parts(text):
+        return await self._contacts_part(text) is not None
+
+    async def _contacts_part(self, text: str) -> int | None:
+        """The position of the part that asks for the contacts of an organization the directory
+        names (and not WIEGO's): it reads as contacts, or as nothing, on its own."""
+        for i, (piece, _joined) in enumerate(joined_parts(text)):
             if not any(s.asks for s in sentences(piece, ALL_ASK_WORDS)):
                 continue  # "We work with SEWA." tells; it does not ask
             if "wiego" in words_of(prepare(piece)).words or not await self._directory.named_in(piece):
                 continue
             if self.scores(self.read(piece, part=True)).best in ("about_wiego", "directory", *NONE_CLASSES):
-                return True  # not "Can you give grants to SEWA?": that part asks for money
-        return False
+                return i  # not "Can you give grants to SEWA?": that part asks for money
+        return None
+
+    async def _other_ask_beside_contacts(self, text: str, matches: list[RuleMatch]) -> RuleMatch | None:
+        """ "Can WIEGO fund us? And how do I contact SEWA?": read whole, the contacts drown the
+        other ask (about WIEGO 0.96, funding 0.02), because WIEGO is named. A message read as
+        about WIEGO alone that has a part asking for a named organization's contacts, and another
+        part asking one rule surely on its own (`ASK_OVER_STORY`), asks that rule too (WIEGO's own
+        contacts included); the contacts are the directory's. Returns the other ask, or None."""
+        if [m.rule.id for m in matches] != ["about_wiego"] or "?" not in text:
+            return None
+        pieces = joined_parts(text)
+        if len(pieces) < 2 or (contacts := await self._contacts_part(text)) is None:
+            return None
+        for i, (piece, _joined) in enumerate(pieces):
+            if i == contacts or not any(s.asks for s in sentences(piece, ALL_ASK_WORDS)):
+                continue
+            scores = self.scores(self.read(piece, part=True))
+            rule = scores.best
+            if rule not in self._rules or rule == "directory" or scores.classes[rule] < ASK_OVER_STORY:
+                continue
+            if rule == "about_wiego" and "wiego" not in words_of(prepare(piece)).words:
+                continue  # "What is WIEGO's email? And SEWA's?" asks both contacts
+            return RuleMatch(self._rules[rule], round(scores.classes[rule], 3))
+        return None
 
     async def _answer_again(self, text: str, subject: Subject, cues: Cues) -> Answer:
         """A follow-up: the subject's rule, with the subject's sectors and places."""
