@@ -72,10 +72,60 @@ def shortened(text: str, keep: int = 500) -> str:
     return f"{text[: keep // 3]} [...] {text[-(keep * 2) // 3:]}"
 
 
-async def evaluate(engine: PolicyEngine, path: Path, verbose: bool) -> tuple[bool, list[float]]:
-    """Print the figures for one question file; True when every target is met."""
-    by_lang, by_rule, also, refusals, referrals = Tally(), Tally(), Tally(), Tally(), Tally()
-    extra, language = Tally(), Tally()
+@dataclass
+class Figures:
+    """The tallies of one or more question files: what `bench/policy_accuracy.py` prints."""
+
+    by_lang: Tally = field(default_factory=Tally)
+    by_rule: Tally = field(default_factory=Tally)
+    also: Tally = field(default_factory=Tally)
+    refusals: Tally = field(default_factory=Tally)
+    referrals: Tally = field(default_factory=Tally)
+    extra: Tally = field(default_factory=Tally)
+    language: Tally = field(default_factory=Tally)
+
+    def add(self, other: Figures) -> None:
+        """Count `other`'s hits and totals in these (cross-validation's sum over its folds)."""
+        for name in self.__dataclass_fields__:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            for key, total in theirs.totals.items():
+                mine.totals[key] += total
+                mine.hits[key] += theirs.hits[key]
+
+    def print(self, title: str) -> None:
+        print(f"\n== {title}")
+        print("top-1 rule accuracy per language:")
+        for lang in sorted(self.by_lang.totals):
+            print(f"  {lang:18} {self.by_lang.line(lang)}")
+        print("top-1 rule accuracy per rule:")
+        for rule in sorted(self.by_rule.totals):
+            print(f"  {rule:18} {self.by_rule.line(rule)}")
+        print(f"also-rule recall     {self.also.line('also')}")
+        print(f"second rule not asked {self.extra.line('extra')}")
+        print(f"reply language right {self.language.line('lang')}  (sure and wrong counts as wrong)")
+        print(f"off-topic refusals   {self.refusals.line('off-topic')}")
+        print(f"referral hits        {self.referrals.line('orgs')}")
+
+    def met(self) -> bool:
+        """Whether every accuracy target of issue 9 holds."""
+        return (
+            all(self.by_lang.rate(lang) >= TOP1_TARGET for lang in self.by_lang.totals)
+            and self.refusals.rate("off-topic") >= REFUSAL_TARGET
+            and self.referrals.rate("orgs") >= REFERRAL_TARGET
+            and self.also.rate("also") >= ALSO_TARGET
+        )
+
+
+async def evaluate(
+    engine: PolicyEngine, path: Path, verbose: bool, into: Figures | None = None
+) -> tuple[bool, list[float]]:
+    """Print the figures for one question file (and count them `into` a sum); True when every
+    target is met."""
+    figures = Figures()
+    by_lang, by_rule, also, refusals, referrals = (
+        figures.by_lang, figures.by_rule, figures.also, figures.refusals, figures.referrals
+    )
+    extra, language = figures.extra, figures.language
     latencies: list[float] = []
     misses: list[str] = []
     for case in read_cases(path):
@@ -111,27 +161,12 @@ async def evaluate(engine: PolicyEngine, path: Path, verbose: bool) -> tuple[boo
                 f"      want {case['rules']} also {case['also']} orgs {case['orgs'][:5]}\n"
                 f"      got  {got} orgs {[o.id for o in answer.organizations[:5]]}"
             )
-    print(f"\n== {path}")
-    print("top-1 rule accuracy per language:")
-    for lang in sorted(by_lang.totals):
-        print(f"  {lang:18} {by_lang.line(lang)}")
-    print("top-1 rule accuracy per rule:")
-    for rule in sorted(by_rule.totals):
-        print(f"  {rule:18} {by_rule.line(rule)}")
-    print(f"also-rule recall     {also.line('also')}")
-    print(f"second rule not asked {extra.line('extra')}")
-    print(f"reply language right {language.line('lang')}  (sure and wrong counts as wrong)")
-    print(f"off-topic refusals   {refusals.line('off-topic')}")
-    print(f"referral hits        {referrals.line('orgs')}")
+    figures.print(str(path))
     if misses and verbose:
         print("misses:", *misses, sep="\n")
-    met = (
-        all(by_lang.rate(lang) >= TOP1_TARGET for lang in by_lang.totals)
-        and refusals.rate("off-topic") >= REFUSAL_TARGET
-        and referrals.rate("orgs") >= REFERRAL_TARGET
-        and also.rate("also") >= ALSO_TARGET
-    )
-    return met, latencies
+    if into is not None:
+        into.add(figures)
+    return figures.met(), latencies
 
 
 def percentiles(latencies: list[float]) -> tuple[float, float]:

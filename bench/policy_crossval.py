@@ -6,7 +6,7 @@
 For each fold in `--folds` (a held-out set, or sets joined by "+"): train on every training
 file but the fold's (the shipped model's recipe, `directory.policy.train`, with the shipped
 lexicon), then answer the fold's sets with the full engine (parts, second asks, cues) and print
-the same figures as `policy_accuracy.py`. The folds rotate, so each set is measured by a model
+the same figures as `policy_accuracy.py`, then their sum over every fold. The folds rotate, so each set is measured by a model
 that never saw it. The newest held-out sets (`train.NOT_TRAINED_ON`) are no training files at
 all; `policy_accuracy.py` measures them with the shipped model.
 """
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from policy_accuracy import evaluate  # noqa: E402
+from policy_accuracy import Figures, evaluate  # noqa: E402
 
 from directory.db import Database  # noqa: E402
 from directory.policy import PolicyEngine  # noqa: E402
@@ -48,13 +48,15 @@ async def main(argv: list[str] | None = None) -> int:
             await load_seed(db)
             engine = PolicyEngine(db, Directory(db))
             await engine.load()
+            total = Figures()
             for fold in folds:
                 names = {p.name for p in fold}
                 kept = [e for p in files if p.name not in names for e in examples[p]]
                 print(f"\n#### trained without {', '.join(sorted(names))}: {len(kept)} messages", flush=True)
                 engine.use_model(training.fit(kept))
                 for path in fold:
-                    await evaluate(engine, path, args.verbose)
+                    await evaluate(engine, path, args.verbose, into=total)
+            total.print("every fold, each set measured by the model trained without it")
         finally:
             await db.close()
     return 0
