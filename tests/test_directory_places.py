@@ -42,6 +42,10 @@ def codes(text: str) -> list[str]:
         ("Sudeste Asiático", "035"),
         ("Asia", "142"),
         ("África", "002"),
+        # a country's own regions, named as its people name them (stop 26)
+        ("organizaçoes de catadores no nordeste", "BR"),
+        ("costureiras na Baixada Fluminense", "BR"),
+        ("cartoneras del conurbano", "AR"),
     ],
 )
 def test_names_in_every_language(text: str, code: str) -> None:
@@ -199,3 +203,42 @@ def test_a_city_s_everyday_short_name_is_that_city(text: str, city: str, country
 @pytest.mark.parametrize("text", ["we need sp advice", "tell your kin", "pueden dar una charla", "the bh of it"])
 def test_short_city_names_written_in_lower_case_are_words(text: str) -> None:
     assert [p for p in gazetteer().find(text) if p.kind == "city"] == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("domestic workers in Gujarat", "Gujarat", "IN"),
+        ("trabalhadoras domesticas aqui no Ceara", "Ceará", "BR"),
+        ("vendors in KwaZulu-Natal", "Kwazulu-Natal", "ZA"),
+        ("recicladores en antioquia", "Antioquia", "CO"),
+        ("traders in Kwara State", "Kwara", "NG"),
+        ("vendeuses au Sud-Kivu", "Sud-Kivu", "CD"),
+        ("catadores no Rio Grande do Sul", "Rio Grande do Sul", "BR"),  # not the city Rio Grande
+        ("cooperativas em Santa Catarina", "Santa Catarina", "BR"),
+    ],
+)
+def test_a_state_or_province_is_a_place_of_its_country(text: str, name: str, country: str) -> None:
+    """People name their state or province as often as their city (pycountry's ISO 3166-2)."""
+    places = gazetteer().find(text)
+    assert [(p.kind, p.name, p.countries) for p in places] == [("area", name, frozenset({country}))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Para mi tesis necesito datos",  # Pará (Brazil)
+        "Centre de formation",  # Centre (Cameroon, Burkina Faso)
+        "salamat po",  # Salamat (Chad): thanks in Filipino
+        "uma associação portuguesa",  # Portuguesa (Venezuela)
+        "Marche avec nous",  # Marche (Italy)
+        "Universidad Nacional Mayor de San Marcos",  # a saint's name: a university, not Guatemala
+        "Upper River",  # a description, no name of its own
+    ],
+)
+def test_words_that_are_also_a_subdivision_s_name_are_words(text: str) -> None:
+    assert [p for p in gazetteer().find(text) if p.kind == "area"] == []
+
+
+def test_a_state_named_like_its_capital_is_the_city() -> None:
+    assert [(p.kind, p.name) for p in gazetteer().find("vendors in Lagos")] == [("city", "Lagos")]
