@@ -96,3 +96,18 @@ def test_trading_as_south_africans_and_ghanaians_write_it(text: str, sector: str
 
 def test_trading_elsewhere_is_no_sector() -> None:
     assert find_sectors("which stock trading app is best?") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "conversar com costureiras que trabalham em casa na Baixada",
+        "estratégia de compras a costureiras que trabalham a partir de casa no Brasil",
+        "costureras a domicilio en Puebla",
+        "des couturières à domicile à Tunis",
+        "women who sew at home for export firms in Sialkot",
+    ],
+)
+def test_sewing_at_home_is_home_based_work(text: str) -> None:
+    """People name home-based work by what is done at home, not by its name."""
+    assert find_sectors(text)[:1] == ["home_based_workers"]

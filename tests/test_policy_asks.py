@@ -140,6 +140,12 @@ def test_joiners_are_found_with_or_without_their_accents() -> None:
         "Necesitamos plata para carritos. PD: ¿conocen asociaciones en Lima?",
         "Merci pour la réponse. P.-S. : vous avez des stats sur Dakar ?",
         "Obrigada. Aliás, têm dados sobre catadoras em Belém?",
+        # more ways a second ask is announced (stop 26, G22's misses)
+        "Je cherche un stage. Au fait, vous avez un bureau en Europe ?",
+        "WIEGO pourrait payer le billet ? Ah pis tant qu'à y être, vous auriez des chiffres ?",
+        "Les pedimos apoyo. Asimismo les agradeceríamos si nos orientan sobre alguna red.",
+        "Preciso de um comentário da WIEGO. Também agradecia contactos de vendedores.",
+        "We need a speaker. Separately, do you have data on waste pickers in Accra?",
     ],
 )
 def test_a_postscript_opens_a_joined_part_written_alone_or_inline(text: str) -> None:
@@ -180,6 +186,13 @@ def test_parts_split_sentences_and_joiners() -> None:
          "pourriez-vous prendre en charge son billet d'avion ?", "speaker", "funding"),
         ("Oi! Vocês têm vaga de estágio? E também queria saber como faço pra ser membro individual "
          "da WIEGO.", "internship", "membership"),
+        # announced by words the joiners lacked until stop 26 ("au fait", "asimismo", "separately")
+        ("Je termine un master et je cherche un stage de trois mois. Au fait, vous avez un bureau "
+         "en Europe ?", "internship", "about_wiego"),
+        ("Necesitamos apoyo económico para comprar hilo. Asimismo les agradeceríamos si nos orientan "
+         "sobre alguna red de tejedoras en Centroamérica.", "funding", "directory"),
+        ("Could WIEGO pay the flight of our spokesperson to Geneva? Separately, do you have figures "
+         "on informal work in Canada?", "funding", "information"),
     ],
 )
 def test_two_asks_are_both_answered_in_order(text: str, first: str, second: str) -> None:

@@ -26,13 +26,14 @@ from directory.policy.rules import read_seed
 KNOWN_MISS = "a known miss of the trained classifier"
 KNOWN_MISSES = frozenset(
     {
-        "Notre agence de voyages cherche une stagiaire, où publier l'offre d'emploi ?",  # since
-        # stop 19: a company's intern wanted, read as an internship
         "Necesito información sobre el horario del museo",  # since stop 25: information
-        "ayúdenos con un pisto para el puesto",  # since stop 25: Guatemalan "pisto" (money)
         # Since the retrain on T35 (stop 25, +0.4 points on the 4,460 messages by rotation):
         "Is there a summer internship at the UNDP office for graduates?",  # internship: the
         # third party (UNDP) no longer outweighs the ask
+        # Since the retrain of stop 26 (T36, paid jobs relabelled as no rule: +10 by rotation;
+        # it fixed the travel agency's intern, "pisto", a paid job and the labour lawyer):
+        "onde encontro informações sobre o horário do metrô?",  # information 0.59, none 0.29
+        "What documents do I need for the state scholarship renewal?",  # funding 0.54, none 0.45
     }
 )
 """The team's generalization checks the shipped model gets wrong, reported (README) rather than
@@ -1079,7 +1080,7 @@ ASKS_NO_RULE_COVERS = [
     ("en", "Our weavers in Bolgatanga make baskets. Would WIEGO buy our baskets for your office, or help us sell them in Europe?"),
     ("en", "My boss at the hotel has not paid me for two months, can WIEGO get me a lawyer?"),
     ("en", "I need a letter from WIEGO for the UK embassy so they give me the visa for the workshop."),
-    pytest.param("en", "Any vacancies at WIEGO? I am an accountant, I can send my CV today.", marks=pytest.mark.xfail(strict=True, reason="known miss: a job at WIEGO still reads as an internship")),
+    ("en", "Any vacancies at WIEGO? I am an accountant, I can send my CV today."),
     ("es", "Somos tejedoras de Chinchero, ¿WIEGO nos compraría mantas o nos ayudaría a venderlas en su tienda?"),
     ("es", "Me despidieron sin pagarme, ¿WIEGO me consigue un abogado para el juicio?"),
     ("es", "¿Me pueden servir de aval para un préstamo en el banco? Vendo empanadas en Quito."),
@@ -1089,7 +1090,7 @@ ASKS_NO_RULE_COVERS = [
     ("fr", "Vous recrutez ? Je cherche un emploi de chauffeur, je peux envoyer mon CV."),
     ("fr", "Bonne année 2027 à toute l'équipe de WIEGO, plein de courage !"),
     pytest.param("pt", "Somos rendeiras de Alagoas. A WIEGO pode comprar nossos produtos para os eventos?", marks=pytest.mark.xfail(strict=True, reason="known miss: selling to WIEGO still reads as money")),
-    pytest.param("pt", "Meu patrão não pagou as férias, a WIEGO arranja um advogado para entrar na justiça do trabalho?", marks=pytest.mark.xfail(strict=True, reason="known miss: unpaid wages weigh as money")),
+    ("pt", "Meu patrão não pagou as férias, a WIEGO arranja um advogado para entrar na justiça do trabalho?"),
     ("pt", "Procuro emprego de motorista, a WIEGO está contratando? Posso mandar meu currículo."),
     ("pt", "Feliz ano novo para toda a equipe da WIEGO! Abraço de Belém"),
     # selling said the way sellers say it: taking orders, delivering
