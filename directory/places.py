@@ -34,11 +34,13 @@ _FUZZY_MIN_LEN = 5
 _FUZZY_LOWERCASE_MIN_LEN = 8  # a lowercase word this long may be a misspelt place ("phillipines")
 _CITY_MIN_POP = 100_000
 _CITY_LOWERCASE_MIN_POP = 1_000_000
+_CAPITAL_LOWERCASE_MIN_LEN = 6  # "freetown", "maseru", "tegucigalpa" in lower case; not "praia"
 # CLDR names that are ordinary words in one of our languages ("reunión" = meeting).
 _NOT_PLACE_NAMES = frozenset({"reunion", "reuniao", "mundo", "world", "monde", "america"})
 # Big cities whose lowercase names are ordinary words: matched only when written capitalized.
 _CITY_COMMON_WORDS = frozenset(
-    {"fortaleza", "salvador", "medina", "rosario", "puebla", "victoria", "natal", "santos"}
+    {"fortaleza", "salvador", "medina", "rosario", "puebla", "victoria", "natal", "santos",
+     "queens", "ankara"}  # Ghana's "market queens", Nigerian "ankara" prints
 )
 _WORD = re.compile(r"[^\W_]+")
 # Words of our languages are never read as misspelt places ("mundo" is not "Mundu").
@@ -88,6 +90,7 @@ class _City:
     name: str
     country: str
     population: int
+    capital: bool = False
 
 
 class Gazetteer:
@@ -200,7 +203,7 @@ class Gazetteer:
                 if len(key) < 4 or (pop < _CITY_MIN_POP and key not in self._directory_cities):
                     continue
                 if key not in index or index[key].population < pop:
-                    index[key] = _City(row.geonameid, row.name, row.country, pop)
+                    index[key] = _City(row.geonameid, row.name, row.country, pop, row.capital)
             for alias in _data_lines("city_aliases.csv"):  # "CDMX", "Joburg", "BH"
                 city = index.get(normalize(alias["city"]))
                 if city is not None and city.country == alias["country"]:
@@ -228,6 +231,8 @@ class Gazetteer:
             return capitalized and after_locative
         if capitalized:
             return True
+        if city.capital and len(key) >= _CAPITAL_LOWERCASE_MIN_LEN and key not in _NOT_FUZZY:
+            return True  # "street traders union freetown": a capital is known by its name
         if city.population < _CITY_LOWERCASE_MIN_POP:
             return False
         if " " in key:

@@ -242,3 +242,23 @@ def test_words_that_are_also_a_subdivision_s_name_are_words(text: str) -> None:
 
 def test_a_state_named_like_its_capital_is_the_city() -> None:
     assert [(p.kind, p.name) for p in gazetteer().find("vendors in Lagos")] == [("city", "Lagos")]
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "country"),
+    [
+        ("street traders union freetown", "Freetown", "SL"),
+        ("vendedoras en tegucigalpa", "Tegucigalpa", "HN"),
+        ("domestic workers maseru", "Maseru", "LS"),
+    ],
+)
+def test_a_capital_written_in_lower_case_is_that_city(text: str, city: str, country: str) -> None:
+    """Capitals are known by their names however they are typed (other cities in lower case
+    need a million people: "natal" and "santos" are words)."""
+    places = gazetteer().find(text)
+    assert [(p.kind, p.name, p.countries) for p in places] == [("city", city, frozenset({country}))]
+
+
+@pytest.mark.parametrize("text", ["the market queens of Makola", "I sew Ankara tote bags", "fomos à praia"])
+def test_words_that_are_a_city_elsewhere_stay_words(text: str) -> None:
+    assert gazetteer().find(text) == []
