@@ -31,9 +31,13 @@ KNOWN_MISSES = frozenset(
         "Is there a summer internship at the UNDP office for graduates?",  # internship: the
         # third party (UNDP) no longer outweighs the ask
         # Since the retrain of stop 26 (T36, paid jobs relabelled as no rule: +10 by rotation;
-        # it fixed the travel agency's intern, "pisto", a paid job and the labour lawyer):
+        # it fixed the travel agency's intern, a paid job and the labour lawyer):
         "onde encontro informações sobre o horário do metrô?",  # information 0.59, none 0.29
         "What documents do I need for the state scholarship renewal?",  # funding 0.54, none 0.45
+        # Since the retrain on T37 (+2 by rotation): one-word slang for money, on the edge
+        # between funding and nothing since stop 25 (each retrain has moved them)
+        "ayúdenos con un pisto para el puesto",  # Guatemalan
+        "mnaweza kutupa chapaa for our group?",  # Sheng: none 0.37, funding 0.35
     }
 )
 """The team's generalization checks the shipped model gets wrong, reported (README) rather than
@@ -158,6 +162,11 @@ CASES: list[tuple[str, str, str]] = [
     ("service_delivery", "fr", "Nous voulons l'eau potable dans notre quartier précaire"),
     ("service_delivery", "pt", "Vocês fazem campanha de vacinação?"),
     ("service_delivery", "pt", "Precisamos de esgoto e água na comunidade"),
+    # childcare asked of WIEGO, paid or run, in the words of each country (stop 26)
+    ("service_delivery", "en", "Could WIEGO fund a day care centre for the children of market women in Kumasi?"),
+    ("service_delivery", "es", "¿Nos pueden financiar una sala cuna para las hijas de las recicladoras en Valparaíso?"),
+    ("service_delivery", "fr", "WIEGO peut-il financer une halte-garderie pour les enfants des vendeuses ?"),
+    ("service_delivery", "pt", "A WIEGO pode bancar um espaço de cuidado para os filhos das catadoras de Salvador?"),
     # government_call
     ("government_call", "en", "Join our consortium for a World Bank tender?"),
     ("government_call", "en", "We're bidding on a public call from the ministry, will you join?"),
