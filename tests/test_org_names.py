@@ -99,6 +99,12 @@ async def test_a_named_organization_beside_another_ask_keeps_that_ask(engine: Po
         ("What is WIEGO's email? And how do I contact SEWA?", ["about_wiego", "directory"], "sewa"),
         ("I read about WIEGO in the news. How do I contact SEWA?", ["directory"], "sewa"),
         ("how do I contact WIEGO and SEWA?", ["about_wiego"], None),
+        # the whole read no contacts at all: the question names StreetNet outright
+        ("Could WIEGO send a speaker to our forum? Also, how do I reach StreetNet?",
+         ["speaker", "directory"], "streetnet"),
+        # an organization named in passing ("kayayei" is also an association's name) asks nothing
+        ("I am an MPhil student working on kayayei in Accra. Please, do you have figures on head "
+         "porters?", ["information"], None),
     ],
 )
 async def test_a_second_ask_for_a_named_organization_is_the_directory(

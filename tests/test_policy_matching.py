@@ -35,8 +35,8 @@ KNOWN_MISSES = frozenset(
         "onde encontro informações sobre o horário do metrô?",  # information 0.59, none 0.29
         "What documents do I need for the state scholarship renewal?",  # funding 0.54, none 0.45
         # Since the retrain on T37 (+2 by rotation): one-word slang for money, on the edge
-        # between funding and nothing since stop 25 (each retrain has moved them)
-        "ayúdenos con un pisto para el puesto",  # Guatemalan
+        # between funding and nothing since stop 25 (each retrain has moved it; Guatemalan
+        # "pisto" moved back with the journalists' words)
         "mnaweza kutupa chapaa for our group?",  # Sheng: none 0.37, funding 0.35
     }
 )

@@ -410,11 +410,11 @@ class PolicyEngine:
             and await self._names_an_organization(text, read.words, matches)
         ):
             matches, runner_up, smalltalk, thanks = [directory], None, False, False
-        elif directory is not None and await self._second_ask_names_an_organization(text, matches):
+        elif directory is not None and (
+            asks_both := await self._asks_beside_contacts(text, matches, runner_up)
+        ):
             # "Do you give grants? Also how can I reach StreetNet?": the contact asked is StreetNet's
-            matches = [m for m in matches if m.rule.id != "about_wiego"] + [directory]
-        elif directory is not None and (other := await self._other_ask_beside_contacts(text, matches)):
-            matches, runner_up = [other, directory], None
+            matches, runner_up = [*asks_both, directory], None
         second_ask = matches[1] if len(matches) > 1 else None
         listed = (matches + ([runner_up] if runner_up else []))[:MAX_RULES]
         referral = await self._refer(text, matches[:2], runner_up, cues)
@@ -427,7 +427,7 @@ class PolicyEngine:
         talk ("como falo com o MNCR?"), asks for that organization: the directory answers it,
         with the organization first."""
         if matches and (matches[0].rule.id != "about_wiego" or len(matches) > 1):
-            return False  # two asks: `_second_ask_names_an_organization` reads them part by part
+            return False  # two asks: `_asks_beside_contacts` reads them part by part
         if "wiego" in words:  # "I read about WIEGO in the news. How do I contact SEWA?"
             return not self._asks_of_wiego(text) and await self._contacts_part(text) is not None
         return bool(await self._directory.named_in(text))
@@ -441,36 +441,54 @@ class PolicyEngine:
             if any(s.asks for s in sentences(piece, ALL_ASK_WORDS))
         )
 
-    async def _second_ask_names_an_organization(self, text: str, matches: list[RuleMatch]) -> bool:
-        """Whether the "about WIEGO" ask (its contacts) of a two-ask message is a part that names
-        an organization of the directory and not WIEGO, and reads as contacts: it asks for them."""
-        ids = {m.rule.id for m in matches}
-        if len(matches) < 2 or "about_wiego" not in ids or "directory" in ids:
-            return False
-        return await self._contacts_part(text) is not None
+    async def _asks_beside_contacts(
+        self, text: str, matches: list[RuleMatch], runner_up: RuleMatch | None
+    ) -> list[RuleMatch]:
+        """The other ask of a message that also asks for a named organization's contacts, or
+        nothing. "Do you give grants? Also how can I reach StreetNet?" gives funding, then the
+        directory with StreetNet, whether the whole message read the contacts as WIEGO's (about
+        WIEGO, a second ask or the runner-up) or missed them: the part that asks them names an
+        organization of the directory and not WIEGO, and reads as contacts or as nothing on its
+        own. A message read as WIEGO's contacts alone has its other ask read from its parts.
+        Unless the whole read contacts somewhere (about WIEGO asked, or the runner-up), the part
+        must be a question or opened by a joiner: "Please, I am a student working on kayayei…"
+        names an organization in passing."""
+        if not matches or any(m.rule.id == "directory" for m in matches):
+            return []
+        read_as_contacts = [m.rule.id for m in [*matches, *([runner_up] if runner_up else [])]]
+        contacts = await self._contacts_part(text, outright="about_wiego" not in read_as_contacts)
+        if contacts is None:
+            return []
+        others = [m for m in matches if m.rule.id != "about_wiego"]
+        if others:
+            return others[:1]
+        other = self._other_ask_beside_contacts(text, contacts)
+        return [other] if other is not None else []
 
-    async def _contacts_part(self, text: str) -> int | None:
+    async def _contacts_part(self, text: str, *, outright: bool = False) -> int | None:
         """The position of the part that asks for the contacts of an organization the directory
-        names (and not WIEGO's): it reads as contacts, or as nothing, on its own."""
-        for i, (piece, _joined) in enumerate(joined_parts(text)):
+        names (and not WIEGO's): it reads as contacts, or as nothing, on its own. `outright`:
+        only a question, or a part a joiner opens ("Also, how do I reach StreetNet")."""
+        for i, (piece, joined) in enumerate(joined_parts(text)):
             if not any(s.asks for s in sentences(piece, ALL_ASK_WORDS)):
                 continue  # "We work with SEWA." tells; it does not ask
+            if outright and not joined and "?" not in piece:
+                continue
             if "wiego" in words_of(prepare(piece)).words or not await self._directory.named_in(piece):
                 continue
             if self.scores(self.read(piece, part=True)).best in ("about_wiego", "directory", *NONE_CLASSES):
                 return i  # not "Can you give grants to SEWA?": that part asks for money
         return None
 
-    async def _other_ask_beside_contacts(self, text: str, matches: list[RuleMatch]) -> RuleMatch | None:
+    def _other_ask_beside_contacts(self, text: str, contacts: int) -> RuleMatch | None:
         """ "Can WIEGO fund us? And how do I contact SEWA?": read whole, the contacts drown the
         other ask (about WIEGO 0.96, funding 0.02), because WIEGO is named. A message read as
         about WIEGO alone that has a part asking for a named organization's contacts, and another
         part asking one rule surely on its own (`ASK_OVER_STORY`), asks that rule too (WIEGO's own
-        contacts included); the contacts are the directory's. Returns the other ask, or None."""
-        if [m.rule.id for m in matches] != ["about_wiego"] or "?" not in text:
-            return None
+        contacts included); the contacts (part `contacts`) are the directory's. Returns the other
+        ask, or None."""
         pieces = joined_parts(text)
-        if len(pieces) < 2 or (contacts := await self._contacts_part(text)) is None:
+        if "?" not in text or len(pieces) < 2:
             return None
         for i, (piece, _joined) in enumerate(pieces):
             if i == contacts or not any(s.asks for s in sentences(piece, ALL_ASK_WORDS)):
