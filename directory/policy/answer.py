@@ -455,6 +455,8 @@ class PolicyEngine:
         names an organization in passing."""
         if not matches or any(m.rule.id == "directory" for m in matches):
             return []
+        if not await self._directory.named_in(text):
+            return []  # most messages name no organization: their parts are not read again
         read_as_contacts = [m.rule.id for m in [*matches, *([runner_up] if runner_up else [])]]
         contacts = await self._contacts_part(text, outright="about_wiego" not in read_as_contacts)
         if contacts is None:
