@@ -40,6 +40,10 @@ SAMPLE_WORDS = 40
 stays bounded; the opening and the ask at the end are what the reply must match)."""
 CONFIDENT = 0.85
 """A language is "clearly" the message's when the model gives it at least this."""
+MARKED_WORDS = 8
+"""A message this short that the model is unsure of is read as a short one: its markers (an
+accent or mark only one of our languages uses, or one of its marker words) decide with the
+model's agreement (`SHORT_CONFIDENT`)."""
 SHORT_CONFIDENT = 0.5
 """A short message marked as one language only ("¿Qué es WIEGO?", "Vous financez ?",
 "Obrigado!") is in it when the model agrees, giving it the most and at least half: its markers
@@ -150,6 +154,8 @@ def _identify(ident: LanguageIdentifier, text: str) -> Identified:
     probs = ident.probabilities(text)
     best = max(probs, key=probs.__getitem__)
     if probs[best] < CONFIDENT:
+        if len(words) <= MARKED_WORDS:  # "hola, ¿WIEGO financia cooperativas?" (es 0.79)
+            return _short(ident, text, words)
         return Identified("unsure", None, probs[best])
     if best == OTHER:
         if len(words) < MIN_WORDS_OTHER:
