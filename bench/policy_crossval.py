@@ -6,8 +6,8 @@
 For each fold in `--folds` (a held-out set, or sets joined by "+"): train on every training
 file but the fold's (the shipped model's recipe, `directory.policy.train`, with the shipped
 lexicon), then answer the fold's sets with the full engine (parts, second asks, cues) and print
-the same figures as `policy_accuracy.py`, then their sum over every fold. The folds rotate, so each set is measured by a model
-that never saw it. The newest held-out sets (`train.NOT_TRAINED_ON`) are no training files at
+the same figures as `policy_accuracy.py`, then their sum over every fold. The folds rotate, so
+each set is measured by a model that never saw it. The newest held-out sets (`train.NOT_TRAINED_ON`) are no training files at
 all; `policy_accuracy.py` measures them with the shipped model.
 """
 

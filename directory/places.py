@@ -298,10 +298,14 @@ class Gazetteer:
         if not all(taken):
             exact, big = self._city_indexes()
 
-            def city_ok(match: Match[_City]) -> bool:
+            def free(match: Match[_City] | Match[Place]) -> bool:
+                """Not read as another place, and not a name after "mercado", "marché"..."""
                 if any(taken[match.start : match.end]):
                     return False
-                if match.start > 0 and words[match.start - 1] in _NAMED_AFTER:
+                return not (match.start > 0 and words[match.start - 1] in _NAMED_AFTER)
+
+            def city_ok(match: Match[_City]) -> bool:
+                if not free(match):
                     return False
                 key = " ".join(words[match.start : match.end])
                 after = match.start > 0 and words[match.start - 1] in _LOCATIVES
@@ -312,9 +316,7 @@ class Gazetteer:
 
             def area_ok(match: Match[Place]) -> bool:
                 """A state or province: written capitalized, or a long name ("antioquia")."""
-                if any(taken[match.start : match.end]):
-                    return False
-                if match.start > 0 and words[match.start - 1] in _NAMED_AFTER:
+                if not free(match):
                     return False
                 if all(upper[match.start : match.end]):
                     return True

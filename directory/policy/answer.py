@@ -182,6 +182,16 @@ def _asks_of_whom_it_names(text: str, part_asks: bool, words: Sequence[str]) -> 
     return part_asks and ("?" in text or THANKS.isdisjoint(words))
 
 
+def _part_asks(piece: str) -> bool:
+    """Whether a part of a message asks: one of its sentences has a question mark or a request
+    word."""
+    return any(s.asks for s in sentences(piece, ALL_ASK_WORDS))
+
+
+def _names_wiego(piece: str) -> bool:
+    return "wiego" in words_of(prepare(piece)).words
+
+
 class PolicyEngine:
     """Answers questions from the stored rules; call `load()` once, and again after edits."""
 
@@ -354,7 +364,7 @@ class PolicyEngine:
         pieces = joined_parts(text)
         readings: list[PartReading] = []
         if len(pieces) > 1 and (needs_parts(whole) or any(joined for _p, joined in pieces[1:])):
-            asks = [any(s.asks for s in sentences(p, ALL_ASK_WORDS)) for p, _j in pieces]
+            asks = [_part_asks(p) for p, _j in pieces]
             last = last_ask_at(pieces, asks)
             for i, (piece, joined) in enumerate(pieces):
                 if i != last and not asks[i]:
@@ -435,11 +445,7 @@ class PolicyEngine:
     @staticmethod
     def _asks_of_wiego(text: str) -> bool:
         """Whether a part of the message that asks names WIEGO."""
-        return any(
-            "wiego" in words_of(prepare(piece)).words
-            for piece, _joined in joined_parts(text)
-            if any(s.asks for s in sentences(piece, ALL_ASK_WORDS))
-        )
+        return any(_names_wiego(piece) for piece, _joined in joined_parts(text) if _part_asks(piece))
 
     async def _asks_beside_contacts(
         self, text: str, matches: list[RuleMatch], runner_up: RuleMatch | None
@@ -472,11 +478,11 @@ class PolicyEngine:
         names (and not WIEGO's): it reads as contacts, or as nothing, on its own. `outright`:
         only a question, or a part a joiner opens ("Also, how do I reach StreetNet")."""
         for i, (piece, joined) in enumerate(joined_parts(text)):
-            if not any(s.asks for s in sentences(piece, ALL_ASK_WORDS)):
+            if not _part_asks(piece):
                 continue  # "We work with SEWA." tells; it does not ask
             if outright and not joined and "?" not in piece:
                 continue
-            if "wiego" in words_of(prepare(piece)).words or not await self._directory.named_in(piece):
+            if _names_wiego(piece) or not await self._directory.named_in(piece):
                 continue
             if self.scores(self.read(piece, part=True)).best in ("about_wiego", "directory", *NONE_CLASSES):
                 return i  # not "Can you give grants to SEWA?": that part asks for money
@@ -493,13 +499,13 @@ class PolicyEngine:
         if "?" not in text or len(pieces) < 2:
             return None
         for i, (piece, _joined) in enumerate(pieces):
-            if i == contacts or not any(s.asks for s in sentences(piece, ALL_ASK_WORDS)):
+            if i == contacts or not _part_asks(piece):
                 continue
             scores = self.scores(self.read(piece, part=True))
             rule = scores.best
             if rule not in self._rules or rule == "directory" or scores.classes[rule] < ASK_OVER_STORY:
                 continue
-            if rule == "about_wiego" and "wiego" not in words_of(prepare(piece)).words:
+            if rule == "about_wiego" and not _names_wiego(piece):
                 continue  # "What is WIEGO's email? And SEWA's?" asks both contacts
             return RuleMatch(self._rules[rule], round(scores.classes[rule], 3))
         return None
