@@ -336,8 +336,10 @@ class Referrals:
             outcome = _place_outcome(
                 wanted, result.hits[0] if result.hits else None, region_asked=bool(regions) and not countries
             )
-            if not pool:
-                pool = await self._global_networks(wanted)
+            if not pool or not wanted:
+                # no sector named: after the place's organizations, the global networks, which
+                # reach every trade there ("no toilets at our market in Dakar")
+                pool += await self._global_networks(wanted)
         elif unknown:
             outcome = "place_unknown"
             pool = named_orgs + await self._global_networks(wanted)

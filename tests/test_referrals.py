@@ -76,6 +76,20 @@ async def test_others_in_the_place_are_said_to_be_of_another_sector(referrals: R
     assert all(related(o, "ZM") for o in got.organizations)
 
 
+async def test_no_sector_named_gives_the_places_organizations_then_the_global_networks(
+    referrals: Referrals,
+) -> None:
+    """"No toilets at our market in Dakar": the trade is not named, so after Dakar's one
+    organization (a waste pickers' group) come the networks that reach every trade there."""
+    dakar = Place("city", "2253354", "Dakar", frozenset({"SN"}))
+    got = await referrals.refer("both", [], [dakar], "no lights at the market in Dakar", limit=10)
+    assert got.outcome == "in_place"
+    assert got.organizations[0].id == "bokk-diom"
+    rest = got.organizations[1:]
+    assert rest and all(o.kind == "global_network" for o in rest)
+    assert "streetnet" in {o.id for o in rest}
+
+
 async def test_an_unrecognized_place_is_said_and_gives_only_global_networks(referrals: Referrals) -> None:
     got = await referrals.refer("both", ["street_vendors"], [], "I need contacts of street vendors in QV")
     assert got.outcome == "place_unknown"
