@@ -81,6 +81,11 @@ def large(rows: list[CityRow], also: frozenset[str]) -> list[CityRow]:
 @cache
 def load_cities(name: str = CITIES_FILE) -> tuple[CityRow, ...]:
     """Every city of a file (read once per process)."""
+    return read_cities(name)
+
+
+def read_cities(name: str = CITIES_FILE) -> tuple[CityRow, ...]:
+    """Every city of a file, read now and not kept (for building something smaller)."""
     text = (resources.files("directory.data") / name).read_text(encoding="utf-8")
     reader = csv.reader(io.StringIO(text), delimiter="\t")
     next(reader)

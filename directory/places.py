@@ -13,20 +13,21 @@ import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
 import babel
 
-from directory.cities import LARGE_CITIES_FILE, load_cities
+from directory.cities import CITIES_FILE, LARGE_CITIES_FILE, load_cities, read_cities
 from directory.derived import load_or_build
 from directory.kept import KeptBySize
 from directory.languages import codes, union
 from directory.phrases import Match, PhraseIndex
 from directory.subdivisions import LOWERCASE_MIN_LENGTH, subdivision_names
 from directory.text import Words, normalize, strip_accents, words_of
+from directory.towns import Town, Towns, small_towns
 
 DEFAULT_LOCALES: tuple[str, ...] = codes()
 WORLD = "001"
@@ -49,6 +50,18 @@ _ARTICLES = union(lambda lang: lang.places.get("articles", frozenset()))
 # Articles and article-prepositions before a country's name ("au Salvador", "del Salvador").
 _COUNTRY_ARTICLES = frozenset({"el", "le", "la", "o", "a", "the", "au", "du", "del", "do", "da", "no", "na"})
 _LOCATIVES = union(lambda lang: lang.places.get("locatives", frozenset()))
+_TOWN_LOCATIVES = union(lambda lang: lang.places.get("town_locatives", frozenset()))
+# After a town's name, words that make it part of a longer one ("Feira de Santana", "Lomas de
+# Zamora", "University of Ghana").
+_NAME_GOES_ON = frozenset({"de", "do", "da", "dos", "das", "del", "du", "des", "of"})
+# Small towns whose names are words or names of something else ("a União Europeia", "em Jardim
+# Gramacho", "at Meridian Advisory"): never read as the town.
+_NOT_TOWNS = frozenset(
+    {"uniao", "central", "centro", "feira", "jardim", "horizonte", "fundacion", "independencia",
+     "esplanada", "olympic", "meridian", "guarda", "flores", "minas", "medina", "university",
+     "universidad", "universidade", "largo", "marco", "socorro", "justicia", "victoria", "helena",
+     "aparecida", "concepcion", "libertad", "progreso", "esperanza", "providence", "union"}
+)
 _NAMED_AFTER = union(lambda lang: lang.places.get("named", frozenset()))
 """Words a name follows as its own ("mercado Rodríguez", "marché Dantokpa", "bairro Liberdade"):
 that name is not a city elsewhere (Rodriguez is a city of the Philippines)."""
@@ -78,6 +91,20 @@ def most_specific(places: Iterable[Place]) -> list[Place]:
     ]
 
 
+@cache
+def calendar_and_language_words() -> frozenset[str]:
+    """Month, day and language names in every supported locale ("in March", "en Español")."""
+    words: set[str] = set()
+    for code in DEFAULT_LOCALES:
+        locale = babel.Locale.parse(code)
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                words |= {normalize(n) for n in locale.months[context][width].values()}
+                words |= {normalize(n) for n in locale.days[context][width].values()}
+        words |= {normalize(n) for n in locale.languages.values()}
+    return frozenset(w for w in words if w)
+
+
 def _data_lines(name: str) -> Iterator[dict[str, str]]:
     text = resources.files("directory.data").joinpath(name).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
@@ -91,6 +118,7 @@ class _City:
     country: str
     population: int
     capital: bool = False
+    landmark: bool = False  # a market or neighbourhood read as its city (`data/landmarks.csv`)
 
 
 class Gazetteer:
@@ -112,6 +140,7 @@ class Gazetteer:
         self._name_index = PhraseIndex((n.split(" "), hit) for n, hit in self._names.items())
         self._directory_cities = {normalize(c) for c in directory_cities if c}
         self._cities: dict[str, _City] | None = None
+        self._towns: Towns | None = None
         self._city_phrases: PhraseIndex[_City] | None = None
         self._big_city_phrases: PhraseIndex[_City] | None = None
         self._shared_with_a_city = self._names_of_big_cities_elsewhere()
@@ -204,11 +233,15 @@ class Gazetteer:
                     continue
                 if key not in index or index[key].population < pop:
                     index[key] = _City(row.geonameid, row.name, row.country, pop, row.capital)
+            self._cities = index  # the small towns are those not named here (`_small_towns`)
+            for mark in _data_lines("landmarks.csv"):  # "Gikomba", "marché Dantokpa", "Mobay"
+                city = index.get(normalize(mark["city"])) or self._town_as_city(normalize(mark["city"]))
+                if city is not None and city.country == mark["country"]:
+                    index[normalize(mark["landmark"])] = replace(city, landmark=True)
             for alias in _data_lines("city_aliases.csv"):  # "CDMX", "Joburg", "BH"
                 city = index.get(normalize(alias["city"]))
                 if city is not None and city.country == alias["country"]:
                     index.setdefault(normalize(alias["alias"]), city)
-            self._cities = index
         return self._cities
 
     def _city_indexes(self) -> tuple[PhraseIndex[_City], PhraseIndex[_City]]:
@@ -238,6 +271,50 @@ class Gazetteer:
         if " " in key:
             return key.split(" ", 1)[0] not in _ARTICLES
         return len(key) >= 6
+
+    # --- small towns ------------------------------------------------------------------------
+    def _small_towns(self) -> Towns:
+        if self._towns is None:
+            big = self._city_index()
+            self._towns = small_towns(
+                read_cities(CITIES_FILE),
+                normalize,
+                lambda key: key in self._names or key in big,
+                below=_CITY_MIN_POP,
+            )
+        return self._towns
+
+    def _town_as_city(self, key: str) -> _City | None:
+        town = self._small_towns().get(key)
+        return None if town is None else _City(town.geonameid, town.name, town.country, town.population)
+
+    def _towns_in(
+        self, words: Sequence[str], capital: Sequence[bool], taken: Sequence[bool]
+    ) -> Iterator[tuple[int, int, Town]]:
+        """Small towns named where only a town can be: a capitalized name, one to three words,
+        right after "in", "at", "à", "em"... and not going on ("Feira de Santana", "University
+        of Ghana"); never a word of our languages, a month or a language ("in March")."""
+        end = 0
+        for i in range(1, len(words)):
+            if i < end or taken[i] or not capital[i] or words[i - 1] not in _TOWN_LOCATIVES:
+                continue
+            for n in (3, 2, 1):
+                stop = i + n
+                if stop > len(words) or any(taken[i:stop]) or not all(capital[i:stop]):
+                    continue
+                key = " ".join(words[i:stop])
+                if (
+                    (stop < len(words) and words[stop] in _NAME_GOES_ON)
+                    or key in _NOT_FUZZY
+                    or key in _NOT_TOWNS
+                    or key in calendar_and_language_words()
+                ):
+                    continue
+                town = self._small_towns().get(key)
+                if town is not None:
+                    yield i, stop, town
+                    end = stop
+                    break
 
     # --- finding ----------------------------------------------------------------------------
     def find(self, text: str) -> list[Place]:
@@ -270,6 +347,7 @@ class Gazetteer:
         word is read as a place only when capitalized, or long)."""
         upper = capital if upper is None else upper
         found: dict[int, Place] = {}
+        towns: set[int] = set()  # where a small town was read (see `_drop_towns_elsewhere`)
         taken = [False] * len(words)
 
         def fuzzy_at(i: int) -> bool:
@@ -299,9 +377,12 @@ class Gazetteer:
             exact, big = self._city_indexes()
 
             def free(match: Match[_City] | Match[Place]) -> bool:
-                """Not read as another place, and not a name after "mercado", "marché"..."""
+                """Not read as another place, and not a name after "mercado", "marché"... unless
+                it is that market's own (a landmark)."""
                 if any(taken[match.start : match.end]):
                     return False
+                if isinstance(match.value, _City) and match.value.landmark:
+                    return True
                 return not (match.start > 0 and words[match.start - 1] in _NAMED_AFTER)
 
             def city_ok(match: Match[_City]) -> bool:
@@ -309,7 +390,9 @@ class Gazetteer:
                     return False
                 key = " ".join(words[match.start : match.end])
                 after = match.start > 0 and words[match.start - 1] in _LOCATIVES
-                capitalized = all(capital[match.start : match.end])
+                capitalized = all(  # "Feira de Santana": its "de" is written in lower case
+                    capital[i] or words[i] in _NAME_GOES_ON for i in range(match.start, match.end)
+                )
                 if match.fuzzy:
                     return all(upper[match.start : match.end]) or len(key) >= _FUZZY_LOWERCASE_MIN_LEN
                 return self._city_ok(match.value, key, capitalized, after)
@@ -334,6 +417,11 @@ class Gazetteer:
                 take(hit.start, hit.end, _city_place(hit.value))
             for hit in big.find(words, accept=city_ok, fuzzy_at=fuzzy_at):
                 take(hit.start, hit.end, _city_place(hit.value))
+            for start, end, town in self._towns_in(words, capital, taken):
+                take(start, end, _town_place(town))
+                towns.add(start)
+        if towns:
+            _drop_towns_elsewhere(found, towns)
         out: list[Place] = []
         for _pos, place in sorted(found.items()):
             if place not in out:
@@ -341,8 +429,22 @@ class Gazetteer:
         return tuple(out)
 
 
+def _drop_towns_elsewhere(found: dict[int, Place], towns: set[int]) -> None:
+    """A small town is the place meant only where nothing else named says otherwise: "at Warwick
+    in Durban" is Durban's market, not Warwick (USA); "Kibuye" beside Kisumu is Kenya's market."""
+    around = {c for pos, p in found.items() if pos not in towns for c in p.countries}
+    if around:
+        for pos in towns:
+            if not found[pos].countries & around:
+                del found[pos]
+
+
 def _city_place(city: _City) -> Place:
     return Place("city", city.geonameid, city.name, frozenset({city.country}))
+
+
+def _town_place(town: Town) -> Place:
+    return Place("city", town.geonameid, town.name, frozenset({town.country}))
 
 
 def _name_forms(name: str) -> list[str]:
@@ -374,4 +476,5 @@ def gazetteer() -> Gazetteer:
 def _build_gazetteer() -> Gazetteer:
     gaz = Gazetteer(DEFAULT_LOCALES, _directory_cities())
     gaz._city_indexes()  # every message looks for cities: build them into the cached copy
+    gaz._small_towns()
     return gaz

@@ -18,10 +18,14 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Literal
 
-import babel
-
 from directory.organizations import Organization
-from directory.places import DEFAULT_LOCALES, Gazetteer, Place, gazetteer, most_specific
+from directory.places import (
+    Gazetteer,
+    Place,
+    calendar_and_language_words,
+    gazetteer,
+    most_specific,
+)
 from directory.search import GENERAL, Directory, Hit
 from directory.sectors import find_sectors
 from directory.text import normalize, strip_accents, tokens
@@ -131,23 +135,9 @@ _NOT_PLACES = frozenset(_NOT_PLACE_WORDS.split())
 
 
 @cache
-def _calendar_and_language_words() -> frozenset[str]:
-    """Month, day and language names in every supported locale ("in March", "en Español")."""
-    words: set[str] = set()
-    for code in DEFAULT_LOCALES:
-        locale = babel.Locale.parse(code)
-        for width in ("wide", "abbreviated"):
-            for context in ("format", "stand-alone"):
-                words |= {normalize(n) for n in locale.months[context][width].values()}
-                words |= {normalize(n) for n in locale.days[context][width].values()}
-        words |= {normalize(n) for n in locale.languages.values()}
-    return frozenset(w for w in words if w)
-
-
-@cache
 def _not_names() -> frozenset[str]:
     """Capitalized words that name no place or market: "in March", "ILO", "WIEGO"."""
-    return _NOT_PLACES | _calendar_and_language_words()
+    return _NOT_PLACES | calendar_and_language_words()
 
 
 @lru_cache(maxsize=64)
@@ -184,7 +174,7 @@ def place_like_names(text: str) -> list[str]:
         return []
     marked = _words(text)
     words = [w for w, _start in marked]
-    excluded = _calendar_and_language_words()
+    excluded = calendar_and_language_words()
     found: list[str] = []
     for i, word in enumerate(words[:-1]):
         key = word.casefold()
@@ -336,9 +326,10 @@ class Referrals:
             outcome = _place_outcome(
                 wanted, result.hits[0] if result.hits else None, region_asked=bool(regions) and not countries
             )
-            if not pool or not wanted:
-                # no sector named: after the place's organizations, the global networks, which
-                # reach every trade there ("no toilets at our market in Dakar")
+            if not pool or (not wanted and text.strip()):
+                # a question that names no trade: after the place's organizations, the global
+                # networks, which reach every trade there ("no toilets at our market in Dakar");
+                # a listing of a place's organizations (no question) stays that place's
                 pool += await self._global_networks(wanted)
         elif unknown:
             outcome = "place_unknown"
