@@ -36,9 +36,9 @@ KNOWN_MISSES = frozenset(
         # Since the retrain on T37 (+2 by rotation): one-word slang for money, on the edge
         # between funding and nothing since stop 25 (each retrain has moved it)
         "mnaweza kutupa chapaa for our group?",  # Sheng: none 0.37, funding 0.35
+        "What documents do I need for the state scholarship renewal?",  # funding 0.54, none 0.45
         # Since stop 27's retrain (traders' words as sectors, new joiners): Guatemalan "pisto"
-        # moved back to the edge; "¿nos dan un pisto para el puesto?" stays funding. The state
-        # scholarship's papers, a miss since stop 26, is right again (no rule).
+        # moved back to the edge; "¿nos dan un pisto para el puesto?" stays funding.
         "ayúdenos con un pisto para el puesto",  # none 0.53, funding 0.44
     }
 )
