@@ -85,7 +85,7 @@ def test_a_part_a_joiner_opens_is_a_second_ask_without_the_whole_backing_it() ->
     readings = [PartReading(0, True, scores("funding")), PartReading(1, True, scores("media"), joined=True)]
     got = decide(scores("funding"), readings, frozenset())
     assert [r for r, _ in got.rules] == ["funding", "media"]
-    unsure = [PartReading(0, True, scores("funding")), PartReading(1, True, scores("media", p=0.5), joined=True)]
+    unsure = [PartReading(0, True, scores("funding")), PartReading(1, True, scores("media", p=JOINED_STRENGTH - 0.1), joined=True)]
     assert [r for r, _ in decide(scores("funding"), unsure, frozenset()).rules] == ["funding"]
 
 
@@ -193,6 +193,13 @@ def test_parts_split_sentences_and_joiners() -> None:
          "sobre alguna red de tejedoras en Centroamérica.", "funding", "directory"),
         ("Could WIEGO pay the flight of our spokesperson to Geneva? Separately, do you have figures "
          "on informal work in Canada?", "funding", "information"),
+        # stop 27: "tbm", "pls", "abeg" announce and make an ask; a joined part at 0.4 is one
+        ("Vcs dão algum apoio financeiro pra associação de marisqueiras? e tbm, vcs têm estudos "
+         "sobre mulheres na pesca artesanal?", "funding", "information"),
+        ("We need a grant for our sewing group. Also pls send any studies you have on home-based "
+         "workers in Mindanao.", "funding", "information"),
+        ("Could WIEGO sponsor our stall? abeg also send any report on street vendors for Lagos",
+         "funding", "information"),
     ],
 )
 def test_two_asks_are_both_answered_in_order(text: str, first: str, second: str) -> None:
