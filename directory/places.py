@@ -294,9 +294,8 @@ class Gazetteer:
         """Small towns named where only a town can be: a capitalized name, one to three words,
         right after "in", "at", "à", "em"... and not going on ("Feira de Santana", "University
         of Ghana"); never a word of our languages, a month or a language ("in March")."""
-        end = 0
-        for i in range(1, len(words)):
-            if i < end or taken[i] or not capital[i] or words[i - 1] not in _TOWN_LOCATIVES:
+        for i in range(1, len(words)):  # the caller marks a town `taken` before the next word
+            if taken[i] or not capital[i] or words[i - 1] not in _TOWN_LOCATIVES:
                 continue
             for n in (3, 2, 1):
                 stop = i + n
@@ -313,7 +312,6 @@ class Gazetteer:
                 town = self._small_towns().get(key)
                 if town is not None:
                     yield i, stop, town
-                    end = stop
                     break
 
     # --- finding ----------------------------------------------------------------------------
@@ -418,7 +416,7 @@ class Gazetteer:
             for hit in big.find(words, accept=city_ok, fuzzy_at=fuzzy_at):
                 take(hit.start, hit.end, _city_place(hit.value))
             for start, end, town in self._towns_in(words, capital, taken):
-                take(start, end, _town_place(town))
+                take(start, end, _city_place(town))
                 towns.add(start)
         if towns:
             _drop_towns_elsewhere(found, towns)
@@ -439,12 +437,8 @@ def _drop_towns_elsewhere(found: dict[int, Place], towns: set[int]) -> None:
                 del found[pos]
 
 
-def _city_place(city: _City) -> Place:
+def _city_place(city: _City | Town) -> Place:
     return Place("city", city.geonameid, city.name, frozenset({city.country}))
-
-
-def _town_place(town: Town) -> Place:
-    return Place("city", town.geonameid, town.name, frozenset({town.country}))
 
 
 def _name_forms(name: str) -> list[str]:
