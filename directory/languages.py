@@ -32,6 +32,7 @@ class Language:
     ask_words: frozenset[str]
     joiners: tuple[str, ...]  # as written: they are matched in raw text
     followups: tuple[str, ...]  # normalized phrases that open a follow-up ("and in", "y en")
+    conditional_asks: tuple[str, ...]  # normalized openers of a request on a condition ("and if you have")
     markers: frozenset[str]
     accents: str
     marks_short: bool  # its markers alone tell a short message's language (`langid`)
@@ -57,6 +58,7 @@ def _parse(data: Mapping[str, Any]) -> Language:
         ask_words=_norm_set(data.get("ask_words", ())),
         joiners=tuple(data.get("joiners", ())),
         followups=tuple(normalize(f) for f in data.get("followups", ())),
+        conditional_asks=tuple(normalize(f) for f in data.get("conditional_asks", ())),
         markers=_norm_set(markers.get("words", ())),
         accents=str(markers.get("accents", "")),
         marks_short=bool(markers.get("short", True)),

@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from directory.policy.answer import PolicyEngine
-from directory.policy.asks import JOINED_STRENGTH, PartReading, decide, joined_parts, last_ask_at, parts
+from directory.policy.asks import (
+    JOINED_STRENGTH,
+    Part,
+    PartReading,
+    decide,
+    joined_parts,
+    last_ask_at,
+    parts,
+)
 from directory.policy.model import Scores
 from directory.policy.rules import read_seed
 
@@ -124,12 +132,12 @@ def test_directory_and_access_to_workers_are_one_ask_read_two_ways(order: tuple[
     ],
 )
 def test_the_last_ask_is_read_before_the_sign_off(pieces: list[str], asks: list[bool], last: int) -> None:
-    assert last_ask_at([(p, False) for p in pieces], asks) == last
+    assert last_ask_at([Part(p, False) for p in pieces], asks) == last
 
 
 def test_joiners_are_found_with_or_without_their_accents() -> None:
     for text in ("Necesito plata. Y también, ¿hay coops en Lima?", "Necesito plata. y tambien hay coops en Lima?"):
-        assert [joined for _p, joined in joined_parts(text)] == [False, True], text
+        assert [p.joined for p in joined_parts(text)] == [False, True], text
 
 
 @pytest.mark.parametrize(
@@ -150,9 +158,9 @@ def test_joiners_are_found_with_or_without_their_accents() -> None:
 )
 def test_a_postscript_opens_a_joined_part_written_alone_or_inline(text: str) -> None:
     """ "P.S." on a line of its own, or ending on its dot, still says a second ask follows."""
-    joined = [j for _p, j in joined_parts(text)]
+    joined = [p.joined for p in joined_parts(text)]
     assert joined[-1] and not joined[0], joined
-    assert all(any(c.isalnum() for c in p) for p, _j in joined_parts(text))
+    assert all(any(c.isalnum() for c in p.text) for p in joined_parts(text))
 
 
 def test_a_close_runner_up_is_offered_not_asked() -> None:
@@ -167,6 +175,30 @@ def test_none_and_smalltalk_give_no_rule() -> None:
     assert decide(scores("none"), [], frozenset()).rules == ()
     chat = decide(scores("smalltalk"), [], frozenset())
     assert chat.rules == () and chat.smalltalk
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("Can you fund us? And if you have data on Lagos, even better.", [False, True]),
+        ("¿Financian ferias? O al menos mándenme lecturas", [False, True]),
+        ("Vous financez des projets ? Et si vous avez des chiffres, ça nous aide.", [False, True]),
+        ("Vocês financiam? Se não, pelo menos partilhem estudos.", [False, True]),
+        ("Can you fund us? If not, no problem. Thanks.", [False, False, False]),
+        ("Could you help us if you have time?", [False]),  # a condition inside the ask opens nothing
+    ],
+)
+def test_a_sentence_asking_on_a_condition_is_a_joined_part(text: str, joined: list[bool]) -> None:
+    assert [p.joined for p in joined_parts(text)] == joined
+
+
+def test_a_joiner_inside_a_sentence_opens_a_part_but_does_not_announce_an_ask() -> None:
+    """ "Des points en plus quand…" says "extra", not "one more thing": that part is read only if
+    it asks; a joiner opening its sentence announces an ask, request word or not."""
+    inside = joined_parts("Le bailleur donne des points en plus quand il y a un partenaire. Signez-vous ?")
+    assert [(p.joined, p.announced) for p in inside] == [(False, False), (True, False), (False, False)]
+    opening = joined_parts("Can you fund us? By the way, any reports on vendors in Accra")
+    assert [(p.joined, p.announced) for p in opening] == [(False, False), (True, True)]
 
 
 def test_parts_split_sentences_and_joiners() -> None:
@@ -200,6 +232,16 @@ def test_parts_split_sentences_and_joiners() -> None:
          "workers in Mindanao.", "funding", "information"),
         ("Could WIEGO sponsor our stall? abeg also send any report on street vendors for Lagos",
          "funding", "information"),
+        # stop 28: a sentence that asks on a condition ("and if you have…", "o al menos…",
+        # "et si vous avez…") is a second ask, with or without a question mark
+        ("Could WIEGO fund a water tank for our market in Kumasi? And if you have any studies on "
+         "market women in Ghana, that would help a lot.", "funding", "information"),
+        ("¿Nos podrían financiar los uniformes de la cooperativa? O al menos mándennos algún "
+         "informe sobre recicladoras en Chile.", "funding", "information"),
+        ("Est-ce que WIEGO peut financer notre atelier de couture ? Et si vous avez des rapports "
+         "sur les couturières au Bénin, je suis preneuse.", "funding", "information"),
+        ("Vocês financiam o galpão da nossa cooperativa? Se não, pelo menos mandem estudos "
+         "sobre catadoras no Nordeste.", "funding", "information"),
     ],
 )
 def test_two_asks_are_both_answered_in_order(text: str, first: str, second: str) -> None:

@@ -26,6 +26,7 @@ from directory.policy.asks import (
     decide,
     for_a_third_party,
     joined_parts,
+    opens_on_a_condition,
     last_ask_at,
     needs_parts,
 )
@@ -363,12 +364,16 @@ class PolicyEngine:
         whole = self.scores(reading)
         pieces = joined_parts(text)
         readings: list[PartReading] = []
-        if len(pieces) > 1 and (needs_parts(whole) or any(joined for _p, joined in pieces[1:])):
-            asks = [_part_asks(p) for p, _j in pieces]
+        if len(pieces) > 1 and (needs_parts(whole) or any(p.joined for p in pieces[1:])):
+            asks = [_part_asks(p.text) for p in pieces]
             last = last_ask_at(pieces, asks)
-            for i, (piece, joined) in enumerate(pieces):
-                if i != last and not asks[i]:
-                    continue  # a part that asks nothing (the story) is not read further
+            for i, (piece, joined, announced) in enumerate(pieces):
+                if i != last and not asks[i] and not announced:
+                    continue  # a part that asks nothing (the story) is not read further; one
+                    # a joiner or a condition opens is: "By the way, any reports on Ghana"
+                if joined and not asks[i] and i != last and not opens_on_a_condition(piece):
+                    joined = False  # "Also, we are designing a programme…" may only tell: the
+                    # whole message must back what it reads as, as for any part
                 scores = self.scores(self.read(piece, part=True))
                 readings.append(PartReading(i, True, scores, joined, story=not asks[i]))
         asked = decide(whole, readings, reading.concepts)
@@ -445,7 +450,7 @@ class PolicyEngine:
     @staticmethod
     def _asks_of_wiego(text: str) -> bool:
         """Whether a part of the message that asks names WIEGO."""
-        return any(_names_wiego(piece) for piece, _joined in joined_parts(text) if _part_asks(piece))
+        return any(_names_wiego(p.text) for p in joined_parts(text) if _part_asks(p.text))
 
     async def _asks_beside_contacts(
         self, text: str, matches: list[RuleMatch], runner_up: RuleMatch | None
@@ -477,7 +482,7 @@ class PolicyEngine:
         """The position of the part that asks for the contacts of an organization the directory
         names (and not WIEGO's): it reads as contacts, or as nothing, on its own. `outright`:
         only a question, or a part a joiner opens ("Also, how do I reach StreetNet")."""
-        for i, (piece, joined) in enumerate(joined_parts(text)):
+        for i, (piece, joined, _announced) in enumerate(joined_parts(text)):
             if not _part_asks(piece):
                 continue  # "We work with SEWA." tells; it does not ask
             if outright and not joined and "?" not in piece:
@@ -498,7 +503,7 @@ class PolicyEngine:
         pieces = joined_parts(text)
         if "?" not in text or len(pieces) < 2:
             return None
-        for i, (piece, _joined) in enumerate(pieces):
+        for i, (piece, _joined, _announced) in enumerate(pieces):
             if i == contacts or not _part_asks(piece):
                 continue
             scores = self.scores(self.read(piece, part=True))

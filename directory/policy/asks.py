@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from directory.languages import languages
 from directory.policy.features import split_sentences
 from directory.policy.model import NONE_CLASSES, Scores
-from directory.text import strip_accents
+from directory.text import normalize, strip_accents
 
 PART_STRENGTH = 0.5
 """A part names a rule on its own when the multinomial model gives it at least this."""
@@ -48,6 +49,20 @@ _JOINERS = re.compile(
     + r")(?!\w)[,:]?",  # "p.s." ends on a dot: no word boundary after it
     re.IGNORECASE,
 )
+_ON_A_CONDITION = re.compile(
+    r"^(?:"
+    + "|".join(
+        sorted(
+            {re.escape(c) for lang in languages().values() for c in lang.conditional_asks},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\b"
+)
+"""A sentence that opens by asking on a condition ("And if you have data on Lagos, even
+better", "O al menos mándenme lecturas", "Se não, pelo menos partilhar estudos") is a second
+ask as surely as one a joiner opens, though it often has no question mark or request word."""
 STUDENT_RULE, ACCESS_RULE = "student_research", "access_to_workers"
 ONE_ASK = (frozenset({"directory", ACCESS_RULE}),)
 """Rules that read the same ask two ways, never two asks: organizations of workers named
@@ -58,7 +73,7 @@ STUDENT_CONCEPT = "asker_student"
 
 def parts(text: str) -> list[str]:
     """Sentences, and clauses a joiner starts: where a second ask may be."""
-    return [p for p, _joined in joined_parts(text)]
+    return [p.text for p in joined_parts(text)]
 
 
 SIGN_OFF_WORDS = 3
@@ -66,32 +81,52 @@ SIGN_OFF_WORDS = 3
 the part before it is where a letter's last ask is."""
 
 
-def last_ask_at(pieces: Sequence[tuple[str, bool]], asks: Sequence[bool]) -> int:
+def last_ask_at(pieces: Sequence[Part], asks: Sequence[bool]) -> int:
     """Index of the part read as the message's last ask even without a request word: the last
     part, or the one before the sign-off lines after it."""
     last = len(pieces) - 1
-    while last > 0 and not asks[last] and len(pieces[last][0].split()) <= SIGN_OFF_WORDS:
+    while last > 0 and not asks[last] and len(pieces[last].text.split()) <= SIGN_OFF_WORDS:
         last -= 1
     return last
 
 
-def joined_parts(text: str) -> list[tuple[str, bool]]:
+class Part(NamedTuple):
+    """A part of a message: a sentence, or a clause a joiner starts."""
+
+    text: str
+    joined: bool  # a joiner ("also", "y también", "PS") or a condition ("and if you have") opened it
+    announced: bool = False  # ...at the start of its sentence: it asks, request word or not
+
+
+def joined_parts(text: str) -> list[Part]:
     """`parts`, each with whether a joiner ("also", "y también", "PS") opened it. A joiner
     written as a line or a sentence of its own ("P.S.", "PD:", "Another thing.") opens the
-    part after it."""
-    out: list[tuple[str, bool]] = []
+    part after it. A joiner inside a sentence ("we give extra points, also when…") opens a
+    part but does not announce it: it may only say "too"."""
+    out: list[Part] = []
     pending = False
     for sentence in split_sentences(text):
         pieces = _JOINERS.split(sentence)
-        kept = [(p, i > 0) for i, p in enumerate(pieces) if _has_words(p)]
+        at_start = not _has_words(pieces[0])
+        kept = [
+            Part(p, i > 0 or on_condition, (i == 1 and at_start) or on_condition)
+            for i, p in enumerate(pieces)
+            if _has_words(p)
+            for on_condition in [opens_on_a_condition(p)]
+        ]
         if not kept:
             pending = pending or len(pieces) > 1
             continue
         if pending:
-            kept[0] = (kept[0][0], True)
+            kept[0] = Part(kept[0].text, True, True)
             pending = False
         out.extend(kept)
     return out
+
+
+def opens_on_a_condition(piece: str) -> bool:
+    """Whether `piece` opens by asking on a condition (`_ON_A_CONDITION`)."""
+    return _ON_A_CONDITION.match(normalize(piece)) is not None
 
 
 def _has_words(piece: str) -> bool:
