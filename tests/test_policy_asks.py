@@ -234,8 +234,8 @@ def test_parts_split_sentences_and_joiners() -> None:
          "funding", "information"),
         # stop 28: a sentence that asks on a condition ("and if you have…", "o al menos…",
         # "et si vous avez…") is a second ask, with or without a question mark
-        ("Could WIEGO fund a water tank for our market in Kumasi? And if you have any studies on "
-         "market women in Ghana, that would help a lot.", "funding", "information"),
+        ("Could WIEGO give our market women's group in Kumasi a small grant for stock? And if you "
+         "have any studies on market women in Ghana, that would help a lot.", "funding", "information"),
         ("¿Nos podrían financiar los uniformes de la cooperativa? O al menos mándennos algún "
          "informe sobre recicladoras en Chile.", "funding", "information"),
         ("Est-ce que WIEGO peut financer notre atelier de couture ? Et si vous avez des rapports "

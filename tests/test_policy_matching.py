@@ -37,9 +37,8 @@ KNOWN_MISSES = frozenset(
         # between funding and nothing since stop 25 (each retrain has moved it)
         "mnaweza kutupa chapaa for our group?",  # Sheng: none 0.37, funding 0.35
         "What documents do I need for the state scholarship renewal?",  # funding 0.54, none 0.45
-        # Since stop 27's retrain (traders' words as sectors, new joiners): Guatemalan "pisto"
-        # moved back to the edge; "¿nos dan un pisto para el puesto?" stays funding.
-        "ayúdenos con un pisto para el puesto",  # none 0.53, funding 0.44
+        # (Guatemalan "ayúdenos con un pisto para el puesto", a miss with stop 27's model, is
+        # funding again since stop 28's retrain on short trailing asks, T38.)
     }
 )
 """The team's generalization checks the shipped model gets wrong, reported (README) rather than
