@@ -138,6 +138,16 @@ class Gazetteer:
         self._members: dict[str, frozenset[str]] = self._build_members()
         self._names: dict[str, tuple[PlaceKind, str]] = self._build_names()
         self._name_index = PhraseIndex((n.split(" "), hit) for n, hit in self._names.items())
+        self._landmarks_over_names = tuple(  # "Villa El Salvador": Lima's, not the country
+            words
+            for mark in _data_lines("landmarks.csv")
+            if len(words := tuple(normalize(mark["landmark"]).split(" "))) > 1
+            and any(
+                " ".join(words[i:j]) in self._names
+                for i in range(len(words))
+                for j in range(i + 1, len(words) + 1)
+            )
+        )
         self._directory_cities = {normalize(c) for c in directory_cities if c}
         self._cities: dict[str, _City] | None = None
         self._towns: Towns | None = None
@@ -219,6 +229,16 @@ class Gazetteer:
         if kind == "region":
             return Place("region", code, self.region_name(code, "en"), self.countries_in_region(code))
         return Place("country", code, self.country_name(code, "en"), frozenset({code}))
+
+    def _inside_a_landmark(self, words: Sequence[str], start: int, end: int) -> bool:
+        """Whether words[start:end] lies inside a landmark whose name holds a country's or a
+        region's ("Villa El Salvador", a district of Lima)."""
+        for mark in self._landmarks_over_names:
+            n = len(mark)
+            for at in range(max(0, end - n), start + 1):
+                if tuple(words[at : at + n]) == mark:
+                    return True
+        return False
 
     # --- cities -----------------------------------------------------------------------------
     def _city_index(self) -> dict[str, _City]:
@@ -358,6 +378,8 @@ class Gazetteer:
 
         def names_ok(match: Match[tuple[PlaceKind, str]]) -> bool:
             parts = words[match.start : match.end]
+            if self._inside_a_landmark(words, match.start, match.end):
+                return False  # the landmark is read as its city below
             if " ".join(parts) in self._shared_with_a_city:  # "au Salvador", not "em Salvador"
                 return match.start > 0 and words[match.start - 1] in _COUNTRY_ARTICLES
             if not match.fuzzy:

@@ -304,6 +304,8 @@ def test_a_small_town_is_not_read_where_it_is_a_word_or_elsewhere(text: str, nam
         ("au marché Dantokpa", "Cotonou"),  # a landmark after "marché" is that market's city
         ("catadoras de Jardim Gramacho", "Duque de Caxias"),
         ("los de Gamarra", "Lima"),
+        ("trabajadoras del hogar en Villa El Salvador", "Lima"),  # Lima's district, not the country
+        ("les revendeuses du marché Mfoundi", "Yaoundé"),
     ],
 )
 def test_a_known_market_or_neighbourhood_is_its_city(text: str, city: str) -> None:
