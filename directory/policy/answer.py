@@ -26,9 +26,9 @@ from directory.policy.asks import (
     decide,
     for_a_third_party,
     joined_parts,
-    opens_on_a_condition,
     last_ask_at,
     needs_parts,
+    opens_on_a_condition,
 )
 from directory.policy.cues import askers, deadline_days_in, is_short
 from directory.policy.features import Sentence, sentence_weights, sentences
