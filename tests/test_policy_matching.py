@@ -1099,7 +1099,7 @@ ASKS_NO_RULE_COVERS = [
     ("fr", "Bonjour, j'ai besoin d'une attestation pour l'ambassade de France afin d'obtenir mon visa."),
     ("fr", "Vous recrutez ? Je cherche un emploi de chauffeur, je peux envoyer mon CV."),
     ("fr", "Bonne année 2027 à toute l'équipe de WIEGO, plein de courage !"),
-    pytest.param("pt", "Somos rendeiras de Alagoas. A WIEGO pode comprar nossos produtos para os eventos?", marks=pytest.mark.xfail(strict=True, reason="known miss: selling to WIEGO still reads as money")),
+    ("pt", "Somos rendeiras de Alagoas. A WIEGO pode comprar nossos produtos para os eventos?"),  # a known miss until stop 28's retrain
     ("pt", "Meu patrão não pagou as férias, a WIEGO arranja um advogado para entrar na justiça do trabalho?"),
     ("pt", "Procuro emprego de motorista, a WIEGO está contratando? Posso mandar meu currículo."),
     ("pt", "Feliz ano novo para toda a equipe da WIEGO! Abraço de Belém"),
