@@ -28,7 +28,6 @@ from directory.policy.asks import (
     joined_parts,
     last_ask_at,
     needs_parts,
-    opens_on_a_condition,
 )
 from directory.policy.cues import askers, deadline_days_in, is_short
 from directory.policy.features import Sentence, sentence_weights, sentences
@@ -367,11 +366,11 @@ class PolicyEngine:
         if len(pieces) > 1 and (needs_parts(whole) or any(p.joined for p in pieces[1:])):
             asks = [_part_asks(p.text) for p in pieces]
             last = last_ask_at(pieces, asks)
-            for i, (piece, joined, announced) in enumerate(pieces):
+            for i, (piece, joined, announced, on_condition) in enumerate(pieces):
                 if i != last and not asks[i] and not announced:
                     continue  # a part that asks nothing (the story) is not read further; one
                     # a joiner or a condition opens is: "By the way, any reports on Ghana"
-                if joined and not asks[i] and i != last and not opens_on_a_condition(piece):
+                if joined and not asks[i] and i != last and not on_condition:
                     joined = False  # "Also, we are designing a programme…" may only tell: the
                     # whole message must back what it reads as, as for any part
                 scores = self.scores(self.read(piece, part=True))
@@ -482,7 +481,7 @@ class PolicyEngine:
         """The position of the part that asks for the contacts of an organization the directory
         names (and not WIEGO's): it reads as contacts, or as nothing, on its own. `outright`:
         only a question, or a part a joiner opens ("Also, how do I reach StreetNet")."""
-        for i, (piece, joined, _announced) in enumerate(joined_parts(text)):
+        for i, (piece, joined, *_flags) in enumerate(joined_parts(text)):
             if not _part_asks(piece):
                 continue  # "We work with SEWA." tells; it does not ask
             if outright and not joined and "?" not in piece:
@@ -503,7 +502,7 @@ class PolicyEngine:
         pieces = joined_parts(text)
         if "?" not in text or len(pieces) < 2:
             return None
-        for i, (piece, _joined, _announced) in enumerate(pieces):
+        for i, (piece, *_flags) in enumerate(pieces):
             if i == contacts or not _part_asks(piece):
                 continue
             scores = self.scores(self.read(piece, part=True))

@@ -95,7 +95,8 @@ class Part(NamedTuple):
 
     text: str
     joined: bool  # a joiner ("also", "y también", "PS") or a condition ("and if you have") opened it
-    announced: bool = False  # ...at the start of its sentence: it asks, request word or not
+    announced: bool = False  # ...at the start of its sentence: it is read, request word or not
+    on_condition: bool = False  # a condition opened it: it asks ("or at least send me readings")
 
 
 def joined_parts(text: str) -> list[Part]:
@@ -109,7 +110,7 @@ def joined_parts(text: str) -> list[Part]:
         pieces = _JOINERS.split(sentence)
         at_start = not _has_words(pieces[0])
         kept = [
-            Part(p, i > 0 or on_condition, (i == 1 and at_start) or on_condition)
+            Part(p, i > 0 or on_condition, (i == 1 and at_start) or on_condition, on_condition)
             for i, p in enumerate(pieces)
             if _has_words(p)
             for on_condition in [opens_on_a_condition(p)]
@@ -118,7 +119,7 @@ def joined_parts(text: str) -> list[Part]:
             pending = pending or len(pieces) > 1
             continue
         if pending:
-            kept[0] = Part(kept[0].text, True, True)
+            kept[0] = kept[0]._replace(joined=True, announced=True)
             pending = False
         out.extend(kept)
     return out
@@ -126,7 +127,12 @@ def joined_parts(text: str) -> list[Part]:
 
 def opens_on_a_condition(piece: str) -> bool:
     """Whether `piece` opens by asking on a condition (`_ON_A_CONDITION`)."""
-    return _ON_A_CONDITION.match(normalize(piece)) is not None
+    return _ON_A_CONDITION.match(normalize(piece.lstrip()[:_OPENING])) is not None
+
+
+_OPENING = 48
+"""Characters of a part that hold any opener (the longest is under 30): a long sentence is not
+normalized whole to read its first words."""
 
 
 def _has_words(piece: str) -> bool:
