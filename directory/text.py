@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 
@@ -63,6 +63,12 @@ def normalize(text: str) -> str:
     folded = strip_accents(text.casefold()).translate(_EXTRA_FOLD)
     spaced = _NOT_WORD.sub(" ", folded)
     return _SPACES.sub(" ", spaced).strip()
+
+
+def alternation(phrases: Iterable[str]) -> str:
+    """A regular expression's alternatives for `phrases`, escaped and longest first, so that
+    "y también" is tried before "y" (the pattern matches the longest phrase written)."""
+    return "|".join(sorted({re.escape(p) for p in phrases}, key=len, reverse=True))
 
 
 def tokens(text: str) -> list[str]:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from directory.languages import languages
 from directory.policy.features import split_sentences
 from directory.policy.model import NONE_CLASSES, Scores
-from directory.text import normalize, strip_accents
+from directory.text import alternation, normalize, strip_accents
 
 PART_STRENGTH = 0.5
 """A part names a rule on its own when the multinomial model gives it at least this."""
@@ -38,27 +38,14 @@ RUNNER_UP = 0.2
 
 _JOINERS = re.compile(
     r"\b(?:"
-    + "|".join(
-        sorted(  # "y tambien" is typed as often as "y también"
-            {re.escape(v) for lang in languages().values() for j in lang.joiners
-             for v in (j, strip_accents(j))},
-            key=len,
-            reverse=True,
-        )
+    + alternation(  # "y tambien" is typed as often as "y también"
+        v for lang in languages().values() for j in lang.joiners for v in (j, strip_accents(j))
     )
     + r")(?!\w)[,:]?",  # "p.s." ends on a dot: no word boundary after it
     re.IGNORECASE,
 )
 _ON_A_CONDITION = re.compile(
-    r"^(?:"
-    + "|".join(
-        sorted(
-            {re.escape(c) for lang in languages().values() for c in lang.conditional_asks},
-            key=len,
-            reverse=True,
-        )
-    )
-    + r")\b"
+    r"^(?:" + alternation(c for lang in languages().values() for c in lang.conditional_asks) + r")\b"
 )
 """A sentence that opens by asking on a condition ("And if you have data on Lagos, even
 better", "O al menos mándenme lecturas", "Se não, pelo menos partilhar estudos") is a second

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from directory.languages import languages
-from directory.text import normalize, tokens
+from directory.text import alternation, normalize, tokens
 
 SHORT_DEADLINE_DAYS = 30
 """A proposal due in fewer days than this is "within the next month"."""
@@ -42,15 +42,11 @@ _WEEKDAYS = frozenset(normalize(w) for w in _time("weekdays"))
 # "até sexta", "na quinta": a weekday written without its "feira" ("a sexta parte" is not one)
 _SHORT_WEEKDAYS = frozenset(normalize(w) for w in _time("weekdays_short"))
 _WEEKDAY_CUES = frozenset(normalize(w) for w in _time("weekday_cues"))
-_WEEKDAY_RE = re.compile(
-    r"\b(" + "|".join(sorted(map(re.escape, _WEEKDAYS), key=len, reverse=True)) + r")\b"
-)
+_WEEKDAY_RE = re.compile(r"\b(" + alternation(_WEEKDAYS) + r")\b")
 _MONTHS: dict[str, int] = {normalize(w): int(m) for w, m in _time("months")}
 _DATE_LINKS = frozenset({"de", "of", "del"})
 _DAY_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|e|o|a)?$")
-_RELATIVE_RE = re.compile(
-    r"\b(" + "|".join(sorted(map(re.escape, _RELATIVE), key=len, reverse=True)) + r")\b"
-)
+_RELATIVE_RE = re.compile(r"\b(" + alternation(_RELATIVE) + r")\b")
 
 
 def _number_at(words: list[str], i: int) -> tuple[int, int] | None:
