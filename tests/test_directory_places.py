@@ -306,7 +306,13 @@ def test_a_small_town_is_not_read_where_it_is_a_word_or_elsewhere(text: str, nam
         ("los de Gamarra", "Lima"),
         ("trabajadoras del hogar en Villa El Salvador", "Lima"),  # Lima's district, not the country
         ("les revendeuses du marché Mfoundi", "Yaoundé"),
+        ("sindicato de trabajadoras del hogar en El Alto?", "La Paz"),  # La Paz's twin city
     ],
 )
 def test_a_known_market_or_neighbourhood_is_its_city(text: str, city: str) -> None:
     assert [p.name for p in gazetteer().find(text)] == [city]
+
+
+@pytest.mark.parametrize("text", ["el alto costo de la vida", "El alto costo del alquiler nos mata"])
+def test_a_landmark_that_is_also_a_phrase_needs_its_capitals(text: str) -> None:
+    assert gazetteer().find(text) == []
