@@ -500,6 +500,30 @@ def test_weak_concepts_need_context() -> None:
     assert {"bank", "grant"} <= vocab.gate(vocab.concepts("a bank grant"))
 
 
+@cache
+def bundled_vocabulary() -> Any:
+    return load_vocabulary()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "based on", "kind regards", "on the other side", "the minutes of the meeting", "tell me",
+        "in many cities", "what date", "a short note", "I have done it",  # English
+        "merci beaucoup", "parce que", "dans notre pays", "un passage", "au Mali",  # French
+        "poco tiempo", "la fecha", "con base en",  # Spanish
+        "delas", "deles",  # Portuguese
+    ],
+)
+def test_a_common_word_names_no_concept_through_another_languages_stem(text: str) -> None:
+    """Every language's terms are matched by their stems in that language, in every message
+    (people mix languages): a stem must not make a common word of another language a term.
+    "done" is not Spanish "donar" (money), "pays" not English "pay", "merci" not "mercado",
+    "parce que" not "parceria"."""
+    vocab = bundled_vocabulary()
+    assert vocab.gate(vocab.concepts(text)) == frozenset()
+
+
 def test_a_situation_needs_all_its_concepts_and_none_of_unless() -> None:
     vocab = load_vocabulary(
         """
