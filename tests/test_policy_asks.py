@@ -201,6 +201,23 @@ def test_a_joiner_inside_a_sentence_opens_a_part_but_does_not_announce_an_ask() 
     assert [(p.joined, p.announced) for p in opening] == [(False, False), (True, True)]
 
 
+@pytest.mark.parametrize(
+    ("text", "last"),
+    [
+        ("Quelqu'un peut intervenir ? On aimerait aussi utiliser vos photos.", "On aimerait utiliser vos photos."),
+        ("Can WIEGO fund us? Could you also send me data?", "Could you send me data?"),
+        ("¿Nos financian? Nos gustaría además recibir estudios.", "Nos gustaría recibir estudios."),
+    ],
+)
+def test_a_short_request_before_a_joiner_belongs_to_the_part_it_announces(text: str, last: str) -> None:
+    """ "On aimerait aussi…": the request is the second part's own, announced as surely as by
+    a joiner opening the sentence; a longer clause before a joiner stays a part of its own."""
+    *_, part = joined_parts(text)
+    assert (part.text, part.joined, part.announced) == (last, True, True)
+    told = joined_parts("We would like to invite you and we hope you could also come.")
+    assert [p.announced for p in told] == [False, False]
+
+
 def test_parts_split_sentences_and_joiners() -> None:
     assert parts("Can you fund us? Also, how do we join WIEGO") == ["Can you fund us?", " how do we join WIEGO"]
     assert len(parts("Queremos una entrevista y también contactos de recicladoras")) == 2

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from directory.languages import languages
 from directory.policy.features import split_sentences
+from directory.policy.lexicon import ALL_ASK_WORDS, ALL_STOPWORDS
 from directory.policy.model import NONE_CLASSES, Scores
 from directory.text import alternation, normalize, strip_accents
 
@@ -96,6 +97,11 @@ def joined_parts(text: str) -> list[Part]:
     for sentence in split_sentences(text):
         pieces = _JOINERS.split(sentence)
         at_start = not _has_words(pieces[0])
+        if len(pieces) > 1 and _asking_head(pieces[0]):
+            # "On aimerait aussi utiliser vos photos": the request before the joiner is the
+            # joined part's own, and the joiner announces it as surely as at the start
+            pieces = ["", f"{pieces[0].strip()} {pieces[1].lstrip(' ,:')}", *pieces[2:]]
+            at_start = True
         kept = [
             Part(p, i > 0 or on_condition, (i == 1 and at_start) or on_condition, on_condition)
             for i, p in enumerate(pieces)
@@ -110,6 +116,23 @@ def joined_parts(text: str) -> list[Part]:
             pending = False
         out.extend(kept)
     return out
+
+
+HEAD_WORDS = 4
+"""A request this short before a joiner, with no object of its own ("on aimerait aussi…",
+"could you also…"), is the joined part's own request, not a part of its own; "Queremos una
+entrevista y también…" asks one thing before the joiner and another after it."""
+
+
+def _asking_head(piece: str) -> bool:
+    """A few words before a joiner that make a request and name nothing ("on aimerait",
+    "could you", "nos gustaría")."""
+    words = normalize(piece).split()
+    return (
+        0 < len(words) <= HEAD_WORDS
+        and not ALL_ASK_WORDS.isdisjoint(words)
+        and all(w in ALL_ASK_WORDS or w in ALL_STOPWORDS for w in words)
+    )
 
 
 def opens_on_a_condition(piece: str) -> bool:
@@ -265,9 +288,7 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
         rules.reverse()  # RULES.md: a student's ask for workers is answered access first
     runner_up = None
     if len(rules) == 1:
-        others = [
-            (r, p) for r, p in whole.classes.items() if r != rules[0][0] and r not in NONE_CLASSES
-        ]
+        others = [(r, p) for r, p in whole.classes.items() if r != rules[0][0] and r not in NONE_CLASSES]
         if others:
             rule, p = max(others, key=lambda rp: rp[1])
             if p >= RUNNER_UP:
