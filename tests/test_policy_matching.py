@@ -39,6 +39,8 @@ KNOWN_MISSES = frozenset(
         "What documents do I need for the state scholarship renewal?",  # funding 0.54, none 0.45
         # (Guatemalan "ayúdenos con un pisto para el puesto", a miss with stop 27's model, is
         # funding again since stop 28's retrain on short trailing asks, T38.)
+        # On the edge, moved by every retrain (right at stop 28, wrong again at stop 29's, T39-T40):
+        "Somos rendeiras de Alagoas. A WIEGO pode comprar nossos produtos para os eventos?",  # private_sector
     }
 )
 """The team's generalization checks the shipped model gets wrong, reported (README) rather than
@@ -509,9 +511,10 @@ def bundled_vocabulary() -> Any:
     "text",
     [
         "based on", "kind regards", "on the other side", "the minutes of the meeting", "tell me",
-        "in many cities", "what date", "a short note", "I have done it",  # English
+        "in many cities", "what date", "a short note", "I have done it", "even so", "in March",
+        "a chain", "the process", "a list", "the past", "no tech",  # English
         "merci beaucoup", "parce que", "dans notre pays", "un passage", "au Mali",  # French
-        "poco tiempo", "la fecha", "con base en",  # Spanish
+        "poco tiempo", "la fecha", "con base en", "acá", "encontrar", "la mayor parte",  # Spanish
         "delas", "deles",  # Portuguese
     ],
 )
@@ -1123,7 +1126,7 @@ ASKS_NO_RULE_COVERS = [
     ("fr", "Bonjour, j'ai besoin d'une attestation pour l'ambassade de France afin d'obtenir mon visa."),
     ("fr", "Vous recrutez ? Je cherche un emploi de chauffeur, je peux envoyer mon CV."),
     ("fr", "Bonne année 2027 à toute l'équipe de WIEGO, plein de courage !"),
-    ("pt", "Somos rendeiras de Alagoas. A WIEGO pode comprar nossos produtos para os eventos?"),  # a known miss until stop 28's retrain
+    ("pt", "Somos rendeiras de Alagoas. A WIEGO pode comprar nossos produtos para os eventos?"),  # a known miss (above)
     ("pt", "Meu patrão não pagou as férias, a WIEGO arranja um advogado para entrar na justiça do trabalho?"),
     ("pt", "Procuro emprego de motorista, a WIEGO está contratando? Posso mandar meu currículo."),
     ("pt", "Feliz ano novo para toda a equipe da WIEGO! Abraço de Belém"),
@@ -1135,7 +1138,7 @@ ASKS_NO_RULE_COVERS = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "question"), ASKS_NO_RULE_COVERS)
+@pytest.mark.parametrize(("lang", "question"), marked(ASKS_NO_RULE_COVERS))
 def test_asks_no_rule_covers_get_no_rule(lang: str, question: str) -> None:
     assert top(question) == [], (lang, question, top(question))
 

@@ -304,6 +304,16 @@ class Vocabulary:
                 return target
         return word
 
+    def concepts_by_stem(self, word: str) -> dict[str, frozenset[str]]:
+        """The concepts one normalized word names through each language's stem of it, by
+        language code, and as an exact word (key "=") (`bench/false_friends.py` lists the words
+        whose only concepts come from another language's stem)."""
+        found = {"=": frozenset(self._exact[word])} if word in self._exact else {}
+        for li, stem in enumerate(stems(word)):
+            if hit := self._single.get((li, stem)):
+                found[LANGS[li]] = frozenset(hit)
+        return found
+
     def concepts(self, text: str, is_name: Callable[[str], bool] | None = None) -> frozenset[str]:
         """Every concept named in `text`, longest phrase first, each word used once."""
         return self.concepts_in(tokens(prepare(text)), is_name)
