@@ -288,7 +288,9 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
         rules.reverse()  # RULES.md: a student's ask for workers is answered access first
     runner_up = None
     if len(rules) == 1:
-        others = [(r, p) for r, p in whole.classes.items() if r != rules[0][0] and r not in NONE_CLASSES]
+        others = [
+            (r, p) for r, p in whole.classes.items() if r != rules[0][0] and r not in NONE_CLASSES
+        ]
         if others:
             rule, p = max(others, key=lambda rp: rp[1])
             if p >= RUNNER_UP:
