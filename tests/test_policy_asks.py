@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from directory.policy.answer import PolicyEngine
 from directory.policy.asks import (
+    ASKED_SUPPORT,
     JOINED_STRENGTH,
+    SHORT_ASK_SURE,
     Part,
     PartReading,
     decide,
@@ -95,6 +97,21 @@ def test_a_part_a_joiner_opens_is_a_second_ask_without_the_whole_backing_it() ->
     assert [r for r, _ in got.rules] == ["funding", "media"]
     unsure = [PartReading(0, True, scores("funding")), PartReading(1, True, scores("media", p=JOINED_STRENGTH - 0.1), joined=True)]
     assert [r for r, _ in decide(scores("funding"), unsure, frozenset()).rules] == ["funding"]
+
+
+def test_a_short_last_ask_sure_for_one_vs_rest_is_a_second_ask_when_the_whole_backs_it() -> None:
+    """ "Serait-il possible d'interviewer quelqu'un ? Et des chiffres ?": the last part reads as
+    small talk (0.30) to the multinomial model, information 0.99 to the one-vs-rest one."""
+    first = PartReading(0, True, scores("media"))
+    short = PartReading(1, True, scores("smalltalk", 0.3, {"funding": SHORT_ASK_SURE}), short=True)
+    backed = scores("media", asked={"media": 0.99, "funding": ASKED_SUPPORT})
+    assert [r for r, _ in decide(backed, [first, short], frozenset()).rules] == ["media", "funding"]
+    alone = scores("media", asked={"media": 0.99})  # the whole message does not back it
+    assert [r for r, _ in decide(alone, [first, short], frozenset()).rules] == ["media"]
+    long = PartReading(1, True, short.scores, short=False)  # a longer part needs the multinomial
+    assert [r for r, _ in decide(backed, [first, long], frozenset()).rules] == ["media"]
+    unsure = PartReading(1, True, scores("smalltalk", 0.3, {"funding": SHORT_ASK_SURE - 0.1}), short=True)
+    assert [r for r, _ in decide(backed, [first, unsure], frozenset()).rules] == ["media"]
 
 
 def test_a_joined_part_just_over_the_bar_is_a_second_ask() -> None:
@@ -259,6 +276,10 @@ def test_parts_split_sentences_and_joiners() -> None:
          "sur les couturières au Bénin, je suis preneuse.", "funding", "information"),
         ("Vocês financiam o galpão da nossa cooperativa? Se não, pelo menos mandem estudos "
          "sobre catadoras no Nordeste.", "funding", "information"),
+        # stop 29: a last ask of two words, sure to the one-vs-rest model
+        ("Can WIEGO fund our cooperative in Accra? and stats?", "funding", "information"),
+        ("Je suis journaliste à Genève. Serait-il possible d'interviewer une personne de WIEGO ? "
+         "Et des chiffres ?", "media", "information"),
     ],
 )
 def test_two_asks_are_both_answered_in_order(text: str, first: str, second: str) -> None:

@@ -21,6 +21,7 @@ from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
 from directory.policy.asks import (
     ASK_OVER_STORY,
+    SHORT_LAST_ASK,
     Asked,
     PartReading,
     decide,
@@ -374,7 +375,8 @@ class PolicyEngine:
                     joined = False  # "Also, we are designing a programme…" may only tell: the
                     # whole message must back what it reads as, as for any part
                 scores = self.scores(self.read(piece, part=True))
-                readings.append(PartReading(i, True, scores, joined, story=not asks[i]))
+                short = i == len(pieces) - 1 and len(piece.split()) <= SHORT_LAST_ASK
+                readings.append(PartReading(i, True, scores, joined, story=not asks[i], short=short))
         asked = decide(whole, readings, reading.concepts)
         if reading.third_partys:
             asked = for_a_third_party(asked)
