@@ -114,6 +114,11 @@ def test_a_short_last_ask_sure_for_one_vs_rest_is_a_second_ask_when_the_whole_ba
     assert [r for r, _ in decide(backed, [first, unsure], frozenset()).rules] == ["media"]
 
 
+@pytest.mark.parametrize("text", ["Can WIEGO fund us? and you?", "Can WIEGO fund our group? thanks!"])
+def test_a_short_last_part_that_names_nothing_is_no_second_ask(text: str) -> None:
+    assert asked(text) == ["funding"]
+
+
 def test_a_joined_part_just_over_the_bar_is_a_second_ask() -> None:
     """"Also pwede rin ba maging member ng WIEGO?" read 0.62 membership on its own (G10):
     the joiner, not the reading's certainty, says a second question is coming."""

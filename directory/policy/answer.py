@@ -34,7 +34,7 @@ from directory.policy.cues import askers, deadline_days_in, is_short
 from directory.policy.features import Sentence, sentence_weights, sentences
 from directory.policy.followup import NOT_PLACES, Subject, follow_up, names_after_opener
 from directory.policy.langid import UNSURE, Identified, LanguageIdentifier
-from directory.policy.lexicon import ALL_ASK_WORDS, prepare
+from directory.policy.lexicon import ALL_ASK_WORDS, content_words, prepare
 from directory.policy.matcher import ADDRESSED, Vocabulary, load_vocabulary
 from directory.policy.model import NONE_CLASSES, PolicyModel, Scores
 from directory.policy.rules import PolicyRules, Rule
@@ -375,7 +375,8 @@ class PolicyEngine:
                     joined = False  # "Also, we are designing a programme…" may only tell: the
                     # whole message must back what it reads as, as for any part
                 scores = self.scores(self.read(piece, part=True))
-                short = i == len(pieces) - 1 and len(piece.split()) <= SHORT_LAST_ASK
+                last_few = i == len(pieces) - 1 and len(piece.split()) <= SHORT_LAST_ASK
+                short = last_few and bool(content_words(piece))  # "…? and stats?", not "…? and you?"
                 readings.append(PartReading(i, True, scores, joined, story=not asks[i], short=short))
         asked = decide(whole, readings, reading.concepts)
         if reading.third_partys:

@@ -167,7 +167,7 @@ class PartReading:
     scores: Scores
     joined: bool = False  # a joiner opened it: "..., and also, are there unions in Lima?"
     story: bool = False  # read only as the last part: it neither asks nor requests
-    short: bool = False  # the message's last part, a few words: "…? and stats?"
+    short: bool = False  # the message's last part, a few words naming something: "…? and stats?"
 
 
 @dataclass(frozen=True)
