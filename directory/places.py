@@ -111,6 +111,12 @@ def _data_lines(name: str) -> Iterator[dict[str, str]]:
     yield from csv.DictReader(lines)
 
 
+@cache
+def _landmarks() -> tuple[dict[str, str], ...]:
+    """`data/landmarks.csv`, read once: the gazetteer needs it at start and for its cities."""
+    return tuple(_data_lines("landmarks.csv"))
+
+
 @dataclass(frozen=True)
 class _City:
     geonameid: str
@@ -140,7 +146,7 @@ class Gazetteer:
         self._name_index = PhraseIndex((n.split(" "), hit) for n, hit in self._names.items())
         self._landmarks_over_names = tuple(  # "Villa El Salvador": Lima's, not the country
             words
-            for mark in _data_lines("landmarks.csv")
+            for mark in _landmarks()
             if len(words := tuple(normalize(mark["landmark"]).split(" "))) > 1
             and any(
                 " ".join(words[i:j]) in self._names
@@ -254,7 +260,7 @@ class Gazetteer:
                 if key not in index or index[key].population < pop:
                     index[key] = _City(row.geonameid, row.name, row.country, pop, row.capital)
             self._cities = index  # the small towns are those not named here (`_small_towns`)
-            for mark in _data_lines("landmarks.csv"):  # "Gikomba", "marché Dantokpa", "Mobay"
+            for mark in _landmarks():  # "Gikomba", "marché Dantokpa", "Mobay"
                 city = index.get(normalize(mark["city"])) or self._town_as_city(normalize(mark["city"]))
                 if city is not None and city.country == mark["country"]:
                     index[normalize(mark["landmark"])] = replace(city, landmark=True)

@@ -21,7 +21,6 @@ from directory.organizations import Organization
 from directory.places import Gazetteer, Place, gazetteer
 from directory.policy.asks import (
     ASK_OVER_STORY,
-    SHORT_LAST_ASK,
     Asked,
     PartReading,
     decide,
@@ -29,12 +28,13 @@ from directory.policy.asks import (
     joined_parts,
     last_ask_at,
     needs_parts,
+    short_last_part,
 )
 from directory.policy.cues import askers, deadline_days_in, is_short
 from directory.policy.features import Sentence, sentence_weights, sentences
 from directory.policy.followup import NOT_PLACES, Subject, follow_up, names_after_opener
 from directory.policy.langid import UNSURE, Identified, LanguageIdentifier
-from directory.policy.lexicon import ALL_ASK_WORDS, content_words, prepare
+from directory.policy.lexicon import ALL_ASK_WORDS, prepare
 from directory.policy.matcher import ADDRESSED, Vocabulary, load_vocabulary
 from directory.policy.model import NONE_CLASSES, PolicyModel, Scores
 from directory.policy.rules import PolicyRules, Rule
@@ -375,8 +375,7 @@ class PolicyEngine:
                     joined = False  # "Also, we are designing a programme…" may only tell: the
                     # whole message must back what it reads as, as for any part
                 scores = self.scores(self.read(piece, part=True))
-                last_few = i == len(pieces) - 1 and len(piece.split()) <= SHORT_LAST_ASK
-                short = last_few and bool(content_words(piece))  # "…? and stats?", not "…? and you?"
+                short = short_last_part(pieces, i)  # "…? and stats?"
                 readings.append(PartReading(i, True, scores, joined, story=not asks[i], short=short))
         asked = decide(whole, readings, reading.concepts)
         if reading.third_partys:

@@ -18,9 +18,9 @@ from typing import NamedTuple
 
 from directory.languages import languages
 from directory.policy.features import split_sentences
-from directory.policy.lexicon import ALL_ASK_WORDS, ALL_STOPWORDS
+from directory.policy.lexicon import ALL_ASK_WORDS, ALL_STOPWORDS, content_words
 from directory.policy.model import NONE_CLASSES, Scores
-from directory.text import alternation, normalize, strip_accents
+from directory.text import alternation, normalize, strip_accents, tokens
 
 PART_STRENGTH = 0.5
 """A part names a rule on its own when the multinomial model gives it at least this."""
@@ -135,12 +135,19 @@ entrevista y también…" asks one thing before the joiner and another after it.
 def _asking_head(piece: str) -> bool:
     """A few words before a joiner that make a request and name nothing ("on aimerait",
     "could you", "nos gustaría")."""
-    words = normalize(piece).split()
+    words = tokens(piece)
     return (
         0 < len(words) <= HEAD_WORDS
         and not ALL_ASK_WORDS.isdisjoint(words)
         and all(w in ALL_ASK_WORDS or w in ALL_STOPWORDS for w in words)
     )
+
+
+def short_last_part(pieces: Sequence[Part], at: int) -> bool:
+    """Whether part `at` is the message's last and a few words that name something ("…? and
+    stats?", "e fotos?"; not "…? and you?"), read as `SHORT_LAST_ASK` says."""
+    text = pieces[at].text
+    return at == len(pieces) - 1 and len(text.split()) <= SHORT_LAST_ASK and bool(content_words(text))
 
 
 def opens_on_a_condition(piece: str) -> bool:
