@@ -254,7 +254,9 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
         return told
     if best in NONE_CLASSES:
         rule, p = _top_rule(whole)
-        asking = [r for r in readings if r.asks]
+        # the last part that asks, not a story told after it ("what is WIEGO? saw the name on
+        # a banner at the march"): a part that only tells is read as an ask when nothing asks
+        asking = [r for r in readings if r.asks and not r.story] or [r for r in readings if r.asks]
         last = asking[-1].scores.classes[rule] if asking and asking[-1].scores.best == rule else 0.0
         if (p >= DOUBTFUL_NONE and last >= ASK_OVER_STORY) or last >= SURE_ASK:
             return Asked(((rule, p),))
