@@ -285,10 +285,27 @@ def test_parts_split_sentences_and_joiners() -> None:
         ("Can WIEGO fund our cooperative in Accra? and stats?", "funding", "information"),
         ("Je suis journaliste à Genève. Serait-il possible d'interviewer une personne de WIEGO ? "
          "Et des chiffres ?", "media", "information"),
+        # stop 30: a last ask of two words whose word is weak alone ("datos") is read with the
+        # message's own words as its context
+        ("Soy periodista en Quito, cubro el desalojo de vendedores. ¿Una entrevista con WIEGO? "
+         "¿y datos?", "media", "information"),
     ],
 )
 def test_two_asks_are_both_answered_in_order(text: str, first: str, second: str) -> None:
     assert asked(text)[:2] == [first, second]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("What's WIEGO? I saw your name on a poster at the traders' rally in Lusaka last week.", "about_wiego"),
+        ("c'est quoi WIEGO ? j'ai vu le nom sur une banderole à la marche des vendeuses à Abidjan",
+         "about_wiego"),
+    ],
+)
+def test_a_question_decides_over_the_story_told_after_it(text: str, rule: str) -> None:
+    """The story after the question reads as no rule; the question is what is asked (stop 30)."""
+    assert asked(text)[:1] == [rule]
 
 
 @pytest.mark.parametrize(

@@ -278,16 +278,16 @@ class PolicyEngine:
             language=self._language(text) if whole else UNSURE,  # a part's language is the message's
         )
 
-    def read(self, text: str, *, part: bool = False) -> Reading:
+    def read(self, text: str, *, part: bool = False, around: frozenset[str] = frozenset()) -> Reading:
         """Everything the classifier needs from `text` (no I/O); training reads the same way.
         A `part` of a message (one of its asks) has its sentences weighed alike and no language
-        of its own."""
+        of its own; `around` is the message's features, context for a short part's words."""
         if self._vocab is None:
             raise RuntimeError("PolicyEngine.load() must run before answering")
         w = words_of(prepare(text))
         concepts = self._vocab.concepts_in(w.words, self._is_name)
         cues = self._cues(text, w, concepts, whole=not part)
-        features = set(self._vocab.gate(concepts))
+        features = set(self._vocab.gate(concepts, around))
         if any(s != GENERAL for s in cues.sectors):
             features.add("@sector")
         if cues.places:
@@ -374,8 +374,9 @@ class PolicyEngine:
                 if joined and not asks[i] and i != last and not on_condition:
                     joined = False  # "Also, we are designing a programme…" may only tell: the
                     # whole message must back what it reads as, as for any part
-                scores = self.scores(self.read(piece, part=True))
                 short = short_last_part(pieces, i)  # "…? and stats?"
+                around = reading.features if short and not joined else frozenset()
+                scores = self.scores(self.read(piece, part=True, around=around))
                 readings.append(PartReading(i, True, scores, joined, story=not asks[i], short=short))
         asked = decide(whole, readings, reading.concepts)
         if reading.third_partys:

@@ -260,6 +260,14 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
         last = asking[-1].scores.classes[rule] if asking and asking[-1].scores.best == rule else 0.0
         if (p >= DOUBTFUL_NONE and last >= ASK_OVER_STORY) or last >= SURE_ASK:
             return Asked(((rule, p),))
+        other = asking[-1].scores.best if asking else "none"
+        if (  # an ask sure of another rule than the whole's runner-up, which the one-vs-rest
+            # model backs: "What's WIEGO? I saw your name on a poster at the rally."
+            other not in NONE_CLASSES
+            and asking[-1].scores.classes[other] >= SURE_ASK
+            and whole.asked.get(other, 0.0) >= ASKED_SUPPORT
+        ):
+            return Asked(((other, whole.classes[other]),))
         return Asked((), smalltalk=best == "smalltalk")
     first_at: dict[str, int] = {}
     strength: dict[str, float] = {}

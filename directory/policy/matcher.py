@@ -521,16 +521,18 @@ class Vocabulary:
         """Sectors named in other words ("piece-rate work", "outwork": home-based work)."""
         return list(dict.fromkeys(self.sector_hints[c] for c in found if c in self.sector_hints))
 
-    def gate(self, found: frozenset[str]) -> frozenset[str]:
+    def gate(self, found: frozenset[str], around: frozenset[str] = frozenset()) -> frozenset[str]:
         """`found` as scored: weak concepts kept only in context, `@domain` added.
 
         A concept read from a corrected short word (unsure) is kept only in context, and only
         when it is not weak itself: "estados" read as "estudos" is no evidence of a study.
+        `around`: the gated concepts of the message a short part ends ("…? and data?"), whose
+        context is the part's own.
         """
         sure = {c for c in found if not c.startswith(_TYPO)}
-        if sure & self.domain:
+        if (sure | around) & self.domain:
             sure.add(DOMAIN)
-        if sure & self.context:
+        if (sure | around) & self.context:
             unsure = {c.removeprefix(_TYPO) for c in found if c.startswith(_TYPO)}
             sure |= unsure - self.weak
         else:
