@@ -31,6 +31,7 @@ class Language:
     stopwords: frozenset[str]
     ask_words: frozenset[str]
     joiners: tuple[str, ...]  # as written: they are matched in raw text
+    clause_asks: tuple[str, ...]  # as written: "and fund", "y nos pueden": a second request in one sentence
     followups: tuple[str, ...]  # normalized phrases that open a follow-up ("and in", "y en")
     conditional_asks: tuple[str, ...]  # normalized openers of a request on a condition ("and if you have")
     markers: frozenset[str]
@@ -57,6 +58,7 @@ def _parse(data: Mapping[str, Any]) -> Language:
         stopwords=_norm_set(data.get("stopwords", ())),
         ask_words=_norm_set(data.get("ask_words", ())),
         joiners=tuple(data.get("joiners", ())),
+        clause_asks=tuple(data.get("clause_asks", ())),
         followups=tuple(normalize(f) for f in data.get("followups", ())),
         conditional_asks=tuple(normalize(f) for f in data.get("conditional_asks", ())),
         markers=_norm_set(markers.get("words", ())),

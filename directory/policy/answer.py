@@ -34,8 +34,8 @@ from directory.policy.cues import askers, deadline_days_in, is_short
 from directory.policy.features import Sentence, sentence_weights, sentences
 from directory.policy.followup import NOT_PLACES, Subject, follow_up, names_after_opener
 from directory.policy.langid import UNSURE, Identified, LanguageIdentifier
-from directory.policy.lexicon import ALL_ASK_WORDS, prepare
-from directory.policy.matcher import ADDRESSED, Vocabulary, load_vocabulary
+from directory.policy.lexicon import ALL_ASK_WORDS, content_words, prepare
+from directory.policy.matcher import ADDRESSED, MONEY_DECLINED, Vocabulary, load_vocabulary
 from directory.policy.model import NONE_CLASSES, PolicyModel, Scores
 from directory.policy.rules import PolicyRules, Rule
 from directory.referrals import Referral, Referrals
@@ -299,6 +299,8 @@ class PolicyEngine:
                 if features & _PROPOSAL_CONCEPTS:  # the rule itself: a proposal due within a month
                     features.add("@deadline_short_proposal")
         features |= self._vocab.third_party_in(w.words, w.raw, self._is_name)
+        if self._vocab.declines_money_in(w.words):
+            features.add(MONEY_DECLINED)  # "we are not asking for funding": the model weighs it
         if self._vocab.addressed_in(w.words, concepts):
             features.add(ADDRESSED)
         if features & _JOINT_WORK and not features & _IN_THE_FIELD:
@@ -371,6 +373,8 @@ class PolicyEngine:
                 if i != last and not asks[i] and not announced:
                     continue  # a part that asks nothing (the story) is not read further; one
                     # a joiner or a condition opens is: "By the way, any reports on Ghana"
+                if not content_words(piece):
+                    continue  # "…? and you?", "ok?": a part that names nothing asks no rule
                 if joined and not asks[i] and i != last and not on_condition:
                     joined = False  # "Also, we are designing a programme…" may only tell: the
                     # whole message must back what it reads as, as for any part

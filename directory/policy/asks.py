@@ -53,6 +53,15 @@ _JOINERS = re.compile(
     + r")(?!\w)[,:]?",  # "p.s." ends on a dot: no word boundary after it
     re.IGNORECASE,
 )
+_CLAUSE_ASK = re.compile(
+    r"\s+(?=(?:"
+    + alternation(v for lang in languages().values() for c in lang.clause_asks for v in (c, strip_accents(c)))
+    + r")(?![\w'’]))",
+    re.IGNORECASE,
+)
+"""Where a second request starts inside one sentence: "and" and a word that opens a request
+("…link us to waste picker groups in Kenya and fund our baling machine", "…y si nos financian
+una prensa"). The clause is a part like a sentence: read alone, backed by the whole message."""
 _ON_A_CONDITION = re.compile(
     r"^(?:" + alternation(c for lang in languages().values() for c in lang.conditional_asks) + r")\b"
 )
@@ -122,8 +131,18 @@ def joined_parts(text: str) -> list[Part]:
         if pending:
             kept[0] = kept[0]._replace(joined=True, announced=True)
             pending = False
-        out.extend(kept)
+        for part in kept:
+            first, *rest = _clauses(part.text)
+            out.append(part._replace(text=first))
+            out.extend(Part(clause, False) for clause in rest)  # no joiner: backed like a sentence
     return out
+
+
+def _clauses(piece: str) -> list[str]:
+    """`piece` cut where a request opens inside it (`_CLAUSE_ASK`), when the clause before has
+    words of its own: "and can" alone does not start a part."""
+    cut = _CLAUSE_ASK.split(piece)
+    return [piece] if len(cut) == 1 or not _has_words(cut[0]) else cut
 
 
 HEAD_WORDS = 4

@@ -38,7 +38,7 @@ from typing import Any
 
 from directory.languages import languages, union
 from directory.phrases import Typos
-from directory.policy.lexicon import ALL_STOPWORDS, LANGS, content_words, prepare, stems
+from directory.policy.lexicon import ALL_ASK_WORDS, ALL_STOPWORDS, LANGS, content_words, prepare, stems
 from directory.text import WORDS_KEPT, normalize, tokens, words_of
 
 _FUZZY_MIN_LEN = 5
@@ -56,6 +56,11 @@ ADDRESSED = "@addressed"
 """Feature: the question speaks to WIEGO ("WIEGO", "you", "vocês", "vous", "tienen"...)."""
 _PROVIDER_WINDOW = 6  # words between "recommend" and the provider recommended
 _SOURCE_WINDOW = 4  # words between the thing asked for and the preposition naming its source
+_DECLINED_AT = 2  # the word of asking is at most this many words after the negation ("ne vous écris")
+_DECLINE_WINDOW = 5  # money at most this many words after the word of asking
+_CONDITIONS = frozenset({"if", "si", "se", "sinon", "otherwise", "or", "ou", "o"})  # "if not, we need…"
+_MONEY = frozenset({"money", "money_weak"})
+MONEY_DECLINED = "@money_declined"
 _OPENING_WORDS = 12  # a letter's greeting line is short; a longer first line is the message itself
 _SALUTE_WITHIN = 4  # the honorific among the greeting's first words ("À l'attention de Monsieur")
 _ACRONYM = re.compile(r"^[A-Z]{2}[A-Za-z]{0,7}$")  # BBC, CAF, CNPq, CONACYT
@@ -147,6 +152,9 @@ class Source:
     salutes: frozenset[str] = frozenset()  # honorifics that open a letter: "monsieur", "señor", "dear"
     offices: frozenset[str] = frozenset()  # offices no one at WIEGO holds: "maire", "alcalde", "bank"
     forwarded: frozenset[str] = frozenset()  # "fwd", "reenviado", "transféré": a forward's first line
+    declines: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
+    """Per language, its negations ("not", "no", "ne") and the words of asking they decline
+    ("asking", "pedir", "besoin"): Portuguese "no" ("in the") declines nothing."""
 
 
 def _by_last_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -214,6 +222,7 @@ class Vocabulary:
     ) -> None:
         self.situations = tuple(situations)
         self.source = source or Source()
+        self._negations = frozenset(w for negations, _ in self.source.declines for w in negations)
         self.sector_hints = dict(sector_hints or {})
         self.weak = frozenset(weak)
         self.domain = frozenset(domain)
@@ -466,6 +475,29 @@ class Vocabulary:
                     kinds.add(kind)
         return frozenset(kinds)
 
+    def declines_money_in(self, words: Sequence[str]) -> bool:
+        """Whether money is named to say it is not asked: "we are not asking for funding", "no
+        les escribimos para pedir recursos", "nous n'avons pas besoin de financement" (a
+        negation, a word of asking right after it, money within `_DECLINE_WINDOW` words after
+        that). "If not, we need a grant", "o banco não me empresta, preciso de dinheiro" and
+        "¿no podrían pedir fondos?" decline nothing."""
+        declines = self.source.declines
+        any_negation = self._negations
+        n = len(words)
+        for i, word in enumerate(words):
+            if word not in any_negation or (i and words[i - 1] in _CONDITIONS):
+                continue
+            for negations, declining in declines:
+                if word not in negations:
+                    continue
+                for j in range(i + 1, min(i + 1 + _DECLINED_AT, n)):
+                    if words[j] not in declining or (j > i + 1 and words[i + 1] in ALL_ASK_WORDS):
+                        continue  # "¿No podrían pedir fondos…?" asks
+                    after = words[j + 1 : j + 1 + _DECLINE_WINDOW]
+                    if any(self._word_concepts(w) & _MONEY for w in after if w not in ALL_STOPWORDS):
+                        return True
+        return False
+
     def asks_about_third_party(
         self, words: Sequence[str], raw: Sequence[str], is_name: Callable[[str], bool] | None = None
     ) -> list[tuple[str, ...]]:
@@ -592,6 +624,7 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         words("salutes"),
         words("offices"),
         words("forwarded"),
+        _declines(tp, bundled),
     )
     return Vocabulary(
         concepts,
@@ -603,6 +636,21 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         third,
         compiled=cached,
     )
+
+
+def _declines(tp: Mapping[str, Any], bundled: bool) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """`Source.declines`: each language's own pair, or the given TOML's as one language."""
+    if not bundled:
+        return ((_normalized(tp.get("negations", ())), _normalized(tp.get("declining", ()))),)
+    pairs = [
+        (lang.third_party.get("negations", frozenset()), lang.third_party.get("declining", frozenset()))
+        for lang in languages().values()
+    ]
+    return tuple((neg, verbs) for neg, verbs in pairs if neg and verbs)
+
+
+def _normalized(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalize(w) for w in words)
 
 
 VOCABULARY_CACHE = "vocabulary.pickle"
