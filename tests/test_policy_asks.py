@@ -326,6 +326,9 @@ def test_a_request_opened_inside_a_sentence_is_a_part(text: str, clauses: list[s
         # message's own words as its context
         ("Soy periodista en Quito, cubro el desalojo de vendedores. ¿Una entrevista con WIEGO? "
          "¿y datos?", "media", "information"),
+        # stop 30: the second request opens inside the same sentence ("…and fund…")
+        ("we run a waste pickers group in eldoret can you connect us to other waste picker orgs "
+         "in kenya and fund our first weighing scale", "directory", "funding"),
     ],
 )
 def test_two_asks_are_both_answered_in_order(text: str, first: str, second: str) -> None:
