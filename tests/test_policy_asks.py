@@ -13,11 +13,13 @@ from directory.policy.asks import (
     ASKED_SUPPORT,
     JOINED_STRENGTH,
     SHORT_ASK_SURE,
+    Asked,
     Part,
     PartReading,
     decide,
     joined_parts,
     last_ask_at,
+    money_declined,
     parts,
 )
 from directory.policy.model import Scores
@@ -112,6 +114,36 @@ def test_a_short_last_ask_sure_for_one_vs_rest_is_a_second_ask_when_the_whole_ba
     assert [r for r, _ in decide(backed, [first, long], frozenset()).rules] == ["media"]
     unsure = PartReading(1, True, scores("smalltalk", 0.3, {"funding": SHORT_ASK_SURE - 0.1}), short=True)
     assert [r for r, _ in decide(backed, [first, unsure], frozenset()).rules] == ["media"]
+
+
+def test_money_declined_is_not_answered_as_funding() -> None:
+    """ "We are not asking for funding. Which vendors' organizations…?": funding goes, first or
+    as the runner-up button, unless an ask that itself declines nothing reads as funding."""
+    declining = PartReading(0, True, scores("funding"), declines_money=True)
+    directory = PartReading(1, True, scores("directory"))
+    asked = Asked((("funding", 0.6), ("directory", 0.4)))
+    assert money_declined(asked, [declining, directory]).rules == (("directory", 0.4),)
+    alone = Asked((("funding", 0.6),), runner_up=("directory", 0.3))
+    assert money_declined(alone, [declining, directory]).rules == (("directory", 0.9),)
+    button = Asked((("directory", 0.5),), runner_up=("funding", 0.45))
+    assert money_declined(button, [declining, directory]).runner_up is None
+    funding = PartReading(1, True, scores("funding"))  # "...but could you cover the bus fares?"
+    assert money_declined(asked, [declining, funding]) == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("We have a small grant from a local trust until March, so we are not asking for funding. "
+         "Which organisations of street vendors in Kerala should our women join?", "directory"),
+        ("Je ne vous écris pas pour de l'argent : nous avons une petite subvention de la mairie. "
+         "Pourriez-vous nous indiquer les organisations de récupératrices à Abidjan ?", "directory"),
+        ("Não estamos pedindo dinheiro, já temos um financiamento da prefeitura. Quais organizações "
+         "de catadoras existem em Belém?", "directory"),
+    ],
+)
+def test_a_letter_that_asks_no_money_is_not_answered_on_funding(text: str, rule: str) -> None:
+    assert asked(text) == [rule]
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from directory.policy.asks import (
     for_a_third_party,
     joined_parts,
     last_ask_at,
+    money_declined,
     needs_parts,
     short_last_part,
 )
@@ -380,9 +381,16 @@ class PolicyEngine:
                     # whole message must back what it reads as, as for any part
                 short = short_last_part(pieces, i)  # "…? and stats?"
                 around = reading.features if short and not joined else frozenset()
-                scores = self.scores(self.read(piece, part=True, around=around))
-                readings.append(PartReading(i, True, scores, joined, story=not asks[i], short=short))
+                read = self.read(piece, part=True, around=around)
+                readings.append(
+                    PartReading(
+                        i, True, self.scores(read), joined, story=not asks[i], short=short,
+                        declines_money=MONEY_DECLINED in read.features,
+                    )
+                )
         asked = decide(whole, readings, reading.concepts)
+        if MONEY_DECLINED in reading.features:
+            asked = money_declined(asked, readings)
         if reading.third_partys:
             asked = for_a_third_party(asked)
         if reading.elsewhere:  # "Monsieur le Maire, …": its requests are the mayor's to answer

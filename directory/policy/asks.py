@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from directory.languages import languages
@@ -194,6 +194,7 @@ class PartReading:
     joined: bool = False  # a joiner opened it: "..., and also, are there unions in Lima?"
     story: bool = False  # read only as the last part: it neither asks nor requests
     short: bool = False  # the message's last part, a few words naming something: "…? and stats?"
+    declines_money: bool = False  # it says money is not asked: "we are not asking for funding"
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,30 @@ def needs_parts(whole: Scores) -> bool:
 ABOUT_ORGANIZATIONS = frozenset({"directory", ACCESS_RULE})
 """Rules a question about a named party may still ask: "do you know if StreetNet has a member
 in Ghana?" asks the directory."""
+
+
+FUNDING_RULE = "funding"
+
+
+def money_declined(asked: Asked, readings: Sequence[PartReading]) -> Asked:
+    """What a message asks when it says it asks no money ("we are not asking for funding", "je
+    ne vous écris pas pour de l'argent"): not funding, which its story of grants and budgets
+    may have made the first reading, unless one of its asks, itself declining nothing, reads as
+    funding. With nothing else asked, its last ask's rule."""
+    runner_up = asked.runner_up if asked.runner_up and asked.runner_up[0] != FUNDING_RULE else None
+    kept = replace(asked, runner_up=runner_up)  # no "Also: funding" button either
+    if FUNDING_RULE not in (r for r, _ in asked.rules):
+        return kept
+    if any(p.scores.best == FUNDING_RULE for p in readings if not p.story and not p.declines_money):
+        return kept
+    rest = tuple((r, s) for r, s in asked.rules if r != FUNDING_RULE)
+    if not rest:
+        asking = [p for p in readings if not p.story and p.scores.best not in NONE_CLASSES]
+        if not asking or asking[-1].scores.best == FUNDING_RULE:
+            return kept
+        rule = asking[-1].scores.best
+        rest = ((rule, asking[-1].scores.classes[rule]),)
+    return replace(kept, rules=rest)
 
 
 def for_a_third_party(asked: Asked) -> Asked:
