@@ -76,6 +76,15 @@ async def test_thanks_that_name_an_organization_are_thanks(engine: PolicyEngine,
     assert answer.best is None and answer.thanks and not answer.organizations
 
 
+@pytest.mark.parametrize(
+    "text", ["Thanks. Could you help me find a job as a driver?", "thanks, can you tell me the bus times to Kibera"]
+)
+async def test_thanks_before_a_request_no_rule_covers_is_not_thanked_back(engine: PolicyEngine, text: str) -> None:
+    """A request after the thanks is answered as one (no rule covers it), not with "you're welcome"."""
+    answer = await engine.answer(text)
+    assert answer.best is None and not answer.thanks
+
+
 async def test_wiego_itself_stays_about_wiego(engine: PolicyEngine) -> None:
     for question in ("how do I contact WIEGO?", "Is StreetNet part of WIEGO?"):
         answer = await engine.answer(question)

@@ -162,6 +162,10 @@ class _Asking:
 
 
 THANKS = thanks_words()
+THANKS_CHAT = 0.25
+"""A message that thanks and asks no rule is thanked back when the model reads it as small talk
+at least this likely, though not first: "Thanks a lot, I will write to SEWA then" (none 0.52,
+small talk 0.48; "will" is a request word)."""
 
 TRAINING_DATE = dt.date(2026, 11, 30)
 """The "today" training reads deadlines from ("due 15 December" is short on this date), so the
@@ -428,7 +432,8 @@ class PolicyEngine:
         smalltalk = asked.smalltalk
         part_asks = any(p.asks for p in reading.parts)
         asks = "?" in text or part_asks
-        thanks = not matches and not THANKS.isdisjoint(read.words) and (smalltalk or not asks)
+        chat = smalltalk or whole.classes.get("smalltalk", 0.0) >= THANKS_CHAT
+        thanks = not matches and not THANKS.isdisjoint(read.words) and (chat or not asks)
         smalltalk = smalltalk or thanks  # "Many thanks, we wrote to StreetNet": "you're welcome"
         directory = None  # the rule a named organization's contacts are asked of
         if "directory" in self._rules:
