@@ -606,7 +606,7 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
     cached = _compiled_cache() if bundled else None
 
     def words(key: str) -> frozenset[str]:
-        listed = frozenset(normalize(w) for w in tp.get(key, ()))
+        listed = _normalized(tp.get(key, ()))
         if not bundled:
             return listed
         return listed | union(lambda lang: lang.third_party.get(key, frozenset()))
@@ -616,7 +616,7 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         words("preps"),
         words("articles"),
         words("heads"),
-        frozenset(normalize(w) for w in tp.get("own", ())),
+        _normalized(tp.get("own", ())),
         words("addressed"),
         _by_last_word(tuple(phrase.split()) for phrase in words("asks_about")),
         words("recommends"),
