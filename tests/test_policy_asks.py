@@ -314,6 +314,27 @@ def test_a_request_opened_inside_a_sentence_is_a_part(text: str, clauses: list[s
     assert not any(p.joined for p in found)
 
 
+_CLAUSE_WORDS = [
+    "and", "fund", "can", "you", "any", "y", "si", "nos", "financian", "pueden", "et", "vous", "mettez",
+    "e", "podem", "not", "asking", "for", "money", "no", "pedimos", "dinero", "vendors", "Lima", "?", ",",
+    "¿", "can't", "and can", "’",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_CLAUSE_WORDS), max_size=30))
+def test_cutting_clauses_loses_no_word(words: list[str]) -> None:
+    """However "and", request words and punctuation fall, the parts hold every word of the
+    message, in order (no joiner among these words), and reading it raises nothing."""
+    text = " ".join(words)
+
+    def spoken(piece: str) -> list[str]:
+        return [w for w in piece.split() if any(c.isalnum() for c in w)]  # marks alone are no part
+
+    assert [w for p in joined_parts(text) for w in spoken(p.text)] == spoken(text)
+    asked(text)
+
+
 # --- real messages ------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "first", "second"),
