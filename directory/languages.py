@@ -45,7 +45,7 @@ class Language:
     concepts: Mapping[str, tuple[str, ...]]  # as written ("=word" marks an exact word)
 
 
-def _norm_set(values: Iterable[str]) -> frozenset[str]:
+def normalized_set(values: Iterable[str]) -> frozenset[str]:
     return frozenset(normalize(v) for v in values)
 
 
@@ -55,19 +55,19 @@ def _parse(data: Mapping[str, Any]) -> Language:
         code=str(data["code"]),
         name=str(data["name"]),
         stemmer=str(data["stemmer"]),
-        stopwords=_norm_set(data.get("stopwords", ())),
-        ask_words=_norm_set(data.get("ask_words", ())),
+        stopwords=normalized_set(data.get("stopwords", ())),
+        ask_words=normalized_set(data.get("ask_words", ())),
         joiners=tuple(data.get("joiners", ())),
         clause_asks=tuple(data.get("clause_asks", ())),
         followups=tuple(normalize(f) for f in data.get("followups", ())),
         conditional_asks=tuple(normalize(f) for f in data.get("conditional_asks", ())),
-        markers=_norm_set(markers.get("words", ())),
+        markers=normalized_set(markers.get("words", ())),
         accents=str(markers.get("accents", "")),
         marks_short=bool(markers.get("short", True)),
         suffixes=tuple(markers.get("suffixes", ())),
         time=dict(data.get("time", {})),
-        third_party={k: _norm_set(v) for k, v in data.get("third_party", {}).items()},
-        places={k: _norm_set(v) for k, v in data.get("places", {}).items()},
+        third_party={k: normalized_set(v) for k, v in data.get("third_party", {}).items()},
+        places={k: normalized_set(v) for k, v in data.get("places", {}).items()},
         sectors=_sectors(data.get("sectors", {}), data.get("sector_combos", {})),
         concepts={k: tuple(v) for k, v in data.get("concepts", {}).items()},
     )
@@ -116,7 +116,7 @@ def thanks_words() -> frozenset[str]:
     import tomllib
 
     text = (resources.files("directory.data") / "smalltalk.toml").read_text(encoding="utf-8")
-    return _norm_set(w for words in tomllib.loads(text)["thanks"].values() for w in words)
+    return normalized_set(w for words in tomllib.loads(text)["thanks"].values() for w in words)
 
 
 @cache

@@ -12,7 +12,7 @@ counts: access to workers first, student research second (`RULES.md`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -45,17 +45,24 @@ older sets, few such endings) no answer changed."""
 RUNNER_UP = 0.2
 """A runner-up rule this likely is offered as a button ("Also: ...")."""
 
+
+def _as_typed(phrases: Iterable[str]) -> Iterator[str]:
+    """Each phrase as written and without its accents: "y tambien" is typed as often as "y
+    también"."""
+    for phrase in phrases:
+        yield phrase
+        yield strip_accents(phrase)
+
+
 _JOINERS = re.compile(
     r"\b(?:"
-    + alternation(  # "y tambien" is typed as often as "y también"
-        v for lang in languages().values() for j in lang.joiners for v in (j, strip_accents(j))
-    )
+    + alternation(_as_typed(j for lang in languages().values() for j in lang.joiners))
     + r")(?!\w)[,:]?",  # "p.s." ends on a dot: no word boundary after it
     re.IGNORECASE,
 )
 _CLAUSE_ASK = re.compile(
     r"\s+(?=(?:"
-    + alternation(v for lang in languages().values() for c in lang.clause_asks for v in (c, strip_accents(c)))
+    + alternation(_as_typed(c for lang in languages().values() for c in lang.clause_asks))
     + r")(?![\w'’]))",
     re.IGNORECASE,
 )

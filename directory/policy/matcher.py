@@ -36,7 +36,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from directory.languages import languages, union
+from directory.languages import languages, normalized_set, union
 from directory.phrases import Typos
 from directory.policy.lexicon import ALL_ASK_WORDS, ALL_STOPWORDS, LANGS, content_words, prepare, stems
 from directory.text import WORDS_KEPT, normalize, tokens, words_of
@@ -222,7 +222,10 @@ class Vocabulary:
     ) -> None:
         self.situations = tuple(situations)
         self.source = source or Source()
-        self._negations = frozenset(w for negations, _ in self.source.declines for w in negations)
+        self._declining: dict[str, frozenset[str]] = {}  # a negation -> the words of asking it declines
+        for negations, declining in self.source.declines:
+            for negation in negations:
+                self._declining[negation] = self._declining.get(negation, frozenset()) | declining
         self.sector_hints = dict(sector_hints or {})
         self.weak = frozenset(weak)
         self.domain = frozenset(domain)
@@ -481,21 +484,16 @@ class Vocabulary:
         negation, a word of asking right after it, money within `_DECLINE_WINDOW` words after
         that). "If not, we need a grant", "o banco não me empresta, preciso de dinheiro" and
         "¿no podrían pedir fondos?" decline nothing."""
-        declines = self.source.declines
-        any_negation = self._negations
-        n = len(words)
         for i, word in enumerate(words):
-            if word not in any_negation or (i and words[i - 1] in _CONDITIONS):
+            declining = self._declining.get(word)
+            if declining is None or (i and words[i - 1] in _CONDITIONS):
                 continue
-            for negations, declining in declines:
-                if word not in negations:
-                    continue
-                for j in range(i + 1, min(i + 1 + _DECLINED_AT, n)):
-                    if words[j] not in declining or (j > i + 1 and words[i + 1] in ALL_ASK_WORDS):
-                        continue  # "¿No podrían pedir fondos…?" asks
-                    after = words[j + 1 : j + 1 + _DECLINE_WINDOW]
-                    if any(self._word_concepts(w) & _MONEY for w in after if w not in ALL_STOPWORDS):
-                        return True
+            for j in range(i + 1, min(i + 1 + _DECLINED_AT, len(words))):
+                if words[j] not in declining or (j > i + 1 and words[i + 1] in ALL_ASK_WORDS):
+                    continue  # "¿No podrían pedir fondos…?" asks
+                after = words[j + 1 : j + 1 + _DECLINE_WINDOW]
+                if any(self._word_concepts(w) & _MONEY for w in after if w not in ALL_STOPWORDS):
+                    return True
         return False
 
     def asks_about_third_party(
@@ -606,7 +604,7 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
     cached = _compiled_cache() if bundled else None
 
     def words(key: str) -> frozenset[str]:
-        listed = _normalized(tp.get(key, ()))
+        listed = normalized_set(tp.get(key, ()))
         if not bundled:
             return listed
         return listed | union(lambda lang: lang.third_party.get(key, frozenset()))
@@ -616,7 +614,7 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         words("preps"),
         words("articles"),
         words("heads"),
-        _normalized(tp.get("own", ())),
+        normalized_set(tp.get("own", ())),
         words("addressed"),
         _by_last_word(tuple(phrase.split()) for phrase in words("asks_about")),
         words("recommends"),
@@ -641,16 +639,12 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
 def _declines(tp: Mapping[str, Any], bundled: bool) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
     """`Source.declines`: each language's own pair, or the given TOML's as one language."""
     if not bundled:
-        return ((_normalized(tp.get("negations", ())), _normalized(tp.get("declining", ()))),)
+        return ((normalized_set(tp.get("negations", ())), normalized_set(tp.get("declining", ()))),)
     pairs = [
         (lang.third_party.get("negations", frozenset()), lang.third_party.get("declining", frozenset()))
         for lang in languages().values()
     ]
     return tuple((neg, verbs) for neg, verbs in pairs if neg and verbs)
-
-
-def _normalized(words: Iterable[str]) -> frozenset[str]:
-    return frozenset(normalize(w) for w in words)
 
 
 VOCABULARY_CACHE = "vocabulary.pickle"
