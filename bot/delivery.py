@@ -393,13 +393,16 @@ class DeliveryWorker:
                     continue  # answered a moment ago: it stays pending for a later pass
                 if not await self._until_stopped(slots.acquire()):
                     break
-                if not await self._until_stopped(self.limiter.broadcast_slot(row.user_id)):
-                    slots.release()
-                    break
-                # cancelled or forgotten meanwhile, or our lease is gone
+                # Claimed (a committed write) before waiting for the slot, so that a slot is
+                # not held through the write: the window counts a place from its grant.
+                # False: cancelled or forgotten meanwhile, or our lease is gone.
                 if not await self._outbox.claim(row.id, now=self._clock()):
                     slots.release()
                     continue
+                if not await self._until_stopped(self.limiter.broadcast_slot(row.user_id)):
+                    await self._outbox.unclaim(row.id)
+                    slots.release()
+                    break
                 sent_any = True
                 task = asyncio.create_task(self._send(broadcast, row))
                 self._in_flight.add(task)

@@ -16,7 +16,7 @@ class DeliverySettings:
 
     rate: float = 30.0  # BROADCAST_RATE: at most this many broadcast messages a second
     global_rate: float = 30.0  # Telegram's limit across all chats
-    window: float = 1.02  # seconds of the shared sliding window (a little over Telegram's 1 s)
+    window: float = 1.0  # seconds of the shared sliding window, counted from each reply (bot.ratelimit)
     per_chat_interval: float = 1.0  # at most one message a second in one chat
     answer_reserve: int = 1  # places of the window the broadcast leaves to answers
     concurrency: int = 8  # broadcast requests in flight at once
@@ -24,7 +24,7 @@ class DeliverySettings:
     backoff_base: float = 2.0  # first retry after about this many seconds, then doubling
     backoff_max: float = 600.0
     batch: int = 200  # outbox rows read at a time
-    progress_interval: float = 2.0  # edit the progress message at most this often
+    progress_interval: float = 5.0  # edit the progress message at most this often (edits count)
     idle_poll: float = 30.0  # an idle worker looks for unannounced work this often
     interactive_retries: int = 2  # a 429 on an answer: wait and try again this many times
     stop_timeout: float = 10.0  # stopping waits this long for requests in flight

@@ -376,6 +376,10 @@ class Outbox:
     async def mark_failed(self, row_id: int, error: str) -> None:
         await self._move(row_id, "failed", attempt=True, error=error)
 
+    async def unclaim(self, row_id: int) -> None:
+        """Claimed but not sent (the worker stopped while waiting for its slot): `pending` again."""
+        await self._move(row_id, "pending")
+
     async def retry_later(self, row_id: int, *, not_before: float, error: str, attempt: bool) -> None:
         """Back to `pending`, due at `not_before`; `attempt` counts it towards the maximum."""
         await self._move(row_id, "pending", attempt=attempt, error=error, not_before=not_before)

@@ -286,6 +286,51 @@ async def test_broadcast_waits_one_second_per_chat() -> None:
     assert time.monotonic() - started > 0.25
 
 
+async def test_late_arrivals_never_pack_the_window_beyond_its_capacity() -> None:
+    """Telegram counts a request when it arrives, somewhere between our send and its reply.
+    Requests that arrive late by different amounts (jitter, a busy loop) must still never
+    put more than `global_rate` arrivals inside one window, broadcast and answers together;
+    a place counted from the moment of sending did not hold this."""
+    import random
+
+    settings = DeliverySettings(rate=10, global_rate=10, window=1.0, answer_reserve=1)
+    limiter = PriorityRateLimiter(settings)
+    rng = random.Random(7)
+    arrivals: list[float] = []
+
+    def request(delay_before: float, delay_after: float):
+        async def send(*_args, **_kwargs) -> bool:
+            await asyncio.sleep(delay_before)
+            arrivals.append(time.monotonic())  # the server counts it now
+            await asyncio.sleep(delay_after)
+            return True
+
+        return send
+
+    async def broadcast(chat: int) -> None:
+        await limiter.broadcast_slot(chat)
+        send = request(rng.choice([0.0, 0.0, 0.04, 0.08]), rng.uniform(0, 0.01))
+        await limiter.process_request(send, (), {}, "sendMessage", {"chat_id": chat}, BROADCAST)
+
+    async def answers() -> None:
+        for chat in range(1000, 1004):
+            await asyncio.sleep(0.5)
+            await limiter.process_request(request(0.0, 0.002), (), {}, "sendMessage", {"chat_id": chat}, None)
+
+    started = time.monotonic()
+    tasks = [asyncio.create_task(answers())]
+    for chat in range(26):
+        tasks.append(asyncio.create_task(broadcast(chat)))
+    await asyncio.gather(*tasks)
+    elapsed = time.monotonic() - started
+    arrivals.sort()
+    most = max(sum(1 for t in arrivals[i:] if t - arrivals[i] < settings.window) for i in range(len(arrivals)))
+    assert len(arrivals) == 30
+    assert most <= settings.global_rate
+    # and the window is used: 30 requests at 9-10 a second plus round trips take about 3 s
+    assert elapsed < 4.5
+
+
 async def test_answers_go_before_the_broadcast_when_the_window_is_full() -> None:
     limiter = PriorityRateLimiter(DeliverySettings(rate=3, global_rate=3, window=0.3))
     order: list[str] = []
