@@ -12,7 +12,9 @@ from directory.policy.answer import PolicyEngine
 from directory.policy.asks import (
     ASKED_SUPPORT,
     JOINED_STRENGTH,
-    SHORT_ASK_SURE,
+    PART_ASKED_SUPPORT,
+    PART_ASKED_SURE,
+    WHOLE_NAMES_MAIN,
     Asked,
     Part,
     PartReading,
@@ -101,19 +103,32 @@ def test_a_part_a_joiner_opens_is_a_second_ask_without_the_whole_backing_it() ->
     assert [r for r, _ in decide(scores("funding"), unsure, frozenset()).rules] == ["funding"]
 
 
-def test_a_short_last_ask_sure_for_one_vs_rest_is_a_second_ask_when_the_whole_backs_it() -> None:
+def test_a_part_sure_for_one_vs_rest_is_a_second_ask_when_the_whole_backs_it() -> None:
     """ "Serait-il possible d'interviewer quelqu'un ? Et des chiffres ?": the last part reads as
-    small talk (0.30) to the multinomial model, information 0.99 to the one-vs-rest one."""
+    small talk (0.30) to the multinomial model, information 0.99 to the one-vs-rest one; so does
+    a longer part ("Y otra, ¿me pasan el correo de WIEGO para mandar mi CV?")."""
     first = PartReading(0, True, scores("media"))
-    short = PartReading(1, True, scores("smalltalk", 0.3, {"funding": SHORT_ASK_SURE}), short=True)
-    backed = scores("media", asked={"media": 0.99, "funding": ASKED_SUPPORT})
+    short = PartReading(1, True, scores("smalltalk", 0.3, {"funding": PART_ASKED_SURE}), short=True)
+    backed = scores("media", asked={"media": 0.99, "funding": PART_ASKED_SUPPORT})
     assert [r for r, _ in decide(backed, [first, short], frozenset()).rules] == ["media", "funding"]
-    alone = scores("media", asked={"media": 0.99})  # the whole message does not back it
+    alone = scores("media", asked={"media": 0.99, "funding": PART_ASKED_SUPPORT / 2})  # not backed
     assert [r for r, _ in decide(alone, [first, short], frozenset()).rules] == ["media"]
-    long = PartReading(1, True, short.scores, short=False)  # a longer part needs the multinomial
-    assert [r for r, _ in decide(backed, [first, long], frozenset()).rules] == ["media"]
-    unsure = PartReading(1, True, scores("smalltalk", 0.3, {"funding": SHORT_ASK_SURE - 0.1}), short=True)
+    long = PartReading(1, True, short.scores, short=False)
+    assert [r for r, _ in decide(backed, [first, long], frozenset()).rules] == ["media", "funding"]
+    unsure = PartReading(1, True, scores("smalltalk", 0.3, {"funding": PART_ASKED_SURE - 0.1}), short=True)
     assert [r for r, _ in decide(backed, [first, unsure], frozenset()).rules] == ["media"]
+    story = PartReading(1, False, short.scores, story=True)  # a part that only tells asks nothing
+    assert [r for r, _ in decide(backed, [first, story], frozenset()).rules] == ["media"]
+
+
+def test_a_whole_reading_this_sure_names_the_first_ask_whatever_the_parts_order() -> None:
+    """A student's letter read as student_research at 0.99999 whose interview request, earlier
+    in the letter, a part misread as about WIEGO: student_research stays first."""
+    readings = [PartReading(0, True, scores("media")), PartReading(1, True, scores("funding"))]
+    unsure = scores("funding", p=WHOLE_NAMES_MAIN - 0.05, asked={"media": 0.6})
+    assert [r for r, _ in decide(unsure, readings, frozenset()).rules] == ["media", "funding"]
+    sure = scores("funding", p=WHOLE_NAMES_MAIN, asked={"media": 0.6})
+    assert [r for r, _ in decide(sure, readings, frozenset()).rules] == ["funding", "media"]
 
 
 def test_money_declined_is_not_answered_as_funding() -> None:
