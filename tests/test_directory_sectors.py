@@ -111,3 +111,49 @@ def test_trading_elsewhere_is_no_sector() -> None:
 def test_sewing_at_home_is_home_based_work(text: str) -> None:
     """People name home-based work by what is done at home, not by its name."""
     assert find_sectors(text)[:1] == ["home_based_workers"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sector"),
+    [
+        # G28 (stop 31): the directory found no sector in these, so no organization
+        ("há alguma organização das bideiras em Bissau?", "street_vendors"),
+        ("une organisation des barbechas à Sfax", "waste_pickers"),
+        ("los buzos del vertedero de Duquesa", "waste_pickers"),
+        ("los que reciclan ahí", "waste_pickers"),
+        ("associação de costureiras aqui em SP", "home_based_workers"),
+        ("mulheres que vendem na rua", "street_vendors"),
+        # the names people use in their own towns
+        ("cirujas de Rosario", "waste_pickers"),
+        ("chamberos de Quito", "waste_pickers"),
+        ("hurgadores en Montevideo", "waste_pickers"),
+        ("zabaleen in Cairo", "waste_pickers"),
+        ("kabadiwalas in Delhi", "waste_pickers"),
+        ("carroceiros de Porto Alegre", "waste_pickers"),
+        ("machingas in Lilongwe", "street_vendors"),
+        ("marreteros de Santiago", "street_vendors"),
+        ("bidi rollers in Tamil Nadu", "home_based_workers"),
+        ("couturières de Dakar", "home_based_workers"),
+        ("boyesses à Kinshasa", "domestic_workers"),
+        ("kasambahay sa Manila", "domestic_workers"),
+        ("faxineiras de Salvador", "domestic_workers"),
+        ("locatarios del mercado de Oaxaca", "market_traders"),
+        ("peixeiras de Luanda", "market_traders"),
+        ("diableros de la Central de Abasto", "head_porters"),
+    ],
+)
+def test_regional_names_of_each_trade(text: str, sector: str) -> None:
+    """What a trade is called where it is done names its sector, in every language."""
+    assert find_sectors(text) == [sector]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "violences domestiques",
+        "the winners of the prize",
+        "cirugía de la mano",
+    ],
+)
+def test_look_alikes_of_regional_names_name_no_sector(text: str) -> None:
+    assert find_sectors(text) == []

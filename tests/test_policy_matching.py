@@ -40,8 +40,10 @@ KNOWN_MISSES = frozenset(
         "What documents do I need for the state scholarship renewal?",  # funding 0.54, none 0.45
         # (Guatemalan "ayúdenos con un pisto para el puesto", a miss with stop 27's model, is
         # funding again since stop 28's retrain on short trailing asks, T38.)
-        # (Lace-makers offering WIEGO their goods, on the edge and moved by every retrain, are
-        # right again since stop 30's.)
+        # Lace-makers offering WIEGO their goods, on the edge and moved by every retrain (right
+        # at stop 30): private_sector 0.45, none 0.29 since stop 31 ("rendeiras" now names the
+        # home-based workers' sector, which the directory needs)
+        "Somos rendeiras de Alagoas. A WIEGO pode comprar nossos produtos para os eventos?",
     }
 )
 """The team's generalization checks the shipped model gets wrong, reported (README) rather than
