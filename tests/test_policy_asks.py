@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from directory.policy.answer import PolicyEngine
 from directory.policy.asks import (
-    ASKED_SUPPORT,
     JOINED_STRENGTH,
     PART_ASKED_SUPPORT,
     PART_ASKED_SURE,
