@@ -388,7 +388,7 @@ class PolicyEngine:
                 read = self.read(piece, part=True, around=around)
                 readings.append(
                     PartReading(
-                        i, True, self.scores(read), joined, story=not asks[i], short=short,
+                        i, True, self.scores(read), joined, story=not (asks[i] or announced), short=short,
                         declines_money=MONEY_DECLINED in read.features,
                     )
                 )

@@ -147,7 +147,9 @@ def joined_parts(text: str) -> list[Part]:
         for part in kept:
             first, *rest = _clauses(part.text)
             out.append(part._replace(text=first))
-            out.extend(Part(clause, False) for clause in rest)  # no joiner: backed like a sentence
+            # no joiner, so backed like a sentence; but the request that opens it ("and fund",
+            # "y si nos financian") announces it: read, and never a story
+            out.extend(Part(clause, False, announced=True) for clause in rest)
     return out
 
 
@@ -371,21 +373,24 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
         and part.scores.asked[rule] >= PART_ASKED_SURE
         and whole.asked.get(rule, 0.0) >= PART_ASKED_SUPPORT
     ]
-    rules = [(best, whole.classes[best])]
+    first = best
+    for other in [r for r in candidates if frozenset({best, r}) in ONE_ASK]:
+        # the same ask read two ways: one answer, the reading the one-vs-rest backs more; another
+        # candidate is still a second ask ("connect us to other waste picker orgs in kenya and
+        # fund our first weighing scale": directory, access to workers, funding)
+        first = max((best, other), key=lambda r: whole.asked.get(r, 0.0))
+        candidates = [r for r in candidates if r != other]
+    rules = [(first, whole.classes[first])]
     if candidates:
         second = max(candidates, key=lambda r: whole.asked.get(r, 0.0))
-        if frozenset({best, second}) in ONE_ASK:
-            chosen = max((best, second), key=lambda r: whole.asked.get(r, 0.0))
-            rules = [(chosen, whole.classes[chosen])]
-        else:
-            rules.append((second, whole.asked.get(second, 0.0)))
-            if (
-                best in first_at
-                and second in first_at
-                and first_at[second] < first_at[best]
-                and whole.classes[best] < WHOLE_NAMES_MAIN
-            ):
-                rules.reverse()
+        rules.append((second, whole.asked.get(second, 0.0)))
+        if (
+            first in first_at
+            and second in first_at
+            and first_at[second] < first_at[first]
+            and whole.classes[first] < WHOLE_NAMES_MAIN
+        ):
+            rules.reverse()
     ids = [r for r, _s in rules]
     if ACCESS_RULE in ids and STUDENT_RULE not in ids and STUDENT_CONCEPT in concepts:
         rules.append((STUDENT_RULE, whole.asked.get(STUDENT_RULE, 0.0)))
