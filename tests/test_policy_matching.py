@@ -443,6 +443,26 @@ def test_student_asking_for_contacts_is_access_first(question: str) -> None:
 @pytest.mark.parametrize(
     "question",
     [
+        "I'm a public health researcher at the University of Michigan and we need to recruit "
+        "domestic workers in Kenya for a study. Can you connect us?",
+        "Somos investigadores de la Universidad de Chile y queremos entrevistar a recicladores en "
+        "Santiago, ¿nos pueden poner en contacto?",
+        "Notre équipe de recherche de l'Université de Sousse voudrait rencontrer des tisseuses à "
+        "Kairouan : pouvez-vous nous mettre en relation ?",
+        "Sou pesquisadora da Universidade Federal da Bahia e preciso de contatos de catadoras em "
+        "Salvador para uma pesquisa.",
+    ],
+)
+def test_a_researcher_at_a_university_asking_for_workers_is_not_a_student(question: str) -> None:
+    """A university names where researchers work too: only a student's own words ("student",
+    "estudiante", "universitaria") add the student-research answer (held-out G21-G28 counted
+    seven such second answers nobody asked)."""
+    assert top(question) == ["access_to_workers"], (question, top(question))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "I'm a reporter and need a comment from WIEGO on the vendor evictions by tomorrow",
         "Soy periodista, necesito una declaración de WIEGO para el viernes",
         "Journaliste, j'ai besoin d'une réaction de WIEGO d'ici demain",
