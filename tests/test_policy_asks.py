@@ -304,6 +304,18 @@ def test_parts_split_sentences_and_joiners() -> None:
     assert len(parts("Queremos una entrevista y también contactos de recicladoras")) == 2
 
 
+def test_a_spanish_question_opened_inside_a_sentence_is_a_part() -> None:
+    """"¿" says where a question starts, even after a comma; at the start it cuts nothing."""
+    text = "Necesitamos contactos de recicladores en Montevideo, ¿y ustedes tienen estadísticas sobre ellos?"
+    assert parts(text) == [
+        "Necesitamos contactos de recicladores en Montevideo,",
+        "¿y ustedes tienen estadísticas sobre ellos?",
+    ]
+    assert parts("¿Qué es WIEGO?") == ["¿Qué es WIEGO?"]
+    assert parts("Buenas ¿me pueden ayudar? gracias") == ["Buenas", "¿me pueden ayudar?", "gracias"]
+    assert asked(text)[1] == "information"  # the second question is answered as one
+
+
 @pytest.mark.parametrize(
     ("text", "clauses"),
     [

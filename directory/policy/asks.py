@@ -117,6 +117,11 @@ class Part(NamedTuple):
     on_condition: bool = False  # a condition opened it: it asks ("or at least send me readings")
 
 
+_OPENED_QUESTION = re.compile(r"(?<=\S)\s+(?=¿)")
+"""A Spanish question opened inside a sentence ("Necesitamos contactos de recicladores en
+Montevideo, ¿y ustedes tienen estadísticas?") is a part of its own: "¿" says where it starts."""
+
+
 def joined_parts(text: str) -> list[Part]:
     """`parts`, each with whether a joiner ("also", "y también", "PS") opened it. A joiner
     written as a line or a sentence of its own ("P.S.", "PD:", "Another thing.") opens the
@@ -124,7 +129,7 @@ def joined_parts(text: str) -> list[Part]:
     part but does not announce it: it may only say "too"."""
     out: list[Part] = []
     pending = False
-    for sentence in split_sentences(text):
+    for sentence in (q for s in split_sentences(text) for q in _OPENED_QUESTION.split(s) if q.strip()):
         pieces = _JOINERS.split(sentence)
         at_start = not _has_words(pieces[0])
         if len(pieces) > 1 and _asking_head(pieces[0]):
