@@ -113,7 +113,7 @@ class Part(NamedTuple):
 
     text: str
     joined: bool  # a joiner ("also", "y también", "PS") or a condition ("and if you have") opened it
-    announced: bool = False  # ...at the start of its sentence: it is read, request word or not
+    announced: bool = False  # ...at its sentence's start, or a request opened it: read, asks or not
     on_condition: bool = False  # a condition opened it: it asks ("or at least send me readings")
 
 
