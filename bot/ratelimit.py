@@ -185,13 +185,13 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, str]]):
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        callback: Callable[..., Coroutine[Any, Any, _Reply]],
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: dict[str, str] | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+    ) -> _Reply:
         if rate_limit_args and rate_limit_args.get("lane") == "broadcast":
             if self._granted:  # the place `broadcast_slot` granted now waits for the reply
                 self._granted.popleft()

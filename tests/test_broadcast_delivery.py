@@ -4,6 +4,7 @@ resume after a crash, 429 / 403 / 5xx, askers first, a prompt stop."""
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections import Counter
 from datetime import timedelta
@@ -291,8 +292,6 @@ async def test_late_arrivals_never_pack_the_window_beyond_its_capacity() -> None
     Requests that arrive late by different amounts (jitter, a busy loop) must still never
     put more than `global_rate` arrivals inside one window, broadcast and answers together;
     a place counted from the moment of sending did not hold this."""
-    import random
-
     settings = DeliverySettings(rate=10, global_rate=10, window=1.0, answer_reserve=1)
     limiter = PriorityRateLimiter(settings)
     rng = random.Random(7)

@@ -375,7 +375,8 @@ class PolicyEngine:
             asks = [_part_asks(p.text) for p in pieces]
             last = last_ask_at(pieces, asks)
             for i, (piece, joined, announced, on_condition) in enumerate(pieces):
-                if i != last and not asks[i] and not announced:
+                asking = asks[i] or announced  # a request word, or a joiner or request opened it
+                if i != last and not asking:
                     continue  # a part that asks nothing (the story) is not read further; one
                     # a joiner or a condition opens is: "By the way, any reports on Ghana"
                 if not content_words(piece):
@@ -388,7 +389,7 @@ class PolicyEngine:
                 read = self.read(piece, part=True, around=around)
                 readings.append(
                     PartReading(
-                        i, True, self.scores(read), joined, story=not (asks[i] or announced), short=short,
+                        i, True, self.scores(read), joined, story=not asking, short=short,
                         declines_money=MONEY_DECLINED in read.features,
                     )
                 )

@@ -118,8 +118,13 @@ class Part(NamedTuple):
 
 
 _OPENED_QUESTION = re.compile(r"(?<=\S)\s+(?=¿)")
-"""A Spanish question opened inside a sentence ("Necesitamos contactos de recicladores en
-Montevideo, ¿y ustedes tienen estadísticas?") is a part of its own: "¿" says where it starts."""
+
+
+def _sentences_and_questions(text: str) -> list[str]:
+    """The message's sentences, a Spanish question opened inside one cut off as its own
+    ("Necesitamos contactos de recicladores en Montevideo, ¿y ustedes tienen estadísticas?"):
+    "¿" says where it starts."""
+    return [question for sentence in split_sentences(text) for question in _OPENED_QUESTION.split(sentence)]
 
 
 def joined_parts(text: str) -> list[Part]:
@@ -129,7 +134,7 @@ def joined_parts(text: str) -> list[Part]:
     part but does not announce it: it may only say "too"."""
     out: list[Part] = []
     pending = False
-    for sentence in (q for s in split_sentences(text) for q in _OPENED_QUESTION.split(s) if q.strip()):
+    for sentence in _sentences_and_questions(text):
         pieces = _JOINERS.split(sentence)
         at_start = not _has_words(pieces[0])
         if len(pieces) > 1 and _asking_head(pieces[0]):
