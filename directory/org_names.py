@@ -2,9 +2,10 @@
 "el correo de la CONLACTRAHO", "SEWA's phone number".
 
 A name counts when the message spells the organization's full name, its id ("streetnet",
-"homenet kenya"), or its acronym. An acronym that is also a word ("IDEA", "NEST", "UNITED",
-"ARC") counts only written in capitals as the directory has it; a longer one written otherwise
-("kenasvit", "Streetnet") counts too, unless it is a word people write anyway.
+"homenet kenya"), or its acronym. An acronym that is also a word ("IDEA", "NEST", "ARC", or
+"UNITED", the first word of its own name: "Leeds United won") counts only written in capitals
+as the directory has it; a longer one written otherwise ("kenasvit", "Streetnet") counts too,
+unless it is a word people write anyway (an id still counts in any case: "streetnet").
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ class OrgNames:
             if len(acronym) < 3:
                 continue
             folded = normalize(acronym).split()
-            if len(acronym) >= _ANY_CASE_MIN and " ".join(folded) not in common_words:
+            a_word = " ".join(folded) in common_words or folded == name[:1]  # "UNITED": United…
+            if len(acronym) >= _ANY_CASE_MIN and not a_word:
                 phrases.append((folded, org.id))
             else:
                 self._exact.setdefault(acronym, []).append(org.id)

@@ -45,6 +45,16 @@ def test_words_that_happen_to_be_acronyms_name_nobody(text: str) -> None:
     assert OrgNames(ORGS, frozenset({"united"})).find(text) == []
 
 
+@pytest.mark.parametrize("text", ["anyone know if Leeds United won last night?", "United we stand"])
+def test_an_acronym_that_is_the_first_word_of_its_name_counts_only_in_capitals(text: str) -> None:
+    """ "UNITED" (United Vendors of the Philippines) is a word: no list of words needed to
+    tell "Leeds United" from the union; written as the directory has it, it still names it."""
+    names = OrgNames(ORGS)
+    assert names.find(text) == []
+    assert names.find("how do I reach UNITED in Manila?") == ["united-philippines"]
+    assert names.find("StreetNet or streetnet") == ["streetnet"], "its id still counts in any case"
+
+
 @pytest.mark.parametrize(
     ("question", "org"),
     [
