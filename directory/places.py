@@ -54,6 +54,9 @@ _TOWN_LOCATIVES = union(lambda lang: lang.places.get("town_locatives", frozenset
 # After a town's name, words that make it part of a longer one ("Feira de Santana", "Lomas de
 # Zamora", "University of Ghana").
 _NAME_GOES_ON = frozenset({"de", "do", "da", "dos", "das", "del", "du", "des", "of"})
+_NAME_JOINS = _NAME_GOES_ON | {"la", "las", "los", "el", "le", "les", "y", "e"}
+"""Words written in lower case inside a longer place name ("San Martín de los Andes")."""
+_LONGEST_TOWN_NAME = 6
 # Small towns whose names are words or names of something else ("a União Europeia", "em Jardim
 # Gramacho", "at Meridian Advisory"): never read as the town.
 _NOT_TOWNS = frozenset(
@@ -362,6 +365,24 @@ class Gazetteer:
         w = words_of(strip_accents(text))
         return self.find_in(w.words, w.capital, w.upper)
 
+    def _longer_name_at(
+        self, words: Sequence[str], upper: Sequence[bool], start: int, end: int
+    ) -> tuple[int, Place] | None:
+        """The end and place of a city's or town's longer name that a country's name at
+        words[start:end] only begins, written as a name: "San Bartolomé de Tirajana" (Gran
+        Canaria) is not St. Barthélemy, "San Martín de los Andes" not St. Martin."""
+        if end >= len(words) or not (upper[end] or words[end] in _NAME_GOES_ON):
+            return None  # most country names end where the name does: no city look-up
+        cities = self._city_index()
+        for stop in range(min(len(words), start + _LONGEST_TOWN_NAME), end, -1):
+            if not upper[stop - 1] or not all(upper[i] or words[i] in _NAME_JOINS for i in range(end, stop)):
+                continue
+            key = " ".join(words[start:stop])
+            city = cities.get(key) or self._small_towns().get(key)
+            if city is not None:
+                return stop, _city_place(city)
+        return None
+
     def find_in(
         self, words: Sequence[str], capital: Sequence[bool], upper: Sequence[bool] | None = None
     ) -> tuple[Place, ...]:
@@ -373,6 +394,7 @@ class Gazetteer:
         found: dict[int, Place] = {}
         towns: set[int] = set()  # where a small town was read (see `_drop_towns_elsewhere`)
         taken = [False] * len(words)
+        longer_names: dict[int, tuple[int, Place]] = {}  # a city whose name begins with a country's
 
         def fuzzy_at(i: int) -> bool:
             word = words[i]
@@ -389,7 +411,10 @@ class Gazetteer:
             if " ".join(parts) in self._shared_with_a_city:  # "au Salvador", not "em Salvador"
                 return match.start > 0 and words[match.start - 1] in _COUNTRY_ARTICLES
             if not match.fuzzy:
-                return True
+                longer = self._longer_name_at(words, upper, match.start, match.end)
+                if longer is not None:
+                    longer_names[match.start] = longer
+                return longer is None
             return (
                 match.end - match.start <= 2
                 and min(len(p) for p in parts) >= 4
@@ -399,6 +424,10 @@ class Gazetteer:
         for m in self._name_index.find(words, accept=names_ok, fuzzy_at=fuzzy_at):
             found[m.start] = self._place(*m.value)
             taken[m.start : m.end] = [True] * (m.end - m.start)
+        for start, (stop, place) in longer_names.items():
+            if not any(taken[start:stop]):
+                found[start] = place
+                taken[start:stop] = [True] * (stop - start)
         if not all(taken):
             exact, big = self._city_indexes()
 

@@ -127,6 +127,23 @@ def test_a_country_name_that_is_a_big_city_elsewhere_needs_its_article(text: str
     assert place.kind == kind and code in place.countries
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Soy técnica del Ayuntamiento de San Bartolomé de Tirajana", "San Bartolomé de Tirajana", "ES"),
+        ("vendedores en San Martín de los Andes", "San Martín de los Andes", "AR"),
+        ("las vendedoras de Santa Lucía Cotzumalguapa", "Santa Lucía Cotzumalguapa", "GT"),
+        ("vendors in Saint Lucia", "St. Lucia", "LC"),
+        ("trabajo en San Martín con vendedores", "St. Martin", "MF"),
+    ],
+)
+def test_a_town_whose_name_begins_with_a_countrys_is_the_town(text: str, name: str, country: str) -> None:
+    """CLDR's "San Bartolomé" (St. Barthélemy) begins a town's name in Gran Canaria: the longer
+    name, written as a name, is the place; the country alone stays the country."""
+    place = gazetteer().find(text)[0]
+    assert (place.name, sorted(place.countries)) == (name, [country])
+
+
 def test_a_region_around_a_named_place_is_its_context_not_the_place() -> None:
     """G12: a journalist's letter about Bamako "in the wider context of West Africa" got the
     domestic workers' organizations of Guinea and Liberia first: Mali is what was asked."""
