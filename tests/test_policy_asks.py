@@ -201,6 +201,21 @@ def test_directory_and_access_to_workers_are_one_ask_read_two_ways(order: tuple[
 
 
 @pytest.mark.parametrize(
+    ("concepts", "rule"),
+    [
+        (frozenset({"contact_access", "workers_generic"}), "access_to_workers"),  # "put me in touch with vendors"
+        (frozenset({"org_words", "workers_generic"}), "directory"),  # "is there a vendors' union in Lima?"
+        (frozenset({"contact_access", "org_words"}), "directory"),  # both said: the one-vs-rest decides
+    ],
+)
+def test_what_the_words_ask_for_decides_between_directory_and_access(concepts: frozenset[str], rule: str) -> None:
+    """Read both ways, the ask is what its words name: people's contacts, or organizations."""
+    whole = scores("access_to_workers", p=0.45, asked={"access_to_workers": 0.3, "directory": 0.9})
+    readings = [PartReading(0, True, scores("directory")), PartReading(1, True, scores("access_to_workers"))]
+    assert [r for r, _ in decide(whole, readings, concepts).rules] == [rule]
+
+
+@pytest.mark.parametrize(
     ("pieces", "asks", "last"),
     [
         (["Story.", "if you have reports on fishers, I'd be grateful.", "Merci infiniment,", "Aïssatou"],
@@ -494,6 +509,16 @@ def test_the_one_ask_decides_over_a_last_sentence_that_only_tells() -> None:
     assert decide(whole, [asking, PartReading(1, True, scores("directory", 0.43))], frozenset()).rules[0][0] == "directory"
     unsure = PartReading(0, True, scores("funding", 0.6))
     assert decide(whole, [unsure, told], frozenset()).rules[0][0] == "directory"
+
+
+def test_a_last_sentence_naming_a_trades_organizations_asks_the_directory_too() -> None:
+    """"O que é a WIEGO? Meu irmão cata reciclável em Manaus, tem alguma cooperativa de catador
+    por aqui": no question mark at its end, but it names organizations of a trade: both asks,
+    and the directory's organizations (a runner-up "directory" refers no one)."""
+    whole = scores("directory", 0.65, asked={"about_wiego": 0.5, "directory": 0.9})
+    asking = PartReading(0, True, scores("about_wiego", 0.95))
+    told = PartReading(1, True, scores("directory", 0.8), story=True, seeks_organizations=True)
+    assert [r for r, _ in decide(whole, [asking, told], frozenset()).rules] == ["about_wiego", "directory"]
 
 
 def test_an_ask_followed_by_a_sentence_that_tells_keeps_its_rule() -> None:

@@ -32,18 +32,16 @@ KNOWN_MISSES = frozenset(
         # Since the retrain on T35 (stop 25, +0.4 points on the 4,460 messages by rotation):
         "Is there a summer internship at the UNDP office for graduates?",  # internship: the
         # third party (UNDP) no longer outweighs the ask
-        # Since the retrain of stop 26 (T36, paid jobs relabelled as no rule: +10 by rotation;
-        # it fixed the travel agency's intern, a paid job and the labour lawyer):
-        "onde encontro informações sobre o horário do metrô?",  # information 0.59, none 0.29
+        # (Since stop 26's retrain, "onde encontro informações sobre o horário do metrô?" was
+        # information; none again since stop 32's retrain on T43.)
         # (Sheng "mnaweza kutupa chapaa for our group?", on the edge between funding and
         # nothing since stop 25, is funding again since stop 30's retrain on T41.)
         "What documents do I need for the state scholarship renewal?",  # funding 0.54, none 0.45
         # (Guatemalan "ayúdenos con un pisto para el puesto", a miss with stop 27's model, is
         # funding again since stop 28's retrain on short trailing asks, T38.)
-        # Lace-makers offering WIEGO their goods, on the edge and moved by every retrain (right
-        # at stop 30): private_sector 0.45, none 0.29 since stop 31 ("rendeiras" now names the
-        # home-based workers' sector, which the directory needs)
-        "Somos rendeiras de Alagoas. A WIEGO pode comprar nossos produtos para os eventos?",
+        # (Lace-makers offering WIEGO their goods, "Somos rendeiras de Alagoas. A WIEGO pode
+        # comprar nossos produtos para os eventos?", on the edge and moved by every retrain:
+        # right at stop 30, private_sector at stop 31, right again since stop 32's.)
     }
 )
 """The team's generalization checks the shipped model gets wrong, reported (README) rather than
@@ -560,6 +558,10 @@ def test_a_common_word_names_no_concept_through_another_languages_stem(text: str
         ("Je ne vous écris pas pour de l'argent, rassurez-vous.", True),
         ("Nous n'avons pas besoin de financement pour le moment.", True),
         ("Não estamos pedindo dinheiro, só contatos.", True),
+        # money between the negation and the word of asking (stop 32)
+        ("It is already paid for from our own funds so no money needed.", True),
+        ("no funding requested, only a list of contacts", True),
+        ("No money? We need a grant then.", False),
         # asked, or money not declined: a condition, another clause, Portuguese "no" (in the)
         ("If not, we need a grant for our stall.", False),
         ("We don't have money for rent, can you fund us?", False),
@@ -793,6 +795,9 @@ LETTERS_TO_AN_OFFICE = [
     ("es", "RV: Señor Intendente, los feriantes solicitamos un subsidio para reponer los toldos."),
     ("fr", "Transféré depuis le groupe WhatsApp : « Monsieur le Bourgmestre, nous demandons une aide financière pour nos étals. »"),
     ("pt", "Encaminhada da associação:\nExcelentíssima Senhora Vereadora, pedimos apoio financeiro para a feira."),
+    # Mexico's "C." (ciudadano) and a municipal president
+    ("es", "Fwd: C. Presidente Municipal de Puebla\nPRESENTE\nLas comerciantes solicitamos un apoyo para los toldos."),
+    ("pt", "Exmo. Senhor Presidente da Câmara Municipal de Braga, as vendedoras pedem apoio financeiro para a feira."),
 ]
 
 
@@ -1220,3 +1225,32 @@ def test_money_to_buy_tools_is_still_funding_beside_the_goods_traps() -> None:
     """`sell_goods` is the asker selling; money to buy their own tools stays a request for money."""
     assert top("Can WIEGO give us money to buy new sewing machines for our cooperative?")[:1] == ["funding"]
     assert top("¿WIEGO nos puede dar plata para comprar carritos nuevos?")[:1] == ["funding"]
+
+
+OFFERS_OF_SKILLS = [
+    ("en", "I'm a web designer in Lagos and I'd love to offer my skills to WIEGO pro bono. Who do I talk to?"),
+    ("es", "Soy traductora en Lima y quisiera ofrecer mis servicios gratis para traducir sus publicaciones. ¿Con quién hablo?"),
+    ("fr", "Je suis graphiste à Abidjan, je voudrais offrir mes services bénévolement à WIEGO. À qui m'adresser ?"),
+    ("pt", "Sou fotógrafo em Maputo e queria oferecer o meu trabalho de graça para a WIEGO. Com quem falo?"),
+]
+
+
+@pytest.mark.parametrize(("lang", "question"), OFFERS_OF_SKILLS)
+def test_offering_ones_skills_for_free_is_supporting_wiego(lang: str, question: str) -> None:
+    """Giving one's work to WIEGO supports it (`about_wiego`), as money does; asking for a
+    volunteer placement is an internship (`RULES.md`)."""
+    assert top(question)[:1] == ["about_wiego"], (lang, question, top(question))
+
+
+@pytest.mark.parametrize(
+    ("question", "rule"),
+    [
+        ("I'm a student at Makerere writing a paper on boda boda riders, could someone at WIEGO give me a short interview?", "student_research"),
+        ("soy estudiante de sociología, ¿alguien de WIEGO me puede dar una entrevista cortita para mi trabajo final?", "student_research"),
+        ("I'm a journalism student and I write for the campus paper: can I interview someone from WIEGO?", "media"),
+        ("Sou estudante de jornalismo e escrevo para o jornal da faculdade, posso entrevistar alguém da WIEGO?", "media"),
+    ],
+)
+def test_a_student_asking_for_an_interview_is_research_unless_reporting(question: str, rule: str) -> None:
+    """A student's "paper" is an essay, not a newspaper; a student reporting for a paper is press."""
+    assert top(question)[:1] == [rule], (question, top(question))

@@ -29,6 +29,7 @@ from directory.policy.asks import (
     last_ask_at,
     money_declined,
     needs_parts,
+    seeks_organizations,
     short_last_part,
 )
 from directory.policy.cues import askers, deadline_days_in, is_short
@@ -391,6 +392,7 @@ class PolicyEngine:
                     PartReading(
                         i, True, self.scores(read), joined, story=not asking, short=short,
                         declines_money=MONEY_DECLINED in read.features,
+                        seeks_organizations=seeks_organizations(read.concepts, read.cues.sectors),
                     )
                 )
         asked = decide(whole, readings, reading.concepts)

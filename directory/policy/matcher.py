@@ -483,11 +483,15 @@ class Vocabulary:
         les escribimos para pedir recursos", "nous n'avons pas besoin de financement" (a
         negation, a word of asking right after it, money within `_DECLINE_WINDOW` words after
         that). "If not, we need a grant", "o banco não me empresta, preciso de dinheiro" and
-        "¿no podrían pedir fondos?" decline nothing."""
+        "¿no podrían pedir fondos?" decline nothing. Money may also come between the two: "so
+        no money needed", "no funding requested"."""
         for i, word in enumerate(words):
             declining = self._declining.get(word)
             if declining is None or (i and words[i - 1] in _CONDITIONS):
                 continue
+            for k in range(i + 1, min(i + 1 + _DECLINED_AT, len(words) - 1)):
+                if self._word_concepts(words[k]) & _MONEY and words[k + 1] in declining:
+                    return True  # "no money needed"
             for j in range(i + 1, min(i + 1 + _DECLINED_AT, len(words))):
                 if words[j] not in declining or (j > i + 1 and words[i + 1] in ALL_ASK_WORDS):
                     continue  # "¿No podrían pedir fondos…?" asks
