@@ -521,6 +521,17 @@ def test_a_last_sentence_naming_a_trades_organizations_asks_the_directory_too() 
     assert [r for r, _ in decide(whole, [asking, told], frozenset()).rules] == ["about_wiego", "directory"]
 
 
+def test_a_last_part_without_a_word_of_asking_still_asks_when_both_readings_are_sure() -> None:
+    """"…voudrait un partenariat avec WIEGO, et aussi un financement pour acheter du matériel":
+    the last part has no word of asking, but its own one-vs-rest (and the whole's) is sure of
+    funding: both asks are answered, funding is not a mere "Also:" button."""
+    whole = scores("funding", 0.69, asked={"funding": 1.0, "partnership": 0.9})
+    asking = PartReading(0, True, scores("partnership", 0.99, asked={"partnership": 1.0}))
+    told = PartReading(1, True, scores("funding", 0.98, asked={"funding": 1.0}), joined=True, story=True)
+    got = decide(whole, [asking, told], frozenset())
+    assert [r for r, _ in got.rules] == ["partnership", "funding"] and got.runner_up is None
+
+
 def test_an_ask_followed_by_a_sentence_that_tells_keeps_its_rule() -> None:
     for text in (
         "Hola, ¿pueden financiar a nuestra cooperativa de recicladoes en Bogotá? También trabajamos "

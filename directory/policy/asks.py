@@ -256,6 +256,10 @@ the whole team. I hope this finds you well. I write from Dakar. I am a journalis
 give me an interview?" reads as chat whole (media 0.08), as media at its end (0.99).
 Cross-validated (stop 25) it changes none of the 4,460 held-out answers: it is for letters
 longer on courtesies than any set has."""
+TOLD_YET_ASKED = 0.5
+"""A last part with no word of asking ("…, and also a grant for equipment") still asks when
+its own one-vs-rest reading is sure (`PART_ASKED_SURE`) and the whole message's backs it at
+least this much: then it is no story for `ASK_OVER_TOLD` to pass over."""
 ASK_OVER_TOLD = 0.7
 """The one part that asks, reading as a rule this surely, decides a message whose whole reading
 came from what its last sentence only tells: "Can you fund our cooperative of recyclers in
@@ -333,6 +337,11 @@ def _ask_over_what_is_told(whole: Scores, readings: Sequence[PartReading]) -> As
         return None
     if whole.best == "directory" and told[-1].seeks_organizations:
         return None
+    if (
+        told[-1].scores.asked.get(whole.best, 0.0) >= PART_ASKED_SURE
+        and whole.asked.get(whole.best, 0.0) >= TOLD_YET_ASKED
+    ):
+        return None  # "…un partenariat avec WIEGO, et aussi un financement pour du matériel"
     rule = asking[0].scores.best
     if rule in NONE_CLASSES or rule == whole.best or asking[0].scores.classes[rule] < ASK_OVER_TOLD:
         return None
