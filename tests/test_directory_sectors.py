@@ -166,6 +166,9 @@ def test_sewing_at_home_is_home_based_work(text: str) -> None:
         ("tea pluckers in Assam", "food_workers"),
         ("cuentapropistas de La Habana", "informal_workers_general"),
         ("zémidjans de Cotonou", "informal_workers_general"),
+        # Haitian Creole inside French messages
+        ("travayè kay nan Jakmèl", "domestic_workers"),
+        ("ti machann nan Pòtoprens", "street_vendors"),
     ],
 )
 def test_regional_names_of_each_trade(text: str, sector: str) -> None:

@@ -1254,3 +1254,8 @@ def test_offering_ones_skills_for_free_is_supporting_wiego(lang: str, question: 
 def test_a_student_asking_for_an_interview_is_research_unless_reporting(question: str, rule: str) -> None:
     """A student's "paper" is an essay, not a newspaper; a student reporting for a paper is press."""
     assert top(question)[:1] == [rule], (question, top(question))
+
+
+def test_haitian_creole_inside_french_names_membership_and_networks() -> None:
+    """Haitians write to the bot in Creole and French at once ("vin manm", "rezo")."""
+    assert top("Sendika machann nou an nan Okap vle vin manm WIEGO, kijan pou nou fè ?")[:1] == ["membership"]
