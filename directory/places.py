@@ -56,7 +56,7 @@ _TOWN_LOCATIVES = union(lambda lang: lang.places.get("town_locatives", frozenset
 _NAME_GOES_ON = frozenset({"de", "do", "da", "dos", "das", "del", "du", "des", "of"})
 _NAME_JOINS = _NAME_GOES_ON | {"la", "las", "los", "el", "le", "les", "y", "e"}
 """Words written in lower case inside a longer place name ("San Martín de los Andes")."""
-_LONGEST_TOWN_NAME = 6
+_LONGEST_TOWN_NAME = 6  # words in the longest city or town name looked up after a country's
 # Small towns whose names are words or names of something else ("a União Europeia", "em Jardim
 # Gramacho", "at Meridian Advisory"): never read as the town.
 _NOT_TOWNS = frozenset(

@@ -26,8 +26,8 @@ from directory.places import (
     gazetteer,
     most_specific,
 )
-from directory.search import GENERAL, Directory, Hit
-from directory.sectors import find_sectors
+from directory.search import Directory, Hit
+from directory.sectors import GENERAL, find_sectors
 from directory.text import normalize, strip_accents, tokens
 
 RefersTo = Literal["networks", "members", "both"]

@@ -22,11 +22,10 @@ from directory.languages import function_words
 from directory.org_names import NamedOrg, OrgNames
 from directory.organizations import VERSION_SQL, Organization, Organizations
 from directory.places import Gazetteer, Place, gazetteer, most_specific
-from directory.sectors import SECTORS, sectors_named
+from directory.sectors import GENERAL, SECTORS, sectors_named
 from directory.text import normalize, tokens
 
 Reason = Literal["place", "region", "global", "text", "sector"]
-GENERAL = "informal_workers_general"
 RELATED: dict[str, tuple[str, ...]] = {
     "street_vendors": ("market_traders",),
     "market_traders": ("street_vendors",),

@@ -26,6 +26,8 @@ SECTORS: tuple[str, ...] = (
     "food_workers",
     "informal_workers_general",
 )
+GENERAL = "informal_workers_general"
+"""The sector of informal work as a whole: named, it narrows no search to a trade."""
 
 def _words() -> dict[str, tuple[str, ...]]:
     """Every language's words for each sector (`[sectors]` in `data/languages/*.toml`)."""

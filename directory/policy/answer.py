@@ -41,8 +41,8 @@ from directory.policy.matcher import ADDRESSED, MONEY_DECLINED, Vocabulary, load
 from directory.policy.model import NONE_CLASSES, PolicyModel, Scores
 from directory.policy.rules import PolicyRules, Rule
 from directory.referrals import Referral, Referrals
-from directory.search import GENERAL, Directory
-from directory.sectors import find_sectors, sectors_named
+from directory.search import Directory
+from directory.sectors import GENERAL, find_sectors, sectors_named
 from directory.text import Words, words_of
 
 MAX_RULES = 3

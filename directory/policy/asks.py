@@ -20,6 +20,7 @@ from directory.languages import languages
 from directory.policy.features import split_sentences
 from directory.policy.lexicon import ALL_ASK_WORDS, ALL_STOPWORDS, content_words
 from directory.policy.model import NONE_CLASSES, Scores
+from directory.sectors import GENERAL
 from directory.text import alternation, normalize, strip_accents, tokens
 
 PART_STRENGTH = 0.5
@@ -82,12 +83,14 @@ _ON_A_CONDITION = re.compile(
 better", "O al menos mándenme lecturas", "Se não, pelo menos partilhar estudos") is a second
 ask as surely as one a joiner opens, though it often has no question mark or request word."""
 STUDENT_RULE, ACCESS_RULE = "student_research", "access_to_workers"
-GENERAL_SECTOR = "informal_workers_general"
 ONE_ASK = (frozenset({"directory", ACCESS_RULE}),)
 """Rules that read the same ask two ways, never two asks: organizations of workers named
 (`directory`) or WIEGO asked to connect ("put me in touch with waste pickers in Bogotá");
-the one the one-vs-rest model backs more is the answer."""
+what the words ask for decides, else the one the one-vs-rest model backs more
+(`_one_of_two_readings`)."""
 STUDENT_CONCEPT = "asker_student"
+CONTACT_CONCEPT = "contact_access"
+ORGANIZATION_CONCEPTS = frozenset({"org_words", "org_generic"})
 MEDIA_RULE = "media"
 INTERVIEW_CONCEPT, JOURNALIST_CONCEPT = "interview", "asker_journalist"
 """A student who asks WIEGO for an interview and is no journalist is doing research
@@ -324,7 +327,7 @@ def for_a_third_party(asked: Asked) -> Asked:
 def seeks_organizations(concepts: frozenset[str], sectors: Sequence[str]) -> bool:
     """Whether a text names organizations of a trade ("tem alguma cooperativa de catador por
     aqui"): a directory question even without a question mark or a word of asking."""
-    return not concepts.isdisjoint(ORGANIZATION_CONCEPTS) and any(s != GENERAL_SECTOR for s in sectors)
+    return not concepts.isdisjoint(ORGANIZATION_CONCEPTS) and any(s != GENERAL for s in sectors)
 
 
 def _ask_over_what_is_told(whole: Scores, readings: Sequence[PartReading]) -> Asked | None:
@@ -346,10 +349,6 @@ def _ask_over_what_is_told(whole: Scores, readings: Sequence[PartReading]) -> As
     if rule in NONE_CLASSES or rule == whole.best or asking[0].scores.classes[rule] < ASK_OVER_TOLD:
         return None
     return Asked(((rule, whole.classes[rule]),), runner_up=(whole.best, whole.classes[whole.best]))
-
-
-CONTACT_CONCEPT = "contact_access"
-ORGANIZATION_CONCEPTS = frozenset({"org_words", "org_generic"})
 
 
 def _one_of_two_readings(best: str, other: str, whole: Scores, concepts: frozenset[str]) -> str:
