@@ -437,9 +437,9 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
     ]
     first = best
     for other in [r for r in candidates if frozenset({best, r}) in ONE_ASK]:
-        # the same ask read two ways: one answer, the reading the one-vs-rest backs more; another
-        # candidate is still a second ask ("connect us to other waste picker orgs in kenya and
-        # fund our first weighing scale": directory, access to workers, funding)
+        # the same ask read two ways: one answer (`_one_of_two_readings`); another candidate is
+        # still a second ask ("connect us to other waste picker orgs in kenya and fund our
+        # first weighing scale": directory, access to workers, funding)
         first = _one_of_two_readings(best, other, whole, concepts)
         candidates = [r for r in candidates if r != other]
     rules = [(first, whole.classes[first])]
@@ -454,21 +454,20 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
         ):
             rules.reverse()
     ids = [r for r, _s in rules]
+    not_offered = {rules[0][0], *NONE_CLASSES}  # never a runner-up
     student_interview = {STUDENT_CONCEPT, INTERVIEW_CONCEPT} <= concepts
     if MEDIA_RULE in ids and student_interview and JOURNALIST_CONCEPT not in concepts:
         # "soy estudiante… ¿me pueden dar una entrevista alguien de WIEGO?"
         rules = _research_not_press(rules, whole)
         ids = [r for r, _s in rules]
-        whole = Scores({**whole.classes, MEDIA_RULE: 0.0}, whole.asked)  # nor "Also: media"
+        not_offered |= {rules[0][0], MEDIA_RULE}  # nor "Also: media"
     if ACCESS_RULE in ids and STUDENT_RULE not in ids and STUDENT_CONCEPT in concepts:
         rules.append((STUDENT_RULE, whole.asked.get(STUDENT_RULE, 0.0)))
     if ids[:2] == [STUDENT_RULE, ACCESS_RULE]:
         rules.reverse()  # RULES.md: a student's ask for workers is answered access first
     runner_up = None
     if len(rules) == 1:
-        others = [
-            (r, p) for r, p in whole.classes.items() if r != rules[0][0] and r not in NONE_CLASSES
-        ]
+        others = [(r, p) for r, p in whole.classes.items() if r not in not_offered]
         if others:
             rule, p = max(others, key=lambda rp: rp[1])
             if p >= RUNNER_UP:
