@@ -393,6 +393,7 @@ class PolicyEngine:
                         i, True, self.scores(read), joined, story=not asking, short=short,
                         declines_money=MONEY_DECLINED in read.features,
                         seeks_organizations=seeks_organizations(read.concepts, read.cues.sectors),
+                        concepts=read.concepts,
                     )
                 )
         asked = decide(whole, readings, reading.concepts)
