@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from directory.policy.cues import askers, deadline_days, is_short
+from directory.policy.cues import askers, day_word_deadline, deadline_days, deadline_days_in, is_short
 from directory.policy.matcher import load_vocabulary
+from directory.text import tokens
 
 
 @pytest.mark.parametrize(
@@ -31,6 +32,8 @@ from directory.policy.matcher import load_vocabulary
         ("em duas semanas", 14),
         ("daqui a vinte e cinco dias", 25),
         ("até sexta-feira", 7),
+        ("¡Gana 3.000€ al mes desde casa!", None),  # an amount a month, not a deadline
+        ("earn 2 000 a month", None),
         ("I worked there for two weeks", None),
         ("two weeks ago", None),
         ("il y a deux semaines", None),
@@ -40,6 +43,27 @@ from directory.policy.matcher import load_vocabulary
 )
 def test_deadline_days(text: str, days: int | None) -> None:
     assert deadline_days(text) == days
+
+
+@pytest.mark.parametrize(
+    ("text", "by_day_word"),
+    [
+        ("a Rede que reúne hoje 37 cooperativas; o prazo é daqui a cinco meses", True),
+        ("hoy vendemos en la calle", True),
+        ("deadline tomorrow!!", True),
+        ("on dépose demain soir, la date limite est le 2 décembre", True),  # "demain" is nearer
+        ("today we are 40 women; the proposal is due in two weeks", False),
+        ("la propuesta vence la semana que viene", False),
+        ("the call closes in three months", False),  # not short at all
+        ("no deadline mentioned", False),
+    ],
+)
+def test_a_deadline_short_only_by_a_day_word_is_told_apart(text: str, by_day_word: bool) -> None:
+    """"que reúne hoje 37 cooperativas" names no deadline of today: a short deadline that only
+    "today", "hoy", "demain"… make is a feature of its own, weighed by the classifier."""
+    words = tokens(text)
+    assert day_word_deadline(words, deadline_days_in(words)) is by_day_word
+    assert deadline_days_in(["hoy", "en", "dos", "semanas"], day_words=False) == 14
 
 
 def test_short_is_under_a_month() -> None:

@@ -28,7 +28,8 @@ from directory.text import words_of
 KNOWN_MISS = "a known miss of the trained classifier"
 KNOWN_MISSES = frozenset(
     {
-        "Necesito información sobre el horario del museo",  # since stop 25: information
+        # ("Necesito información sobre el horario del museo", information since stop 25, is no
+        # rule again since stop 33's retrain on T44.)
         # Since the retrain on T35 (stop 25, +0.4 points on the 4,460 messages by rotation):
         "Is there a summer internship at the UNDP office for graduates?",  # internship: the
         # third party (UNDP) no longer outweighs the ask

@@ -32,7 +32,7 @@ from directory.policy.asks import (
     seeks_organizations,
     short_last_part,
 )
-from directory.policy.cues import askers, deadline_days_in, is_short
+from directory.policy.cues import askers, day_word_deadline, deadline_days_in, is_short
 from directory.policy.features import Sentence, sentence_weights, sentences
 from directory.policy.followup import NOT_PLACES, Subject, follow_up, names_after_opener
 from directory.policy.langid import UNSURE, Identified, LanguageIdentifier
@@ -91,6 +91,7 @@ class Cues:
     deadline_days: int | None
     askers: tuple[str, ...]
     language: Identified  # the language the message is written in, if it says
+    day_word_deadline: bool = False  # short only by "today", "mañana"... (`cues.day_word_deadline`)
 
 
 @dataclass(frozen=True)
@@ -276,12 +277,15 @@ class PolicyEngine:
     def _cues(self, text: str, w: Words, concepts: frozenset[str], *, whole: bool = True) -> Cues:
         hinted = self._vocab.sectors(concepts) if self._vocab is not None else []
         named = sectors_named(text, w.words)
+        today = self._today()
+        days = deadline_days_in(w.words, today)
         return Cues(
             sectors=tuple(dict.fromkeys([*named, *hinted])),
             places=self._gaz.find_in_text(text, w),
-            deadline_days=deadline_days_in(w.words, self._today()),
+            deadline_days=days,
             askers=askers(concepts),
             language=self._language(text) if whole else UNSURE,  # a part's language is the message's
+            day_word_deadline=day_word_deadline(w.words, days, today),
         )
 
     def read(self, text: str, *, part: bool = False, around: frozenset[str] = frozenset()) -> Reading:
@@ -300,10 +304,11 @@ class PolicyEngine:
             features.add("@place")
         if cues.deadline_days is not None:
             features.add("@deadline")
+            short = "@deadline_day" if cues.day_word_deadline else "@deadline_short"
             if is_short(cues.deadline_days):
-                features.add("@deadline_short")
+                features.add(short)
                 if features & _PROPOSAL_CONCEPTS:  # the rule itself: a proposal due within a month
-                    features.add("@deadline_short_proposal")
+                    features.add(f"{short}_proposal")
         features |= self._vocab.third_party_in(w.words, w.raw, self._is_name)
         if self._vocab.declines_money_in(w.words):
             features.add(MONEY_DECLINED)  # "we are not asking for funding": the model weighs it

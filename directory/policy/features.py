@@ -24,7 +24,7 @@ from functools import lru_cache
 from directory.policy.lexicon import prepare
 from directory.text import normalize
 
-FEATURES_VERSION = 5
+FEATURES_VERSION = 6
 """Bump when features change: the trained model must then be retrained (a test checks)."""
 
 NGRAM_SIZES = (3, 4, 5)
