@@ -64,6 +64,23 @@ def test_cached_scoring_equals_the_features_it_was_trained_on(text: str) -> None
         assert fast.asked[label] == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-9)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["We sell fish.", "Do you fund us?", "Y en Lima?", "ok", "¡Hola!",
+                                 "Can you send the report", "vendors in Accra"]), min_size=1, max_size=5))
+def test_a_sentence_kept_from_the_whole_scores_its_part_exactly_as_a_fresh_reading(sentences: list[str]) -> None:
+    """A message's parts are scored with the sums its whole reading kept per sentence: the same
+    scores, to the last bit, as a model that keeps nothing."""
+    m = model()
+    text = " ".join(sentences)
+    r = reader()(text)
+    m.scores(r.parts, r.weights, r.features, r.concepts)  # the whole first: its sentences kept
+    fresh = PolicyModel(m.linear)
+    for piece in sentences:
+        part = reader()(piece)
+        kept = m.scores(part.parts, part.weights, part.features, part.concepts)
+        assert kept == fresh.scores(part.parts, part.weights, part.features, part.concepts)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(min_size=1, max_size=30))
 def test_a_words_rows_are_those_of_its_feature_names(word: str) -> None:

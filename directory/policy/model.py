@@ -274,6 +274,10 @@ def column_sums(rows: Sequence[Sequence[float]], columns: int) -> list[float]:
     return [float(x) for x in map(sum, zip(*rows, strict=True))]
 
 
+SENTENCES_KEPT = 64
+"""Sentences whose sums `PolicyModel` keeps: a letter's, read whole and then part by part."""
+
+
 class PolicyModel:
     """The two policy models in one `HashedLinear` (see the module docstring)."""
 
@@ -290,10 +294,36 @@ class PolicyModel:
         # a word's contribution to the `t` block (its unigram and its letter n-grams) is the
         # same in every message: kept per word, summed, so a message adds one row per word
         self._word_sums = WordSums(linear, "c:", NGRAM_SIZES, WORD_WEIGHT, known=known)
+        self._sentences: dict[tuple[str, ...], tuple[list[float], list[float], float]] = {}
 
     @property
     def header(self) -> dict[str, Any]:
         return self.linear.header
+
+    def _sentence_sums(self, words: tuple[str, ...]) -> tuple[list[float], list[float], float]:
+        """A sentence's words' rows summed, its word pairs' rows summed (both unscaled) and its
+        total value, kept for the few sentences of one message: its parts are read again, one
+        by one, and are its sentences."""
+        kept = self._sentences.get(words)
+        if kept is not None:
+            return kept
+        linear = self.linear
+        buckets = linear.buckets
+        vectors, values = self._word_sums.gather(words)
+        previous = "<s>"
+        pair_rows = []
+        for word in words:
+            pair_rows.append(crc32(f"b:{previous}_{word}".encode()) % buckets)
+            previous = word
+        found = (
+            column_sums(vectors, linear.columns),
+            linear.raw_sum(pair_rows),
+            sum(values) + WORD_WEIGHT * len(values),
+        )
+        if len(self._sentences) >= SENTENCES_KEPT:
+            self._sentences.pop(next(iter(self._sentences)))  # the oldest: a past message's
+        self._sentences[words] = found
+        return found
 
     @classmethod
     def load(cls, path: Path | None = None) -> PolicyModel:
@@ -318,23 +348,15 @@ class PolicyModel:
         A sentence's words and word pairs share its weight, so each sentence is summed column
         by column once and then weighted."""
         linear = self.linear
-        buckets, columns = linear.buckets, linear.columns
-        t_raw = [0.0] * columns
+        t_raw = [0.0] * linear.columns
         total_t = 0.0
         for sentence, weight in zip(parts, weights, strict=True):
             if not sentence.words:
                 continue
-            vectors, values = self._word_sums.gather(sentence.words)
-            previous = "<s>"
-            pair_rows = []
-            for word in sentence.words:
-                pair_rows.append(crc32(f"b:{previous}_{word}".encode()) % buckets)
-                previous = word
-            words_sum = column_sums(vectors, columns)
-            pairs_sum = linear.raw_sum(pair_rows)
+            words_sum, pairs_sum, value = self._sentence_sums(sentence.words)
             sums = zip(t_raw, words_sum, pairs_sum, strict=True)
             t_raw = [t + weight * (w + WORD_WEIGHT * p) for t, w, p in sums]
-            total_t += weight * (sum(values) + WORD_WEIGHT * len(values))
+            total_t += weight * value
         logits = list(linear.intercept)
         if total_t > 0:
             norm = total_t**-0.5
