@@ -304,8 +304,8 @@ class PolicyEngine:
             features.add("@place")
         if cues.deadline_days is not None:
             features.add("@deadline")
-            short = "@deadline_day" if cues.day_word_deadline else "@deadline_short"
-            if is_short(cues.deadline_days):
+            if is_short(cues.deadline_days):  # by "today", "demain"... alone, a feature apart
+                short = "@deadline_day" if cues.day_word_deadline else "@deadline_short"
                 features.add(short)
                 if features & _PROPOSAL_CONCEPTS:  # the rule itself: a proposal due within a month
                     features.add(f"{short}_proposal")
