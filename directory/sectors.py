@@ -16,6 +16,8 @@ from directory.languages import function_words, languages
 from directory.phrases import Match, PhraseIndex
 from directory.text import normalize, tokens
 
+GENERAL = "informal_workers_general"
+"""The sector of informal work as a whole: named, it narrows no search to a trade."""
 SECTORS: tuple[str, ...] = (
     "street_vendors",
     "market_traders",
@@ -24,10 +26,8 @@ SECTORS: tuple[str, ...] = (
     "waste_pickers",
     "head_porters",
     "food_workers",
-    "informal_workers_general",
+    GENERAL,
 )
-GENERAL = "informal_workers_general"
-"""The sector of informal work as a whole: named, it narrows no search to a trade."""
 
 def _words() -> dict[str, tuple[str, ...]]:
     """Every language's words for each sector (`[sectors]` in `data/languages/*.toml`)."""

@@ -379,20 +379,22 @@ def _part_rule(part: PartReading, concepts: frozenset[str]) -> str:
     contact, directory 0.96 against access 0.75, though its classes say access 0.68), unless
     the message says what the contacts are for (`CONTACTS_FOR`, in `concepts`)."""
     best = part.scores.best
-    if not concepts.isdisjoint(CONTACTS_FOR):
+    others = _readings_of(best) - {best}
+    if not others or not concepts.isdisjoint(CONTACTS_FOR):
         return best
-    for pair in ONE_ASK:
-        if best in pair:
-            (other,) = pair - {best}
-            return _one_of_two_readings(best, other, part.scores, part.concepts)
-    return best
+    (other,) = others
+    return _one_of_two_readings(best, other, part.scores, part.concepts)
+
+
+def _readings_of(rule: str) -> frozenset[str]:
+    """`rule` and the other reading of the same ask (`ONE_ASK`), if it has one."""
+    return next((pair for pair in ONE_ASK if rule in pair), frozenset({rule}))
 
 
 def _support(whole: Scores, rule: str) -> float:
     """How much the whole message backs `rule` as an ask: its one-vs-rest score, or the more
     backed of the two readings of the same ask (`ONE_ASK`)."""
-    pair = next((p for p in ONE_ASK if rule in p), frozenset({rule}))
-    return max(whole.asked.get(r, 0.0) for r in pair)
+    return max(whole.asked.get(r, 0.0) for r in _readings_of(rule))
 
 
 def _research_not_press(rules: list[tuple[str, float]], whole: Scores) -> list[tuple[str, float]]:
@@ -492,8 +494,7 @@ def decide(whole: Scores, readings: Sequence[PartReading], concepts: frozenset[s
         ):
             rules.reverse()
     ids = [r for r, _s in rules]
-    not_offered = {rules[0][0], *NONE_CLASSES}  # never a runner-up
-    not_offered |= next((p for p in ONE_ASK if rules[0][0] in p), frozenset())  # nor its other reading
+    not_offered = {*_readings_of(rules[0][0]), *NONE_CLASSES}  # never a runner-up, nor its other reading
     student_interview = {STUDENT_CONCEPT, INTERVIEW_CONCEPT} <= concepts
     if MEDIA_RULE in ids and student_interview and JOURNALIST_CONCEPT not in concepts:
         # "soy estudiante… ¿me pueden dar una entrevista alguien de WIEGO?"
