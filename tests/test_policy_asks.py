@@ -347,6 +347,44 @@ def test_a_short_request_before_a_joiner_belongs_to_the_part_it_announces(text: 
     assert [p.announced for p in told] == [False, False]
 
 
+@pytest.mark.parametrize(
+    ("text", "second"),
+    [
+        # a joiner after "and" still opens its sentence (G31: "Y ya que estamos, pasadme…")
+        ("¿Alguien me hace una entrevista? Y ya que estamos, pasadme los informes sobre Lima",
+         " pasadme los informes sobre Lima"),
+        ("Can you fund our stall? And by the way, any reports on vendors in Accra",
+         " any reports on vendors in Accra"),
+        # a sentence that opens the way a request opens inside one (stop 34)
+        ("who is the association for kayayei girls? n any support for them", "n any support for them"),
+        ("Pouvez-vous nous financer ? Et puis comment on fait pour adhérer",
+         "Et puis comment on fait pour adhérer"),
+    ],
+)
+def test_a_second_ask_opened_after_and_is_announced(text: str, second: str) -> None:
+    """A part a joiner opens after "and", or that opens as a request opens ("n any…", "Et puis
+    comment…"), asks: it is read even with no question mark and no request word."""
+    *_, part = joined_parts(text)
+    assert (part.text, part.announced) == (second, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "clauses"),
+    [
+        ("vocês dão ajuda em dinheiro e se tiver alguma associação das vendedoras me passa o contato",
+         ["vocês dão ajuda em dinheiro", "e se tiver alguma associação das vendedoras me passa o contato"]),
+        ("vous êtes une ONG et puis comment on fait pour s'inscrire chez vous",
+         ["vous êtes une ONG", "et puis comment on fait pour s'inscrire chez vous"]),
+    ],
+)
+def test_a_second_ask_in_one_breath_is_its_own_part(text: str, clauses: list[str]) -> None:
+    """A voice note typed without a full stop still asks twice (G31: "…e se tiver alguma
+    associação…", "…et puis comment on fait pour s'inscrire…")."""
+    found = joined_parts(text)
+    assert [p.text for p in found] == clauses
+    assert found[1].announced
+
+
 def test_parts_split_sentences_and_joiners() -> None:
     assert parts("Can you fund us? Also, how do we join WIEGO") == ["Can you fund us?", " how do we join WIEGO"]
     assert len(parts("Queremos una entrevista y también contactos de recicladoras")) == 2

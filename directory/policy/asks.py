@@ -76,6 +76,14 @@ _CLAUSE_ASK = re.compile(
 """Where a second request starts inside one sentence: "and" and a word that opens a request
 ("…link us to waste picker groups in Kenya and fund our baling machine", "…y si nos financian
 una prensa"). The clause is a part like a sentence: read alone, backed by the whole message."""
+_OPENS_AS_A_CLAUSE_ASK = re.compile(
+    r"^\s*(?:"
+    + alternation(_as_typed(c for lang in languages().values() for c in lang.clause_asks))
+    + r")(?![\w'’])",
+    re.IGNORECASE,
+)
+"""A sentence that opens the way a second request opens inside one ("And can you…", "n any
+support for them", "Y nos pueden mandar…"): it asks, and is read, whatever its words."""
 _ON_A_CONDITION = re.compile(
     r"^(?:" + alternation(c for lang in languages().values() for c in lang.conditional_asks) + r")\b"
 )
@@ -160,7 +168,12 @@ def joined_parts(text: str) -> list[Part]:
             pieces = ["", f"{pieces[0].strip()} {pieces[1].lstrip(' ,:')}", *pieces[2:]]
             at_start = True
         kept = [
-            Part(p, i > 0 or on_condition, (i == 1 and at_start) or on_condition, on_condition)
+            Part(
+                p,
+                i > 0 or on_condition,
+                (i == 1 and at_start) or on_condition or _OPENS_AS_A_CLAUSE_ASK.match(p) is not None,
+                on_condition,
+            )
             for i, p in enumerate(pieces)
             if _has_words(p)
             for on_condition in [opens_on_a_condition(p)]
