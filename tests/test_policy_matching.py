@@ -799,6 +799,15 @@ LETTERS_TO_AN_OFFICE = [
     # Mexico's "C." (ciudadano) and a municipal president
     ("es", "Fwd: C. Presidente Municipal de Puebla\nPRESENTE\nLas comerciantes solicitamos un apoyo para los toldos."),
     ("pt", "Exmo. Senhor Presidente da Câmara Municipal de Braga, as vendedoras pedem apoio financeiro para a feira."),
+    # a forwarded mail: its mark and header lines come before the letter's greeting (G32)
+    ("fr", "---------- Message transféré ----------\nDe : Collectif des vendeurs\nÀ : Mairie du 18e\n"
+           "Objet : Demande d'aide\n\nMonsieur le Maire,\nNous sollicitons une aide financière pour nos chariots."),
+    ("en", "---------- Forwarded message ---------\nFrom: Hawkers Union\nDate: Mon, 1 Dec\nSubject: Grant\n"
+           "To: City Council\n\nDear Mr Mayor,\nwe request a grant to rebuild the market shed."),
+    ("es", "-----Mensaje reenviado-----\nDe: Feriantes unidas\nPara: Municipalidad\nAsunto: Subsidio\n\n"
+           "Señor Alcalde:\nsolicitamos un subsidio para reponer los toldos."),
+    ("pt", "---------- Mensagem encaminhada ---------\nDe: Associação das feirantes\nPara: Prefeitura\n"
+           "Assunto: Apoio\n\nExcelentíssimo Senhor Prefeito,\npedimos apoio financeiro para a feira."),
 ]
 
 

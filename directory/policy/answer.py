@@ -43,7 +43,7 @@ from directory.policy.rules import PolicyRules, Rule
 from directory.referrals import Referral, Referrals
 from directory.search import Directory
 from directory.sectors import GENERAL, find_sectors, sectors_named
-from directory.text import Words, words_of
+from directory.text import Words, normalize, words_of
 
 MAX_RULES = 3
 _PROPOSAL_CONCEPTS = frozenset({"proposal", "proposal_weak", "gov_call", "gov_weak", "money"})
@@ -52,10 +52,33 @@ _IN_THE_FIELD = frozenset({"@domain", "field_topic", "informal_economy", "@secto
 _OPENING_END = re.compile(r"[\n:,;]")
 
 
-def _opening(text: str, forwarded: Collection[str] = ()) -> tuple[str, ...]:
+_HEADER_FIELD = re.compile(r"\s*(\w+)\s*:")
+FORWARD_MARK_WORDS = 8
+"""A line this short that names the forwarding ("---------- Message transféré ----------") is a
+forward's mark, not its letter."""
+
+
+def _past_mail_headers(text: str, forwarded: Collection[str], headers: Collection[str]) -> str:
+    """`text` from the line after a forwarded mail's mark and header lines ("De : Collectif des
+    vendeurs", "À : Mairie du 18e", "Objet : …"): where its letter, and its greeting, start."""
+    lines = text[:600].lstrip().split("\n")
+    start = 0
+    for line in lines:
+        words = words_of(prepare(line[:200])).words
+        field = _HEADER_FIELD.match(line)
+        mark = 0 < len(words) <= FORWARD_MARK_WORDS and any(w in forwarded for w in words) and ":" not in line
+        if words and not mark and not (field and normalize(field.group(1)) in headers):
+            break
+        start += 1
+    return "\n".join(lines[start:]) if 0 < start < len(lines) else text
+
+
+def _opening(text: str, forwarded: Collection[str] = (), headers: Collection[str] = ()) -> tuple[str, ...]:
     """The normalized words of a message's first line, up to its first colon or comma: where a
     letter greets whom it is written to. A forward's first line ("Fwd:", "Reenviado:",
-    "Transféré depuis le groupe :") is passed over: the letter's greeting follows it."""
+    "Transféré depuis le groupe :") is passed over, and a forwarded mail's header lines: the
+    letter's greeting follows them."""
+    text = _past_mail_headers(text, forwarded, headers)
     pieces = [p for p in _OPENING_END.split(text[:400].lstrip(), maxsplit=4) if p.strip()] or [""]
     words = words_of(prepare(pieces[0][:200])).words
     if words and words[0] in forwarded and len(pieces) > 1:
@@ -320,7 +343,8 @@ class PolicyEngine:
         parts = sentences(text, ALL_ASK_WORDS)
         weights = [1.0] * len(parts) if part else sentence_weights(parts)
         third_partys = not part and self._third_partys(w, parts)
-        opening = () if part else _opening(text, self._vocab.source.forwarded)
+        source = self._vocab.source
+        opening = () if part else _opening(text, source.forwarded, source.mail_headers)
         elsewhere = not part and "wiego" not in concepts and self._vocab.greets_an_office(opening)
         return Reading(
             text,

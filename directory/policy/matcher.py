@@ -155,6 +155,7 @@ class Source:
     declines: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
     """Per language, its negations ("not", "no", "ne") and the words of asking they decline
     ("asking", "pedir", "besoin"): Portuguese "no" ("in the") declines nothing."""
+    mail_headers: frozenset[str] = frozenset()  # "from", "para", "objet": a forwarded mail's header lines
 
 
 def _by_last_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -627,6 +628,7 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         words("offices"),
         words("forwarded"),
         _declines(tp, bundled),
+        words("mail_headers"),
     )
     return Vocabulary(
         concepts,
