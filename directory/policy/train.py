@@ -43,7 +43,7 @@ TRAINING_GLOBS = (
 """Every labelled message the model learns from. Each held-out set joins it only after its
 first measure was recorded (`bench/heldout/first_measures/`), and only when the next one is
 ready: the sets of `NOT_TRAINED_ON` are never in it, they measure what the model has not seen."""
-NOT_TRAINED_ON = frozenset(f"G{n}.jsonl" for n in range(21, 33))
+NOT_TRAINED_ON = frozenset(f"G{n}.jsonl" for n in range(21, 34))
 """The newest held-out sets, kept out of training: the clean measures of the models they were
 first measured with (`bench/policy_accuracy.py --own bench/heldout/G24.jsonl`). G20 and T34
 (stop 25) joined training once G21's first measure was recorded."""
